@@ -1,0 +1,38 @@
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { TemporalClientModule, type TemporalConfig } from '../../../libs/temporal/src';
+import { PersistenceModule, type PersistenceConfig } from '../../../libs/persistence/src';
+import { formatGraphQLError } from './common/format-error';
+import { GraphQLErrorFilter } from './common/graphql-error.filter';
+import { HealthController } from './health.controller';
+import { RolloutsModule } from './rollouts/rollouts.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(options: { temporal?: TemporalConfig; persistence?: PersistenceConfig } = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PersistenceModule.forRoot(options.persistence),
+        TemporalClientModule.forRoot(options.temporal),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+          context: ({ req }: { req: Request }) => ({ req }),
+          formatError: formatGraphQLError,
+        }),
+        RolloutsModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { CompleteChecklistItemInput } from './dto/complete-checklist-item.input';
+import { StartRolloutInput } from './dto/start-rollout.input';
+import { Rollout } from './models/rollout.model';
+import { RolloutsService } from './rollouts.service';
+
+/** Until access control lands, the caller names themselves in the X-Actor header. */
+const actorOf = (req: Request | undefined): string => {
+  const header = req?.headers['x-actor'];
+  const actor = (Array.isArray(header) ? header[0] : header)?.trim();
+  return actor ? actor.slice(0, 255) : 'anonymous';
+};
+
+@Resolver(() => Rollout)
+export class RolloutsResolver {
+  constructor(private readonly rollouts: RolloutsService) {}
+
+  @Query(() => Rollout, { description: 'A rollout, read live from its workflow.' })
+  rollout(@Args('id', { type: () => ID }) id: string): Promise<Rollout> {
+    return this.rollouts.get(id);
+  }
+
+  @Mutation(() => Rollout, { description: 'Starts a rollout: one durable workflow, rollout-<id>.' })
+  startRollout(@Args('input') input: StartRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
+    const { id, plan, title, phases } = input;
+    return this.rollouts.start({ name: plan, title, phases }, actorOf(req), id);
+  }
+
+  @Mutation(() => Rollout, { description: 'Completes a checklist item of the current phase (a workflow Update).' })
+  completeChecklistItem(@Args('input') input: CompleteChecklistItemInput, @Context('req') req?: Request): Promise<Rollout> {
+    return this.rollouts.completeChecklistItem(input.rolloutId, input.itemId, actorOf(req), input.note);
+  }
+}

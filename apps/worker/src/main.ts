@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createRolloutWorker } from './rollout-worker';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Worker');
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: false });
+  const { worker, connection } = await createRolloutWorker(app);
+  logger.log(`polling task queue "${worker.options.taskQueue}" in namespace "${worker.options.namespace}"`);
+  // The SDK's runtime stops the worker gracefully on SIGINT/SIGTERM; run() resolves once it has drained.
+  await worker.run();
+  await connection.close();
+  await app.close();
+  logger.log('stopped');
+}
+
+bootstrap().catch((err: unknown) => {
+  new Logger('Worker').error(err instanceof Error ? err.message : String(err), err instanceof Error ? err.stack : undefined);
+  process.exit(1);
+});

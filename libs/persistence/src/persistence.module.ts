@@ -1,0 +1,19 @@
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+
+// MikroOrmModule.forRoot is global: every module can inject MikroORM / EntityManager.
+import { mikroOrmOptions } from './mikro-orm.config';
+import { MigrateOnBoot } from './migrate-on-boot';
+import { describePersistence, loadPersistenceConfig, type PersistenceConfig } from './persistence.config';
+
+@Module({})
+export class PersistenceModule {
+  static forRoot(config: PersistenceConfig = loadPersistenceConfig()): DynamicModule {
+    new Logger('Persistence').log(`database: ${describePersistence(config)}`);
+    return {
+      module: PersistenceModule,
+      imports: [MikroOrmModule.forRoot(mikroOrmOptions(config))],
+      providers: [MigrateOnBoot],
+    };
+  }
+}

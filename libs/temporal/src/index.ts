@@ -1,0 +1,4 @@
+export { connectionOptions, loadTemporalConfig, workflowUiUrl, type TemporalConfig } from './temporal.config';
+export { TemporalClientModule } from './temporal-client.module';
+export { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
+export { registerRolloutSearchAttributes } from './search-attributes';

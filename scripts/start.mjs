@@ -1,0 +1,91 @@
+// `npm start`: installs what is missing, then runs the Temporal dev server (unless TEMPORAL_ADDRESS points
+// elsewhere), the worker and the GraphQL API, and stops them all on Ctrl-C.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from './lib/build.mjs';
+import { ensureDeps } from './lib/deps.mjs';
+import { startDevServer } from './lib/dev-server.mjs';
+import { bold, fail, say } from './lib/log.mjs';
+import { dataDir, root } from './lib/paths.mjs';
+import { pickPort } from './lib/ports.mjs';
+import { httpOk, startProcess, stopProcess, waitFor } from './lib/processes.mjs';
+import { ensureCli } from './temporal-tools.mjs';
+
+const children = [];
+let stopping = false;
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  // Worker first (drains tasks), then the API, then the server they both talk to.
+  for (const child of [...children].reverse()) {
+    await stopProcess(child);
+    // The dev server's own workers complain while it shuts down; that is noise, not news.
+    children.forEach((c) => (c.muted = c.label === 'temporal'));
+  }
+  say('all stopped');
+  process.exit(code);
+}
+
+async function main() {
+  ensureDeps();
+  build();
+  mkdirSync(dataDir, { recursive: true });
+  const env = { DATA_DIR: dataDir };
+
+  let uiUrl = process.env.TEMPORAL_UI_URL;
+  if (process.env.TEMPORAL_ADDRESS) {
+    say(`using the Temporal server at ${process.env.TEMPORAL_ADDRESS} (no local server started)`);
+  } else {
+    const cli = ensureCli();
+    const port = await pickPort(Number(process.env.TEMPORAL_PORT ?? 7233));
+    const uiPort = await pickPort(Number(process.env.TEMPORAL_UI_PORT ?? 8233));
+    say(`starting the Temporal dev server on 127.0.0.1:${port} (Web UI on :${uiPort})…`);
+    children.push(await startDevServer({ cli, port, uiPort, dbFile: join(dataDir, 'temporal.db') }));
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+    uiUrl = `http://localhost:${uiPort}`;
+  }
+  if (uiUrl) env.TEMPORAL_UI_URL = uiUrl;
+
+  const apiPort = await pickPort(Number(process.env.PORT ?? 3000));
+  env.PORT = String(apiPort);
+  say('starting the API…');
+  const api = startProcess('api', process.execPath, ['--enable-source-maps', 'dist/apps/api/src/main.js'], { cwd: root, env });
+  children.push(api);
+  await waitFor(httpOk(`http://127.0.0.1:${apiPort}/healthz`), { what: 'API', child: api });
+
+  // After the API: it has run the migrations the worker's activities rely on.
+  say('starting the worker…');
+  children.push(startProcess('worker', process.execPath, ['--enable-source-maps', 'dist/apps/worker/src/main.js'], { cwd: root, env }));
+
+  for (const child of children) {
+    void child.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      fail(`${child.label} exited unexpectedly (${code ?? signal}); stopping the rest`);
+      void stopAll(1);
+    });
+  }
+
+  process.stdout.write(
+    [
+      '',
+      bold('Rollout engine is up'),
+      `  GraphQL API     http://localhost:${apiPort}/graphql`,
+      `  Temporal Web UI ${uiUrl ?? '(see your Temporal deployment)'}`,
+      `  Temporal gRPC   ${env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS}`,
+      `  Data            ${dataDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+main().catch(async (err) => {
+  fail(err.message);
+  await stopAll(1);
+});
