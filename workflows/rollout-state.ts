@@ -61,11 +61,17 @@ export function completeRollout(state: RolloutState, now: Date): void {
 }
 
 /** Why completing this item now would be refused, or undefined when it may be completed. */
-export function checkCompleteItem(state: RolloutState, req: CompleteChecklistItemRequest): Refusal | undefined {
+export function checkCompleteItem(
+  state: RolloutState,
+  req: CompleteChecklistItemRequest,
+): Refusal | undefined {
   if (!req.itemId) return { code: RefusalCode.BAD_USER_INPUT, message: 'itemId is required' };
   const owner = state.phases.find((p) => p.checklist.some((i) => i.id === req.itemId));
   if (!owner) {
-    return { code: RefusalCode.NOT_FOUND, message: `Checklist item "${req.itemId}" does not exist in rollout ${state.rolloutId}` };
+    return {
+      code: RefusalCode.NOT_FOUND,
+      message: `Checklist item "${req.itemId}" does not exist in rollout ${state.rolloutId}`,
+    };
   }
   const item = owner.checklist.find((i) => i.id === req.itemId) as ChecklistItemState;
   if (item.completed) {
@@ -84,7 +90,11 @@ export function checkCompleteItem(state: RolloutState, req: CompleteChecklistIte
 }
 
 /** Applies an accepted completion; call only after checkCompleteItem returned undefined. */
-export function completeItem(state: RolloutState, req: CompleteChecklistItemRequest, now: Date): ChecklistItemState {
+export function completeItem(
+  state: RolloutState,
+  req: CompleteChecklistItemRequest,
+  now: Date,
+): ChecklistItemState {
   const item = currentPhase(state)?.checklist.find((i) => i.id === req.itemId);
   if (!item) throw new Error(`item ${req.itemId} is not in the current phase`);
   item.completed = true;

@@ -11,6 +11,7 @@ import type { RolloutActivities } from '../activities';
 import {
   completeChecklistItemUpdate,
   getRolloutStateQuery,
+  type CompleteChecklistItemRequest,
   type RolloutInput,
   type RolloutState,
 } from './messages';
@@ -53,7 +54,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       return state;
     },
     {
-      validator: (req) => {
+      validator: (req: CompleteChecklistItemRequest) => {
         const refused = checkCompleteItem(state, req);
         if (refused) throw refusal(refused.code, refused.message);
       },
@@ -83,7 +84,13 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   publish(state);
   // Let in-flight update handlers (and their audit writes) finish before the run closes.
   await condition(allHandlersFinished);
-  await recordAudit({ rolloutId: state.rolloutId, actor: 'engine', action: 'rollout.complete', target: state.plan, payload: {} });
+  await recordAudit({
+    rolloutId: state.rolloutId,
+    actor: 'engine',
+    action: 'rollout.complete',
+    target: state.plan,
+    payload: {},
+  });
   return state;
 }
 
@@ -106,5 +113,7 @@ function describe(state: RolloutState): void {
     return;
   }
   const done = phase.checklist.filter((i) => i.completed).length;
-  setCurrentDetails(`**${state.status}** — phase ${phase.name}: ${done}/${phase.checklist.length} checklist items done`);
+  setCurrentDetails(
+    `**${state.status}** — phase ${phase.name}: ${done}/${phase.checklist.length} checklist items done`,
+  );
 }

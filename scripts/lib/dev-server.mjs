@@ -13,16 +13,27 @@ export function searchAttributeFlags() {
 /** Starts the Temporal CLI dev server with the Web UI and a persistent SQLite file. */
 export async function startDevServer({ cli, port, uiPort, dbFile, namespace = 'default' }) {
   const child = startProcess('temporal', cli, [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
-    '--db-filename', dbFile,
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    dbFile,
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     '--ui-disable-news-fetch',
     ...searchAttributeFlags(),
   ]);
-  await waitFor(httpOk(`http://127.0.0.1:${uiPort}/`), { what: 'Temporal dev server', child, timeoutMs: 60_000 });
+  await waitFor(httpOk(`http://127.0.0.1:${uiPort}/`), {
+    what: 'Temporal dev server',
+    child,
+    timeoutMs: 60_000,
+  });
   return child;
 }

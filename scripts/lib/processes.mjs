@@ -12,7 +12,10 @@ export function startProcess(name, command, args, { env = {}, cwd } = {}) {
   });
   const prefix = `[${name}]`.padEnd(11);
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => child.muted || process.stdout.write(`${prefix}${line}\n`));
+    createInterface({ input: stream }).on(
+      'line',
+      (line) => child.muted || process.stdout.write(`${prefix}${line}\n`),
+    );
   }
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.label = name;
@@ -24,7 +27,8 @@ export async function waitFor(check, { what, timeoutMs = 60_000, child } = {}) {
   let exited;
   child?.exited.then((e) => (exited = e));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${what}: process exited (code ${exited.code ?? exited.signal}) before it was ready`);
+    if (exited)
+      throw new Error(`${what}: process exited (code ${exited.code ?? exited.signal}) before it was ready`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -17,7 +17,11 @@ export function twoPhaseRollout(rolloutId: string): RolloutInput {
             { id: 'runbook-reviewed', title: 'Runbook reviewed by Ops' },
           ],
         },
-        { id: 'production', name: 'Production', checklist: [{ id: 'go-no-go', title: 'Go/No-Go sign-off recorded' }] },
+        {
+          id: 'production',
+          name: 'Production',
+          checklist: [{ id: 'go-no-go', title: 'Go/No-Go sign-off recorded' }],
+        },
       ],
     },
   };

@@ -13,7 +13,9 @@ export function temporalTools(): { cli: string; testServer: string } {
   const { TEMPORAL_CLI_PATH: cli, TEMPORAL_TEST_SERVER_PATH: testServer } = process.env;
   if (cli && testServer) return { cli, testServer };
   cached ??= JSON.parse(
-    execFileSync(process.execPath, [join(repoRoot, 'scripts/temporal-tools.mjs'), '--json'], { encoding: 'utf8' }),
+    execFileSync(process.execPath, [join(repoRoot, 'scripts/temporal-tools.mjs'), '--json'], {
+      encoding: 'utf8',
+    }),
   ) as { cli: string; testServer: string };
   return cached;
 }

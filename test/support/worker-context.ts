@@ -16,7 +16,10 @@ export async function createActivityContext(): Promise<{
 }> {
   const dir = mkdtempSync(join(tmpdir(), 'rollouts-test-'));
   const moduleRef = await Test.createTestingModule({
-    imports: [PersistenceModule.forRoot({ driver: 'sqlite', file: join(dir, 'rollouts.sqlite'), debug: false }), ActivitiesModule],
+    imports: [
+      PersistenceModule.forRoot({ driver: 'sqlite', file: join(dir, 'rollouts.sqlite'), debug: false }),
+      ActivitiesModule,
+    ],
   }).compile();
   const app = await moduleRef.init();
   const orm = app.get(MikroORM);

@@ -68,7 +68,6 @@ async function historyLength(handle: WorkflowHandle): Promise<number> {
   return (await handle.fetchHistory()).events?.length ?? 0;
 }
 
-
 async function refusalOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const err: unknown = await promise.then(
     () => undefined,
@@ -93,7 +92,11 @@ test('runs the phases in order as their checklists complete, and audits each ste
   expect(state.phases.map((p) => p.status)).toEqual(['RUNNING', 'PENDING']);
 
   state = await complete(handle, 'smoke-tests');
-  expect(state.phases[0].checklist[0]).toMatchObject({ completed: true, completedBy: 'bob', note: 'smoke-tests done' });
+  expect(state.phases[0].checklist[0]).toMatchObject({
+    completed: true,
+    completedBy: 'bob',
+    note: 'smoke-tests done',
+  });
   expect(state.currentPhaseId).toBe('staging');
 
   recordHistory('in-progress-staging', historyToJSON(await handle.fetchHistory()));
@@ -144,8 +147,16 @@ test('refused updates return a typed failure and leave no event in history', asy
   // The time-skipping server has no speculative workflow tasks, so each refusal leaves an empty workflow
   // task behind (scheduled/started/completed) but nothing of the update itself, no activity and no
   // state change. The dev server drops even those; the end-to-end suite checks the exact length there.
-  const added = ((await handle.fetchHistory()).events ?? []).slice(before).map((e) => EventType[e.eventType ?? 0]);
-  expect(new Set(added)).toEqual(new Set(['EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'EVENT_TYPE_WORKFLOW_TASK_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED']));
+  const added = ((await handle.fetchHistory()).events ?? [])
+    .slice(before)
+    .map((e) => EventType[e.eventType ?? 0]);
+  expect(new Set(added)).toEqual(
+    new Set([
+      'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
+      'EVENT_TYPE_WORKFLOW_TASK_STARTED',
+      'EVENT_TYPE_WORKFLOW_TASK_COMPLETED',
+    ]),
+  );
   const state = await handle.query(getRolloutStateQuery);
   expect(state.phases[0].checklist.map((i) => i.completed)).toEqual([true, false]);
   expect(state.phases[1].checklist[0].completed).toBe(false);

@@ -13,7 +13,9 @@ export interface ApiConfig {
 export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfig {
   const parsed = env.safeParse(source);
   if (!parsed.success) {
-    throw new Error(`Invalid API configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Invalid API configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return { port: parsed.data.PORT, host: parsed.data.HOST };
 }

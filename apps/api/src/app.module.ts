@@ -13,7 +13,9 @@ import { RolloutsModule } from './rollouts/rollouts.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(options: { temporal?: TemporalConfig; persistence?: PersistenceConfig } = {}): DynamicModule {
+  static forRoot(
+    options: { temporal?: TemporalConfig; persistence?: PersistenceConfig } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [

@@ -17,6 +17,9 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: unknown) => {
-  new Logger('Worker').error(err instanceof Error ? err.message : String(err), err instanceof Error ? err.stack : undefined);
+  new Logger('Worker').error(
+    err instanceof Error ? err.message : String(err),
+    err instanceof Error ? err.stack : undefined,
+  );
   process.exit(1);
 });

@@ -8,7 +8,9 @@ import { connectionOptions, TEMPORAL_CONFIG, type TemporalConfig } from '../../.
 export const workflowsPath = require.resolve(join(__dirname, '../../../workflows'));
 
 /** Creates the Temporal worker for a booted worker context; the caller runs and stops it. */
-export async function createRolloutWorker(app: INestApplicationContext): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createRolloutWorker(
+  app: INestApplicationContext,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   const config = app.get<TemporalConfig>(TEMPORAL_CONFIG);
   const connection = await NativeConnection.connect(connectionOptions(config));
   const worker = await Worker.create({

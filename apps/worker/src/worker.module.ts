@@ -6,7 +6,9 @@ import { loadTemporalConfig, TEMPORAL_CONFIG, type TemporalConfig } from '../../
 /** The worker's Nest context: activities get dependency injection; no HTTP server. */
 @Module({})
 export class WorkerModule {
-  static forRoot(options: { temporal?: TemporalConfig; persistence?: PersistenceConfig } = {}): DynamicModule {
+  static forRoot(
+    options: { temporal?: TemporalConfig; persistence?: PersistenceConfig } = {},
+  ): DynamicModule {
     return {
       module: WorkerModule,
       imports: [PersistenceModule.forRoot(options.persistence), ActivitiesModule],

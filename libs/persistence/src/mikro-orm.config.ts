@@ -19,8 +19,8 @@ export function mikroOrmOptions(config: PersistenceConfig): Options {
     allowGlobalContext: false,
   } satisfies Options;
   if (config.driver === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: config.url } as Options;
+    return { ...common, driver: PostgreSqlDriver, clientUrl: config.url };
   }
   mkdirSync(dirname(config.file), { recursive: true });
-  return { ...common, driver: LibSqlDriver, dbName: config.file } as Options;
+  return { ...common, driver: LibSqlDriver, dbName: config.file };
 }

@@ -6,7 +6,10 @@ import { rolloutSearchAttributeKeys } from '../../../workflows/search-attributes
  * Registers the rollout search attributes in a namespace. The dev server gets them as start-up flags;
  * this serves the time-skipping test server and clusters set up by hand. Already-registered is fine.
  */
-export async function registerRolloutSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function registerRolloutSearchAttributes(
+  connection: Connection,
+  namespace: string,
+): Promise<void> {
   const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   try {
     await connection.operatorService.addSearchAttributes({

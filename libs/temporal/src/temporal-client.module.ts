@@ -1,4 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { connectionOptions, loadTemporalConfig, type TemporalConfig } from './temporal.config';
 import { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
@@ -24,7 +31,10 @@ export class TemporalClientModule {
           provide: TEMPORAL_CLIENT,
           useFactory: async () => {
             new Logger('Temporal').log(`connecting to ${config.address} (namespace ${config.namespace})`);
-            const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: '10s' });
+            const connection = await Connection.connect({
+              ...connectionOptions(config),
+              connectTimeout: '10s',
+            });
             return new Client({ connection, namespace: config.namespace });
           },
         },

@@ -2,7 +2,15 @@ import type { GraphQLFormattedError } from 'graphql';
 import { Logger } from '@nestjs/common';
 
 const logger = new Logger('GraphQL');
-const KNOWN = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
+const KNOWN = new Set([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+]);
 
 /**
  * Clients see typed errors with a code, never a stack trace. Nest's validation pipe reports bad input as a
@@ -11,15 +19,28 @@ const KNOWN = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'UNAVAILABLE',
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const ext = formatted.extensions ?? {};
   const code = typeof ext.code === 'string' ? ext.code : 'INTERNAL_SERVER_ERROR';
-  const { stacktrace: _stack, originalError, ...rest } = ext as Record<string, unknown> & { originalError?: { message?: unknown } };
+  const {
+    stacktrace: _stack,
+    originalError,
+    ...rest
+  } = ext as Record<string, unknown> & { originalError?: { message?: unknown } };
   if (code === 'BAD_REQUEST') {
     const problems = originalError?.message;
     const message = Array.isArray(problems) ? problems.join('; ') : formatted.message;
-    return { message, path: formatted.path, locations: formatted.locations, extensions: { ...rest, code: 'BAD_USER_INPUT' } };
+    return {
+      message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { ...rest, code: 'BAD_USER_INPUT' },
+    };
   }
   if (!KNOWN.has(code)) {
     logger.error(formatted.message, (error as { originalError?: Error })?.originalError?.stack);
-    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   }
   return { ...formatted, extensions: { ...rest, code } };
 }

@@ -16,15 +16,13 @@ export function toRolloutModel(state: RolloutState, workflowId: string, webUiUrl
     completedAt: date(state.completedAt),
     workflowId,
     webUiUrl,
-    phases: state.phases.map(
-      (p): Phase => ({
-        id: p.id,
-        name: p.name,
-        status: PhaseStatus[p.status],
-        enteredAt: date(p.enteredAt),
-        completedAt: date(p.completedAt),
-        checklist: p.checklist.map((i) => ({ ...i, completedAt: date(i.completedAt) })),
-      }),
-    ),
+    phases: state.phases.map((p): Phase => ({
+      id: p.id,
+      name: p.name,
+      status: PhaseStatus[p.status],
+      enteredAt: date(p.enteredAt),
+      completedAt: date(p.completedAt),
+      checklist: p.checklist.map((i) => ({ ...i, completedAt: date(i.completedAt) })),
+    })),
   };
 }

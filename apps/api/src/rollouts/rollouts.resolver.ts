@@ -27,8 +27,13 @@ export class RolloutsResolver {
     return this.rollouts.start({ name: plan, title, phases }, actorOf(req), id);
   }
 
-  @Mutation(() => Rollout, { description: 'Completes a checklist item of the current phase (a workflow Update).' })
-  completeChecklistItem(@Args('input') input: CompleteChecklistItemInput, @Context('req') req?: Request): Promise<Rollout> {
+  @Mutation(() => Rollout, {
+    description: 'Completes a checklist item of the current phase (a workflow Update).',
+  })
+  completeChecklistItem(
+    @Args('input') input: CompleteChecklistItemInput,
+    @Context('req') req?: Request,
+  ): Promise<Rollout> {
     return this.rollouts.completeChecklistItem(input.rolloutId, input.itemId, actorOf(req), input.note);
   }
 }

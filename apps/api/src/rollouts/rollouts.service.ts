@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
-import { TEMPORAL_CLIENT, TEMPORAL_CONFIG, type TemporalConfig, workflowUiUrl } from '../../../../libs/temporal/src';
+import {
+  TEMPORAL_CLIENT,
+  TEMPORAL_CONFIG,
+  type TemporalConfig,
+  workflowUiUrl,
+} from '../../../../libs/temporal/src';
 import {
   completeChecklistItemUpdate,
   getRolloutStateQuery,
@@ -21,7 +26,10 @@ const newRolloutId = (): string => randomBytes(5).toString('hex');
 function duplicateIds(plan: RolloutPlanSpec): string[] {
   const seen = new Set<string>();
   const dupes = new Set<string>();
-  const ids = [...plan.phases.map((p) => `phase ${p.id}`), ...plan.phases.flatMap((p) => p.checklist.map((i) => `item ${i.id}`))];
+  const ids = [
+    ...plan.phases.map((p) => `phase ${p.id}`),
+    ...plan.phases.flatMap((p) => p.checklist.map((i) => `item ${i.id}`)),
+  ];
   for (const id of ids) (seen.has(id) ? dupes : seen).add(id);
   return [...dupes];
 }
@@ -45,7 +53,9 @@ export class RolloutsService {
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         staticSummary: `Rollout ${id} of plan ${plan.name}`,
-        staticDetails: plan.phases.map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} checklist items)`).join('\n'),
+        staticDetails: plan.phases
+          .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} checklist items)`)
+          .join('\n'),
       });
     } catch (err) {
       throw toGraphQLError(err, id);
@@ -56,14 +66,21 @@ export class RolloutsService {
 
   async get(rolloutId: string): Promise<Rollout> {
     try {
-      const state = await this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).query(getRolloutStateQuery);
+      const state = await this.client.workflow
+        .getHandle(rolloutWorkflowId(rolloutId))
+        .query(getRolloutStateQuery);
       return this.toModel(state);
     } catch (err) {
       throw toGraphQLError(err, rolloutId);
     }
   }
 
-  async completeChecklistItem(rolloutId: string, itemId: string, actor: string, note?: string): Promise<Rollout> {
+  async completeChecklistItem(
+    rolloutId: string,
+    itemId: string,
+    actor: string,
+    note?: string,
+  ): Promise<Rollout> {
     try {
       const state = await this.client.workflow
         .getHandle(rolloutWorkflowId(rolloutId))

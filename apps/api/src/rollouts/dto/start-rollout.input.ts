@@ -1,9 +1,18 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const ID_MESSAGE = '$property must be lowercase letters, digits and dashes (at most 63, starting with a letter or digit)';
+const ID_MESSAGE =
+  '$property must be lowercase letters, digits and dashes (at most 63, starting with a letter or digit)';
 
 @InputType()
 export class ChecklistItemInput {
@@ -38,7 +47,10 @@ export class PhaseInput {
 
 @InputType()
 export class StartRolloutInput {
-  @Field(() => ID, { nullable: true, description: 'Rollout id; generated when absent. The workflow ID is rollout-<id>.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Rollout id; generated when absent. The workflow ID is rollout-<id>.',
+  })
   @IsOptional()
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   id?: string;

@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { rolloutSearchAttributeKeys } from '../../workflows/search-attributes';
+import { freePort } from './ports';
+import { repoRoot, temporalTools } from './temporal-tools';
+
+/**
+ * The product as it runs for real: a Temporal dev server, and the built API and worker as separate
+ * processes on free ports, with their own SQLite file. Nothing here is a mock.
+ */
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  apiUrl: string;
+  dataDir: string;
+  startWorker(): Promise<void>;
+  killWorker(signal?: NodeJS.Signals): Promise<void>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    actor?: string,
+  ): Promise<GqlResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export interface GqlResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+let built = false;
+function buildOnce(): void {
+  if (built || process.env.ROLLOUT_BUILT === '1') return;
+  const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
+  built = true;
+}
+
+function spawnApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess & { output: string[] } {
+  const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/src/main.js`], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { output: string[] };
+  child.output = [];
+  const keep = (chunk: Buffer) => child.output.push(chunk.toString());
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return child;
+}
+
+async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  child?: ChildProcess & { output: string[] },
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited early:\n${child.output.join('')}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} not ready in 60s${child ? `:\n${child.output.join('')}` : ''}`);
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', () => r()));
+
+export async function startStack(name: string): Promise<Stack> {
+  buildOnce();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalTools().cli },
+      searchAttributes: rolloutSearchAttributeKeys,
+      ip: '127.0.0.1',
+    },
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), `rollouts-e2e-${name}-`));
+  const port = await freePort();
+  const taskQueue = `e2e-${name}`;
+  const appEnv = {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+  };
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const api = spawnApp('api', appEnv);
+  await waitUntil('API', async () => (await fetch(`${apiUrl}/healthz`)).ok, api);
+
+  let worker: (ChildProcess & { output: string[] }) | undefined;
+  const hasPoller = async () => {
+    const res = await env.client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (res.pollers ?? []).some(
+      (p) => (p.lastAccessTime?.seconds?.toNumber() ?? 0) * 1000 > Date.now() - 10_000,
+    );
+  };
+
+  const stack: Stack = {
+    env,
+    apiUrl,
+    dataDir,
+    async startWorker() {
+      worker = spawnApp('worker', appEnv);
+      const w = worker;
+      await waitUntil(
+        'worker',
+        async () => w.output.join('').includes('polling task queue') && (await hasPoller()),
+        w,
+      );
+    },
+    async killWorker(signal = 'SIGKILL') {
+      if (!worker) return;
+      worker.kill(signal);
+      await exited(worker);
+      worker = undefined;
+    },
+    async gql(query, variables, actor = 'e2e') {
+      const res = await fetch(`${apiUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-actor': actor },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await res.json()) as never;
+    },
+    async stop() {
+      await stack.killWorker('SIGTERM');
+      api.kill('SIGTERM');
+      await exited(api);
+      await env.teardown();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await stack.startWorker();
+  return stack;
+}
