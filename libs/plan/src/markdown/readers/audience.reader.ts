@@ -1,0 +1,36 @@
+import type { AudienceLimit } from '../../plan.schema';
+import { readBound } from './comparison.reader';
+import { stripParentheticals, tidy } from './text';
+
+/** Reads audience limits: "bars/stations (≤5) and support agents (≤3)", "5 pilot merchants", "10% of traffic". */
+
+/** Words after which a noun phrase has ended ("internal team members use as merchants"). */
+const PHRASE_END = /\s(?:use|using|with|who|that|which|in|on|via|from|for|as|to|across|during|per)\b/i;
+const GROUP_OF =
+  /^(?:a\s+)?(?:limited|small|selected|select|hand-?picked\s+)?\s*(?:set|group|number|cohort|handful|subset|batch|pool|list)\s+of\s+/i;
+
+export type Limit = Omit<AudienceLimit, 'source'>;
+
+export function readAudienceLimits(text: string): Limit[] {
+  return text.split(/\s*(?:,|;|\band\b|\bplus\b|\+)\s*/i).flatMap((part) => {
+    const bound = readBound(part);
+    if (!bound) return [];
+    const subject = subjectOf(`${part.slice(0, bound.index)} ${part.slice(bound.index + bound.length)}`);
+    return subject === '' ? [] : [{ subject, max: bound.max, ...(bound.unit ? { unit: bound.unit } : {}) }];
+  });
+}
+
+function subjectOf(text: string): string {
+  let subject = stripParentheticals(text.replace(/[`*_]/g, '')).replace(/^(?:the|only|up to)\s+/i, '');
+  subject = subject.replace(GROUP_OF, '');
+  const end = PHRASE_END.exec(` ${subject}`);
+  if (end) subject = ` ${subject}`.slice(0, end.index);
+  return tidy(subject.replace(/[.()≤<=]+/g, ' '));
+}
+
+/** Whether a bullet starts with a head count ("5 hand-picked pilot merchants"): an audience line. */
+export function startsWithCount(text: string): boolean {
+  return /^\s*(?:(?:up\s+to|≤|<=|max(?:imum)?)\s*)?\d+(?:\s*[-–]\s*\d+)?\s*%?\s+(?:of\s+)?[A-Za-z]/i.test(
+    text,
+  );
+}

@@ -1,0 +1,235 @@
+import type { Operator } from '../../plan.schema';
+import { AMOUNT_SOURCE, isoOf, unitOf } from './duration.reader';
+import { metricName, NUMBER_SOURCE, parseNumber, tidy } from './text';
+
+/** Reads thresholds and windows: "> 5% for 5 min", "over 15 minutes", "below 99.5%", "at or above", "≤5". */
+
+const OPERATOR_WORDS: [string, Operator][] = [
+  ['greater than or equal to', '>='],
+  ['less than or equal to', '<='],
+  ['at or above', '>='],
+  ['at or below', '<='],
+  ['no more than', '<='],
+  ['not more than', '<='],
+  ['no less than', '>='],
+  ['not less than', '>='],
+  ['at least', '>='],
+  ['at most', '<='],
+  ['up to', '<='],
+  ['maximum', '<='],
+  ['max', '<='],
+  ['more than', '>'],
+  ['greater than', '>'],
+  ['higher than', '>'],
+  ['larger than', '>'],
+  ['exceeding', '>'],
+  ['exceeds', '>'],
+  ['exceed', '>'],
+  ['above', '>'],
+  ['over', '>'],
+  ['less than', '<'],
+  ['lower than', '<'],
+  ['fewer than', '<'],
+  ['smaller than', '<'],
+  ['below', '<'],
+  ['under', '<'],
+];
+const OPERATOR_SYMBOLS: [string, Operator][] = [
+  ['>=', '>='],
+  ['=>', '>='],
+  ['≥', '>='],
+  ['<=', '<='],
+  ['=<', '<='],
+  ['≤', '<='],
+  ['>', '>'],
+  ['<', '<'],
+];
+const OPERATORS = new Map<string, Operator>([...OPERATOR_WORDS, ...OPERATOR_SYMBOLS]);
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const OPERATOR_SOURCE = [
+  ...OPERATOR_WORDS.map(([word]) => String.raw`\b${escape(word).replace(/ /g, '\\s+')}\b`),
+  ...OPERATOR_SYMBOLS.map(([symbol]) => escape(symbol)),
+].join('|');
+const VALUE_UNIT_SOURCE = String.raw`%|percent\b|ms\b|milliseconds?\b|seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|m\b|hours?\b|hrs?\b|h\b|days?\b|d\b|rps\b|qps\b|req/s|requests?/s\b|errors?\b`;
+const COMPARISON = new RegExp(
+  String.raw`(${OPERATOR_SOURCE})\s*(-?\d[\d,]*(?:\.\d+)?)\s*(k\b)?\s*(${VALUE_UNIT_SOURCE})?`,
+  'i',
+);
+
+export interface Comparison {
+  operator: Operator;
+  value: number;
+  /** "%", "ms", "s", "rps"…; time units longer than a second come back as `duration` instead. */
+  unit?: string;
+  /** The compared value was an amount of time ("> 30 minutes"). */
+  duration?: string;
+  index: number;
+  length: number;
+}
+
+export function readComparison(text: string): Comparison | undefined {
+  const match = COMPARISON.exec(text);
+  if (!match) return undefined;
+  const operator = OPERATORS.get(match[1].toLowerCase().replace(/\s+/g, ' '));
+  if (!operator) return undefined;
+  const value = parseNumber(match[2]) * (match[3] ? 1000 : 1);
+  if (!Number.isFinite(value)) return undefined;
+  const base = { operator, value, index: match.index, length: match[0].length };
+  const rawUnit = match[4]?.toLowerCase();
+  if (rawUnit === undefined) return base;
+  const timeUnit = unitOf(rawUnit);
+  if (timeUnit && timeUnit !== 'seconds') {
+    const duration = isoOf(match[2], rawUnit);
+    return duration ? { ...base, duration } : base;
+  }
+  return { ...base, unit: normaliseUnit(rawUnit) };
+}
+
+function normaliseUnit(unit: string): string {
+  if (unit === '%' || unit === 'percent') return '%';
+  if (unit.startsWith('milli') || unit === 'ms') return 'ms';
+  if (unitOf(unit) === 'seconds') return 's';
+  if (unit.startsWith('error')) return 'count';
+  if (unit.startsWith('req')) return 'rps';
+  return unit;
+}
+
+export interface Window {
+  iso: string;
+  mode: 'sustained' | 'aggregate';
+  index: number;
+  length: number;
+}
+
+const FILLER = String.raw`(?:(?:at\s+least|more\s+than|longer\s+than|over|>=?|≥)\s*)?`;
+const SUSTAINED = new RegExp(
+  String.raw`\b(?:sustained\s+for|sustained|lasting|persisting\s+for|persists\s+for|held\s+for|for)\s+${FILLER}(?:a\s+full\s+|the\s+last\s+)?${AMOUNT_SOURCE}`,
+  'i',
+);
+const AGGREGATE = new RegExp(
+  String.raw`\b(?:averaged\s+over|over|during|within|in|across)\s+(?:(?:a|an|any|the|the\s+last|a\s+rolling)\s+)?${AMOUNT_SOURCE}(?:\s+(?:window|period|interval))?`,
+  'i',
+);
+
+/** "for 5 min" (every sample breaches for that long) or "over 15 minutes" (measured across the window). */
+export function readWindow(text: string): Window | undefined {
+  for (const [pattern, mode] of [
+    [SUSTAINED, 'sustained'],
+    [AGGREGATE, 'aggregate'],
+  ] as const) {
+    const match = pattern.exec(text);
+    const iso = match ? isoOf(match[1], match[3]) : undefined;
+    if (match && iso && unitOf(match[3]) !== undefined)
+      return { iso, mode, index: match.index, length: match[0].length };
+  }
+  return undefined;
+}
+
+export interface Condition {
+  metric: string;
+  title: string;
+  operator: Operator;
+  threshold: number;
+  unit?: string;
+  window?: string;
+  mode?: 'sustained' | 'aggregate';
+}
+
+/**
+ * A measurable condition: "Error rate > 5% for 5 min", "Redemption failure rate >5% over 15 minutes". A
+ * condition that only has a duration ("outages >30 minutes", "unable to log in for >10 minutes") is read
+ * as a 0/1 signal that must stay raised for that long.
+ */
+export function readCondition(text: string): Condition | undefined {
+  const window = readWindow(text);
+  const rest = window ? cut(text, window.index, window.length) : text;
+  const comparison = readComparison(rest);
+  const title = tidy(text);
+  const subjectOf = (end: number) => cleanSubject(rest.slice(0, end)) || cleanSubject(rest.slice(end));
+
+  if (comparison && comparison.duration === undefined) {
+    const subject = subjectOf(comparison.index);
+    if (subject === '') return undefined;
+    return {
+      metric: metricName(subject),
+      title,
+      operator: comparison.operator,
+      threshold: comparison.value,
+      ...(comparison.unit ? { unit: comparison.unit } : {}),
+      ...(window ? { window: window.iso, mode: window.mode } : {}),
+    };
+  }
+  const lasting = comparison?.duration && comparison.operator.startsWith('>') ? comparison : undefined;
+  if (lasting && !window) {
+    const subject = subjectOf(lasting.index);
+    if (subject === '') return undefined;
+    return {
+      metric: metricName(subject),
+      title,
+      operator: '>',
+      threshold: 0,
+      window: lasting.duration,
+      mode: 'sustained',
+    };
+  }
+  if (window && !comparison) {
+    const subject = subjectOf(window.index);
+    if (subject === '') return undefined;
+    return {
+      metric: metricName(subject),
+      title,
+      operator: '>',
+      threshold: 0,
+      window: window.iso,
+      mode: window.mode,
+    };
+  }
+  return undefined;
+}
+
+function cut(text: string, index: number, length: number): string {
+  return `${text.slice(0, index)} ${text.slice(index + length)}`;
+}
+
+/** Drops the words around a metric's name: "If the error rate is" → "error rate". */
+function cleanSubject(text: string): string {
+  return tidy(
+    text
+      .replace(/[`*_]/g, '')
+      .replace(/^\s*(?:if|when|whenever|once|any|the)\s+/i, '')
+      .replace(/\s+(?:is|are|goes|stays|remains|rises|drops|falls|climbs|reaches|hits|of)\s*$/i, '')
+      .replace(/[.;:!]+\s*$/, ''),
+  );
+}
+
+export interface Bound {
+  max: number;
+  unit?: string;
+  index: number;
+  length: number;
+}
+
+const LEADING_COUNT = new RegExp(
+  String.raw`^\s*(?:(?:up\s+to|max(?:imum)?|at\s+most|≤|<=)\s*)?(?:(\d+)\s*(?:-|–|to)\s*)?(${NUMBER_SOURCE})\s*(%|percent)?\s+(?:of\s+)?(?=[A-Za-z])`,
+  'i',
+);
+
+/** An upper bound for an audience: "(≤5)", "up to 50", "3-5 internal …", "10% of traffic". */
+export function readBound(text: string): Bound | undefined {
+  const leading = LEADING_COUNT.exec(text);
+  if (leading && !/^(an?)$/i.test(leading[2])) {
+    const max = parseNumber(leading[2]);
+    if (Number.isFinite(max))
+      return { max, ...(leading[3] ? { unit: '%' } : {}), index: leading.index, length: leading[0].length };
+  }
+  const comparison = readComparison(text);
+  if (comparison && comparison.operator.startsWith('<') && comparison.duration === undefined)
+    return {
+      max: comparison.value,
+      ...(comparison.unit === '%' ? { unit: '%' } : {}),
+      index: comparison.index,
+      length: comparison.length,
+    };
+  return undefined;
+}

@@ -1,0 +1,202 @@
+import { readApproval, normaliseRole } from './role.reader';
+import { readAudienceLimits, startsWithCount } from './audience.reader';
+import { readChannel, readStepAction } from './action.reader';
+import { readBound, readComparison, readCondition, readWindow } from './comparison.reader';
+import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader';
+import { parseFlagValue, readFlagStates } from './flag.reader';
+import { matchPhase } from './phase.matcher';
+import { metricName, slugify, UniqueIds } from './text';
+
+describe('duration reader', () => {
+  it.each([
+    ['48 hours', 'PT48H'],
+    ['green for 24h before launch', 'PT24H'],
+    ['Quick Rollback (< 5 min)', 'PT5M'],
+    ['Data Rollback (< 1 hour)', 'PT1H'],
+    ['retention (≥90 days)', 'P90D'],
+    ['two weeks', 'P2W'],
+    ['an hour', 'PT1H'],
+    ['1.5 hours', 'PT90M'],
+  ])('%s → %s', (text, iso) => expect(readDuration(text)?.iso).toBe(iso));
+
+  it('reads ranges as min and max', () =>
+    expect(readDuration('2-3 weeks')).toMatchObject({ iso: 'P2W', maxIso: 'P3W' }));
+  it('ignores numbers without a time unit', () => {
+    expect(readDuration('50 merchants')).toBeUndefined();
+    expect(readDuration('Error rate (5xx)')).toBeUndefined();
+    expect(readDuration('24/7 monitoring')).toBeUndefined();
+  });
+
+  it.each([
+    ['Week 1', 'P1W', 'P1W'],
+    ['Week 2-3', 'P2W', 'P2W'],
+    ['Weeks 4–5', 'P2W', 'P4W'],
+    ['Days 3-6', 'P4D', 'P3D'],
+    ['Month 3', 'P1M', 'P3M'],
+  ])('label %s spans %s and falls at %s', (text, span, offset) => {
+    const label = readTimeLabel(text)!;
+    expect(spanOf(label)).toBe(span);
+    expect(offsetOf(label)).toBe(offset);
+  });
+  it('reads "Week 6+" as open-ended', () => {
+    const label = readTimeLabel('General Availability (Week 6+)')!;
+    expect(label.openEnded).toBe(true);
+    expect(spanOf(label)).toBeUndefined();
+  });
+  it('rejects backwards ranges', () => expect(readTimeLabel('Week 5-2')).toBeUndefined());
+});
+
+describe('comparison reader', () => {
+  it.each([
+    ['> 5%', '>', 5, '%'],
+    ['below 99.5%', '<', 99.5, '%'],
+    ['at or above 99.9%', '>=', 99.9, '%'],
+    ['≥90', '>=', 90, undefined],
+    ['≤5', '<=', 5, undefined],
+    ['latency over 800 ms', '>', 800, 'ms'],
+    ['no more than 1,000', '<=', 1000, undefined],
+    ['backlog > 2k', '>', 2000, undefined],
+  ])('%s', (text, operator, value, unit) => {
+    const comparison = readComparison(text);
+    expect([comparison?.operator, comparison?.value, comparison?.unit]).toEqual([operator, value, unit]);
+  });
+
+  it('reads time compared as a duration', () =>
+    expect(readComparison('outages >30 minutes')?.duration).toBe('PT30M'));
+
+  it.each([
+    ['for 5 min', 'PT5M', 'sustained'],
+    ['for >10 minutes', 'PT10M', 'sustained'],
+    ['over 15 minutes', 'PT15M', 'aggregate'],
+    ['in any 5-minute window', 'PT5M', 'aggregate'],
+  ])('window %s', (text, iso, mode) => expect(readWindow(text)).toMatchObject({ iso, mode }));
+
+  it('reads full conditions', () => {
+    expect(readCondition('Error rate > 5% for 5 min')).toMatchObject({
+      metric: 'error_rate',
+      operator: '>',
+      threshold: 5,
+      unit: '%',
+      window: 'PT5M',
+      mode: 'sustained',
+    });
+    expect(readCondition('If the p95 latency is above 300ms over 10 minutes')).toMatchObject({
+      metric: 'p95_latency',
+      threshold: 300,
+      unit: 'ms',
+      window: 'PT10M',
+      mode: 'aggregate',
+    });
+    expect(readCondition('Critical EF outages >30 minutes.')).toMatchObject({
+      metric: 'critical_ef_outages',
+      threshold: 0,
+      window: 'PT30M',
+      mode: 'sustained',
+    });
+    expect(readCondition('Policy engine misconfiguration causing mass blocks')).toBeUndefined();
+  });
+
+  it('reads audience bounds', () => {
+    expect(readBound('(≤5)')).toMatchObject({ max: 5 });
+    expect(readBound('3-5 internal team members')).toMatchObject({ max: 5 });
+    expect(readBound('10% of users')).toMatchObject({ max: 10, unit: '%' });
+    expect(readBound('all customers')).toBeUndefined();
+  });
+});
+
+describe('audience reader', () => {
+  it('splits subjects and limits', () => {
+    expect(readAudienceLimits('Limited set of bars/stations (≤5) and support agents (≤3).')).toEqual([
+      { subject: 'bars/stations', max: 5 },
+      { subject: 'support agents', max: 3 },
+    ]);
+    expect(readAudienceLimits('up to 50 merchants')).toEqual([{ subject: 'merchants', max: 50 }]);
+    expect(readAudienceLimits('internal staff')).toEqual([]);
+  });
+  it('recognises bullets that start with a head count', () => {
+    expect(startsWithCount('5 hand-picked pilot merchants')).toBe(true);
+    expect(startsWithCount('24/7 monitoring')).toBe(false);
+    expect(startsWithCount('Open signups')).toBe(false);
+  });
+});
+
+describe('role reader', () => {
+  it.each([
+    ['Campaign templates locked and approved by Compliance.', ['compliance']],
+    ['Revolut link and payment instructions confirmed by Finance.', ['finance']],
+    ['Quiet hour overrides approved by project lead before enabling.', ['project-lead']],
+    ['Incident runbooks reviewed by Ops.', ['ops']],
+    ['Approved by Product and Legal', ['product', 'legal']],
+    ['Sign-off from the Security team', ['security']],
+    ['Legal sign-off obtained', ['legal']],
+    ['Go/No-Go meeting sign-off recorded.', []],
+  ])('%s', (text, roles) => expect(readApproval(text)).toEqual({ roles }));
+  it('leaves other items alone', () =>
+    expect(readApproval('Monitoring connected to Ops channel')).toBeUndefined());
+  it('normalises roles', () => expect(normaliseRole('the Ops team')).toBe('ops'));
+});
+
+describe('flag reader', () => {
+  it('reads states in many spellings', () => {
+    expect(readFlagStates('`kwik_integration: true` (if ready)')).toEqual({
+      states: [{ key: 'kwik_integration', value: true }],
+      remainder: '(if ready)',
+    });
+    expect(readFlagStates('enable `a` and `b`').states).toEqual([
+      { key: 'a', value: true },
+      { key: 'b', value: true },
+    ]);
+    expect(readFlagStates('Turn off `new_checkout`').states).toEqual([{ key: 'new_checkout', value: false }]);
+    expect(readFlagStates('`express_pay` off').states).toEqual([{ key: 'express_pay', value: false }]);
+    expect(readFlagStates('dark_mode = on').states).toEqual([{ key: 'dark_mode', value: true }]);
+    expect(readFlagStates('Scope: limited').states).toEqual([]);
+  });
+  it('parses values', () => {
+    expect([
+      parseFlagValue('enabled'),
+      parseFlagValue('off'),
+      parseFlagValue('25%'),
+      parseFlagValue('blue'),
+    ]).toEqual([true, false, 25, 'blue']);
+  });
+});
+
+describe('step action reader', () => {
+  it.each([
+    ['Revert deployment to previous version', 'revert-deployment'],
+    ['Notify merchants of data restoration', 'notify'],
+    ['Restore from last backup', 'restore-backup'],
+    ['Replay missed webhooks from DLQ', 'replay-dlq'],
+    ['Call the rollback webhook', 'webhook'],
+    ['Disable `new_checkout`', 'set-flags'],
+    ['Tell the team to stand down', 'notify'],
+    ['Re-enable legacy tooling', 'manual'],
+  ])('%s → %s', (text, type) => expect(readStepAction(text).type).toBe(type));
+  it('finds channels', () =>
+    expect([readChannel('WhatsApp group'), readChannel('via banner'), readChannel('nothing')]).toEqual([
+      'whatsapp',
+      'in-app',
+      undefined,
+    ]));
+});
+
+describe('text helpers', () => {
+  it('slugifies titles', () => {
+    expect(slugify('Pilot Merchants')).toBe('pilot-merchants');
+    expect(slugify('Déploiement à 5%')).toBe('deploiement-5');
+  });
+  it('names metrics', () => expect(metricName('Error rate (5xx)')).toBe('error_rate'));
+  it('makes ids unique', () => {
+    const ids = new UniqueIds('x');
+    expect([ids.take('a'), ids.take('a'), ids.take(''), ids.take('a')]).toEqual(['a', 'a-2', 'x', 'a-3']);
+  });
+  it('matches phases by distinctive words and acronyms', () => {
+    const phases = [
+      { id: 'pilot-merchants', name: 'Pilot Merchants' },
+      { id: 'general-availability', name: 'General Availability' },
+    ];
+    expect(matchPhase('GA Launch', phases)).toBe(1);
+    expect(matchPhase('Prior to pilot, share FAQ', phases)).toBe(0);
+    expect(matchPhase('Engineering sync', phases)).toBeUndefined();
+  });
+});

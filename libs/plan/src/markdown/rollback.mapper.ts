@@ -1,0 +1,69 @@
+import type { RollbackLevel } from '../plan.schema';
+import { walkBlocks } from './blocks';
+import { sourceOf, type ImportState } from './import.state';
+import { readStepAction } from './readers/action.reader';
+import { readDuration } from './readers/duration.reader';
+import { slugify, stripParentheticals, tidy, UniqueIds } from './readers/text';
+import { linesOf, type Entry, type Lines, type Section } from './tree';
+
+/** Maps a rollback plan (or kill switch, back-out plan): sub-sections or nested lists are levels, items are steps. */
+export function mapRollback(state: ImportState, section: Section): void {
+  const { rollback } = state.plan;
+  if (section.heading) rollback.source ??= sourceOf(linesOf(section.heading));
+  const loose: Entry[] = [];
+  walkBlocks(
+    section.blocks,
+    {
+      entry: (entry) => {
+        if (entry.children.length > 0) addLevel(state, entry.rest || entry.text, entry.lines, entry.children);
+        else loose.push(entry);
+      },
+    },
+    state.ledger,
+  );
+  // Steps listed straight under the heading form one level named after the section.
+  if (loose.length > 0)
+    addLevel(state, section.title, section.heading ? linesOf(section.heading) : loose[0].lines, loose);
+  for (const child of section.children) mapLevelSection(state, child);
+}
+
+function mapLevelSection(state: ImportState, section: Section): void {
+  const steps: Entry[] = [];
+  walkBlocks(section.blocks, { entry: (entry) => steps.push(entry) }, state.ledger);
+  const lines = section.heading ? linesOf(section.heading) : ([0, -1] as Lines);
+  if (steps.length > 0) addLevel(state, section.title, lines, steps);
+  for (const child of section.children) mapLevelSection(state, child);
+}
+
+function addLevel(state: ImportState, title: string, lines: Lines, entries: Entry[]): void {
+  const budget = readDuration(title);
+  const clean = tidy(
+    (budget ? `${title.slice(0, budget.index)} ${title.slice(budget.index + budget.length)}` : title)
+      .replace(/\(\s*[<>≤≥=~]*\s*(?:within|under|in)?\s*\)/gi, ' ')
+      .replace(/\s+/g, ' '),
+  );
+  const levelTitle = clean === '' ? 'Rollback' : clean;
+  const base = slugify(
+    stripParentheticals(levelTitle).replace(/\b(?:roll-?\s*back|level|plan|procedure|strategy)\b/gi, ' '),
+  );
+  const level: RollbackLevel = {
+    id: state.ids.levels.take(base === '' ? 'rollback' : base),
+    title: levelTitle,
+    ...(budget ? { budget: budget.iso } : {}),
+    steps: [],
+    source: sourceOf(lines),
+  };
+  const path = state.add(state.plan.rollback.levels, level, 'rollback.levels', lines);
+  const ids = new UniqueIds('step');
+  for (const entry of entries.flatMap((e) => [e, ...e.children])) {
+    const text = entry.text;
+    if (text === '') continue;
+    level.steps.push({
+      id: ids.take(slugify(stripParentheticals(text), 4)),
+      title: tidy(text),
+      action: readStepAction(text),
+      source: sourceOf(entry.lines),
+    });
+    state.ledger.map(entry.lines, `${path}.steps[${level.steps.length - 1}]`);
+  }
+}

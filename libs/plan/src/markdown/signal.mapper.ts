@@ -1,0 +1,99 @@
+import type { TriggerAction } from '../plan.schema';
+import { sourceOf, type ImportState } from './import.state';
+import { readChannel } from './readers/action.reader';
+import { readCondition } from './readers/comparison.reader';
+import { metricName, slugify, stripParentheticals, tidy } from './readers/text';
+import type { Lines } from './tree';
+
+/** Maps guardrail, alert and metric lines: measurable conditions become guardrails, the rest manual triggers. */
+
+export interface SignalOptions {
+  /** guardrails: the line is a reason to act; metrics: the line names something to watch. */
+  section: 'guardrails' | 'metrics';
+  phaseId?: string;
+}
+
+export function mapSignal(state: ImportState, text: string, lines: Lines, options: SignalOptions): void {
+  const { plan } = state;
+  const condition = readCondition(text);
+  if (condition) {
+    state.add(
+      plan.guardrails,
+      {
+        id: state.ids.triggers.take(slugify(condition.metric.replace(/_/g, ' '))),
+        title: condition.title,
+        metric: condition.metric,
+        operator: condition.operator,
+        threshold: condition.threshold,
+        ...(condition.unit ? { unit: condition.unit } : {}),
+        ...(condition.window ? { window: condition.window, mode: condition.mode } : {}),
+        ...(options.phaseId ? { phases: [options.phaseId] } : {}),
+        action: actionOf(state, text),
+        source: sourceOf(lines),
+      },
+      'guardrails',
+      lines,
+    );
+  } else if (options.section === 'guardrails') {
+    const title = tidy(text);
+    const name = stripParentheticals(title).split(
+      /\s(?:causing|leading|resulting|that|which|when|with|where|due)\b/i,
+    )[0];
+    state.add(
+      plan.manualTriggers,
+      {
+        id: state.ids.triggers.take(slugify(name, 4)),
+        title,
+        action: actionOf(state, text),
+        source: sourceOf(lines),
+      },
+      'manualTriggers',
+      lines,
+    );
+  } else {
+    state.add(
+      plan.metrics,
+      { name: metricName(text), title: tidy(text), source: sourceOf(lines) },
+      'metrics',
+      lines,
+    );
+  }
+}
+
+/** What a breach does. Rollback unless the line says pause or notify; the level is chosen at the end. */
+function actionOf(state: ImportState, text: string): TriggerAction {
+  if (/\b(?:pause|halt|freeze|hold)\b/i.test(text)) return { type: 'pause' };
+  if (
+    /\b(?:notify|page|escalate|alert\s+(?:the\s+)?on-?call|warn)\b/i.test(text) &&
+    !/\broll\s*back\b/i.test(text)
+  ) {
+    const channel = readChannel(text);
+    return { type: 'notify', ...(channel ? { channel } : {}) };
+  }
+  const action: Extract<TriggerAction, { type: 'rollback' }> = { type: 'rollback' };
+  state.levelHints.push({ action, hint: text });
+  return action;
+}
+
+/** A guardrail's metric names a declared metric by its prefix ("payment success" → payment_success_rate). */
+export function resolveMetricNames(state: ImportState): void {
+  const declared = state.plan.metrics.map((metric) => metric.name);
+  for (const guardrail of state.plan.guardrails) {
+    if (declared.includes(guardrail.metric)) continue;
+    const candidates = declared.filter((name) => name.startsWith(`${guardrail.metric}_`));
+    if (candidates.length === 1) guardrail.metric = candidates[0];
+  }
+}
+
+/** Rollback actions go to the level their line names, else to the first (quickest) level. */
+export function resolveRollbackLevels(state: ImportState): void {
+  const levels = state.plan.rollback.levels;
+  for (const { action, hint } of state.levelHints) {
+    const words = hint.toLowerCase();
+    const named = levels.find(
+      (level) => words.includes(level.title.toLowerCase()) || new RegExp(`\\b${level.id}\\b`).test(words),
+    );
+    const level = named ?? levels[0];
+    if (level) action.level = level.id;
+  }
+}
