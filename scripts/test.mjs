@@ -38,7 +38,16 @@ function main() {
   )
     return 1;
   if (run('linting (eslint)…', ['node_modules/eslint/bin/eslint.js', '.']) !== 0) return 1;
-  if (run('checking formatting (prettier)…', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']) !== 0) return 1;
+  if (
+    run('checking formatting (prettier)…', [
+      'node_modules/prettier/bin/prettier.cjs',
+      '--check',
+      '--log-level',
+      'warn',
+      '.',
+    ]) !== 0
+  )
+    return 1;
   build();
 
   const out = mkdtempSync(join(tmpdir(), 'jest-results-'));

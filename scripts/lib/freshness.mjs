@@ -22,6 +22,9 @@ export function buildIsStale() {
   } catch {
     return true;
   }
-  const sources = Math.max(...SOURCES.map((d) => newestMtime(join(root, d))), statSync(join(root, 'tsconfig.json')).mtimeMs);
+  const sources = Math.max(
+    ...SOURCES.map((d) => newestMtime(join(root, d))),
+    statSync(join(root, 'tsconfig.json')).mtimeMs,
+  );
   return sources > built;
 }
