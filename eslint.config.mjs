@@ -20,6 +20,11 @@ const workflowRestrictions = {
       message: 'Workflow code imports only @temporalio/workflow (and @temporalio/common).',
     },
     {
+      regex: '/libs/plan/src(/index|/markdown/.*|/plan\\.document)?$',
+      allowTypeImports: true,
+      message: 'Workflow code takes the plan from libs/plan/src/model: the parsers need Node built-ins.',
+    },
+    {
       group: ['**/activities', '**/activities/*', '**/apps/*', '**/libs/persistence/*', '**/libs/temporal/*'],
       allowTypeImports: true,
       message: 'Activities and app code enter workflows by `import type` only.',

@@ -10,7 +10,9 @@ export function ensureDeps() {
   const lock = join(root, 'package-lock.json');
   const installed = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  say('installing npm packages (npm ci)…');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`npm ci failed with exit code ${r.status}`);
+  // `npm install` from the lock file rather than `npm ci`: npm leaves other platforms' optional packages
+  // (swc and friends) out of the lock, which `npm ci` then refuses as out of sync. Versions stay as locked.
+  say('installing npm packages (npm install from package-lock.json)…');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm install failed with exit code ${r.status}`);
 }
