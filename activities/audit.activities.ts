@@ -10,6 +10,8 @@ export interface AuditRecord {
   target: string;
   payload: Record<string, unknown>;
   outcome?: 'accepted' | 'refused';
+  /** When it happened (ISO 8601, the workflow's clock); defaults to now. */
+  at?: string;
 }
 
 @Injectable()

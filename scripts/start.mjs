@@ -20,9 +20,9 @@ async function stopAll(code) {
   say('stopping…');
   // Worker first (drains tasks), then the API, then the server they both talk to.
   for (const child of [...children].reverse()) {
-    await stopProcess(child);
     // The dev server's own workers complain while it shuts down; that is noise, not news.
-    children.forEach((c) => (c.muted = c.label === 'temporal'));
+    child.muted = child.label === 'temporal';
+    await stopProcess(child);
   }
   say('all stopped');
   process.exit(code);
@@ -42,13 +42,17 @@ async function main() {
     const port = await pickPort(Number(process.env.TEMPORAL_PORT ?? 7233));
     const uiPort = await pickPort(Number(process.env.TEMPORAL_UI_PORT ?? 8233));
     say(`starting the Temporal dev server on 127.0.0.1:${port} (Web UI on :${uiPort})…`);
-    children.push(await startDevServer({ cli, port, uiPort, dbFile: join(dataDir, 'temporal.db') }));
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    children.push(
+      await startDevServer({ cli, port, uiPort, namespace, dbFile: join(dataDir, 'temporal.db') }),
+    );
     env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     uiUrl = `http://localhost:${uiPort}`;
   }
   if (uiUrl) env.TEMPORAL_UI_URL = uiUrl;
 
-  const apiPort = await pickPort(Number(process.env.PORT ?? 3000));
+  const host = process.env.HOST ?? '127.0.0.1';
+  const apiPort = await pickPort(Number(process.env.PORT ?? 3000), host);
   env.PORT = String(apiPort);
   say('starting the API…');
   const api = startProcess('api', process.execPath, ['--enable-source-maps', 'dist/apps/api/src/main.js'], {
@@ -56,7 +60,8 @@ async function main() {
     env,
   });
   children.push(api);
-  await waitFor(httpOk(`http://127.0.0.1:${apiPort}/healthz`), { what: 'API', child: api });
+  const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${apiPort}`;
+  await waitFor(httpOk(`${apiUrl}/healthz`), { what: 'API', child: api });
 
   // After the API: it has run the migrations the worker's activities rely on.
   say('starting the worker…');
@@ -79,7 +84,7 @@ async function main() {
     [
       '',
       bold('Rollout engine is up'),
-      `  GraphQL API     http://localhost:${apiPort}/graphql`,
+      `  GraphQL API     ${apiUrl.replace('127.0.0.1', 'localhost')}/graphql`,
       `  Temporal Web UI ${uiUrl ?? '(see your Temporal deployment)'}`,
       `  Temporal gRPC   ${env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS}`,
       `  Data            ${dataDir}`,
@@ -89,8 +94,7 @@ async function main() {
   );
 }
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(0));
 process.on('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
 main().catch(async (err) => {

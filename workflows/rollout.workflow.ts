@@ -37,20 +37,22 @@ const { recordAudit } = proxyActivities<RolloutActivities>({
 /** One rollout: runs the plan's phases in order, each until its checklist is complete. */
 export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState> {
   const state = initialState(input, new Date());
+  const audit = auditor(state.rolloutId);
+
+  // The start is audited first; update handlers wait for it, so the log always opens with it.
+  publish(state);
+  const started = audit(input.startedBy, 'rollout.start', state.plan, {
+    phases: state.phases.map((p) => p.id),
+  });
 
   setHandler(getRolloutStateQuery, () => state);
   setHandler(
     completeChecklistItemUpdate,
     async (req) => {
       const item = completeItem(state, req, new Date());
-      describe(state);
-      await recordAudit({
-        rolloutId: state.rolloutId,
-        actor: req.actor,
-        action: 'checklist.complete',
-        target: item.id,
-        payload: { phase: state.currentPhaseId, note: req.note },
-      });
+      showDetails(state);
+      await started;
+      await audit(req.actor, 'checklist.complete', item.id, { phase: state.currentPhaseId, note: req.note });
       return state;
     },
     {
@@ -60,15 +62,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
       },
     },
   );
-
-  publish(state);
-  await recordAudit({
-    rolloutId: state.rolloutId,
-    actor: input.startedBy,
-    action: 'rollout.start',
-    target: state.plan,
-    payload: { phases: state.phases.map((p) => p.id) },
-  });
+  await started;
 
   for (const phase of state.phases) {
     if (phase.status === 'PENDING') {
@@ -84,14 +78,14 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutState
   publish(state);
   // Let in-flight update handlers (and their audit writes) finish before the run closes.
   await condition(allHandlersFinished);
-  await recordAudit({
-    rolloutId: state.rolloutId,
-    actor: 'engine',
-    action: 'rollout.complete',
-    target: state.plan,
-    payload: {},
-  });
+  await audit('engine', 'rollout.complete', state.plan, {});
   return state;
+}
+
+/** Appends to the audit log, stamped with workflow time: when it happened, not when the activity ran. */
+function auditor(rolloutId: string) {
+  return (actor: string, action: string, target: string, payload: Record<string, unknown>): Promise<void> =>
+    recordAudit({ rolloutId, actor, action, target, payload, at: new Date().toISOString() });
 }
 
 /** Makes a transition visible in the Web UI: search attributes for lists, details for the workflow page. */
@@ -102,11 +96,11 @@ function publish(state: RolloutState): void {
     { key: RolloutStatusKey, value: state.status },
     { key: RolloutPhaseKey, value: state.currentPhaseId ?? '' },
   ]);
-  describe(state);
+  showDetails(state);
 }
 
 /** The "current details" line the Web UI shows on the workflow page. */
-function describe(state: RolloutState): void {
+function showDetails(state: RolloutState): void {
   const phase = currentPhase(state);
   if (!phase || state.status !== 'RUNNING') {
     setCurrentDetails(`**${state.status}** — ${state.plan}`);

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { httpOk, startProcess, waitFor } from './processes.mjs';
+import { httpOk, startProcess, stopProcess, waitFor } from './processes.mjs';
 import { root } from './paths.mjs';
 
 /** The custom search attributes, read from the compiled workflow definitions (one source of truth). */
@@ -30,10 +30,15 @@ export async function startDevServer({ cli, port, uiPort, dbFile, namespace = 'd
     '--ui-disable-news-fetch',
     ...searchAttributeFlags(),
   ]);
-  await waitFor(httpOk(`http://127.0.0.1:${uiPort}/`), {
-    what: 'Temporal dev server',
-    child,
-    timeoutMs: 60_000,
-  });
+  try {
+    await waitFor(httpOk(`http://127.0.0.1:${uiPort}/`), {
+      what: 'Temporal dev server',
+      child,
+      timeoutMs: 60_000,
+    });
+  } catch (err) {
+    await stopProcess(child); // never leave a half-started server holding the ports and the database file
+    throw err;
+  }
   return child;
 }

@@ -66,7 +66,8 @@ const phases = (items: string[]) => [
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack('rollouts');
+  // Long enough for a restarted worker to take over a dead worker's sticky queue (~10 s).
+  stack = await startStack('rollouts', { actionTimeoutMs: 15_000 });
 });
 
 afterAll(async () => {
@@ -148,6 +149,12 @@ test('a GraphQL mutation starts a rollout, a second completes its only item, and
   }
   expect(listed).toEqual(['rollout-e2e-happy']);
 
+  const ended = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-happy', itemId: 'smoke-tests' } });
+  expect(ended.errors?.[0]).toMatchObject({
+    message: 'Rollout e2e-happy has ended (COMPLETED); it takes no more actions',
+    extensions: { code: 'CONFLICT' },
+  });
+
   expect(await auditActions('e2e-happy')).toEqual([
     'rollout.start:walking-skeleton:alice',
     'checklist.complete:smoke-tests:bob',
@@ -201,6 +208,10 @@ test('bad input and unknown rollouts get typed errors and start nothing', async 
     stack.env.client.workflow.getHandle(rolloutWorkflowId('e2e-dupes')).describe(),
   ).rejects.toThrow(/not found/i);
 
+  const badItem = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-happy', itemId: 'x'.repeat(300) } });
+  expect(badItem.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+  expect(badItem.errors?.[0].message).toMatch(/itemId must be lowercase letters/);
+
   const missing = await stack.gql(ROLLOUT, { id: 'no-such-rollout' });
   expect(missing.errors?.[0]).toMatchObject({
     message: 'Rollout no-such-rollout does not exist',
@@ -224,6 +235,14 @@ test('killing the worker mid-rollout loses nothing: a restarted worker completes
   ).toBeUndefined();
 
   await stack.killWorker('SIGKILL');
+  // With no worker, an action is answered within the deadline rather than holding the request forever.
+  await stack.gql(START, { input: { id: 'e2e-no-worker', plan: 'walking-skeleton', phases: phases(['x']) } });
+  const t0 = Date.now();
+  const stalled = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-no-worker', itemId: 'x' } });
+  expect(stalled.errors?.[0].extensions?.code).toBe('UNAVAILABLE');
+  expect(stalled.errors?.[0].message).toMatch(/did not answer in time \(is a worker running\?\)/);
+  expect(Date.now() - t0).toBeLessThan(25_000);
+
   await stack.startWorker();
 
   const done = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-restart', itemId: 'second' } }, 'carol');

@@ -43,10 +43,19 @@ function buildOnce(): void {
   built = true;
 }
 
+/** The developer's own settings must not leak into the stack (a DATABASE_URL, a Cloud API key …). */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(TEMPORAL_|DATABASE_URL$|DATA_DIR$|HOST$|PORT$|API_)/.test(k),
+    ),
+  );
+}
+
 function spawnApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess & { output: string[] } {
   const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/src/main.js`], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, NO_COLOR: '1' },
+    env: { ...cleanEnv(), ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { output: string[] };
   child.output = [];
@@ -75,7 +84,16 @@ const exited = (child: ChildProcess): Promise<void> =>
     ? Promise.resolve()
     : new Promise((r) => child.once('exit', () => r()));
 
-export async function startStack(name: string): Promise<Stack> {
+/** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!child) return;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+export async function startStack(name: string, options: { actionTimeoutMs?: number } = {}): Promise<Stack> {
   buildOnce();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -92,12 +110,17 @@ export async function startStack(name: string): Promise<Stack> {
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATA_DIR: dataDir,
     PORT: String(port),
+    API_ACTION_TIMEOUT_MS: String(options.actionTimeoutMs ?? 30_000),
   };
   const apiUrl = `http://127.0.0.1:${port}`;
-  const api = spawnApp('api', appEnv);
-  await waitUntil('API', async () => (await fetch(`${apiUrl}/healthz`)).ok, api);
-
+  let api: ChildProcess | undefined;
   let worker: (ChildProcess & { output: string[] }) | undefined;
+  const teardown = async () => {
+    await stop(worker);
+    await stop(api);
+    await env.teardown();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const hasPoller = async () => {
     const res = await env.client.workflowService.describeTaskQueue({
       namespace: 'default',
@@ -123,9 +146,7 @@ export async function startStack(name: string): Promise<Stack> {
       );
     },
     async killWorker(signal = 'SIGKILL') {
-      if (!worker) return;
-      worker.kill(signal);
-      await exited(worker);
+      await stop(worker, signal);
       worker = undefined;
     },
     async gql(query, variables, actor = 'e2e') {
@@ -136,14 +157,16 @@ export async function startStack(name: string): Promise<Stack> {
       });
       return (await res.json()) as never;
     },
-    async stop() {
-      await stack.killWorker('SIGTERM');
-      api.kill('SIGTERM');
-      await exited(api);
-      await env.teardown();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop: teardown,
   };
-  await stack.startWorker();
+  try {
+    const a = spawnApp('api', appEnv);
+    api = a;
+    await waitUntil('API', async () => (await fetch(`${apiUrl}/healthz`)).ok, a);
+    await stack.startWorker();
+  } catch (err) {
+    await teardown(); // a failed start leaves no server or process behind
+    throw err;
+  }
   return stack;
 }

@@ -47,8 +47,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running?.catch(() => undefined);
   await ctx?.close();
   await env?.teardown();
 });

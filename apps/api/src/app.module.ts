@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { TemporalClientModule, type TemporalConfig } from '../../../libs/temporal/src';
 import { PersistenceModule, type PersistenceConfig } from '../../../libs/persistence/src';
+import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
 import { HealthController } from './health.controller';
@@ -14,10 +15,11 @@ import { RolloutsModule } from './rollouts/rollouts.module';
 @Module({})
 export class AppModule {
   static forRoot(
-    options: { temporal?: TemporalConfig; persistence?: PersistenceConfig } = {},
+    options: { api?: ApiConfig; temporal?: TemporalConfig; persistence?: PersistenceConfig } = {},
   ): DynamicModule {
     return {
       module: AppModule,
+      global: true,
       imports: [
         PersistenceModule.forRoot(options.persistence),
         TemporalClientModule.forRoot(options.temporal),
@@ -34,7 +36,11 @@ export class AppModule {
         RolloutsModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: GraphQLErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: GraphQLErrorFilter },
+        { provide: API_CONFIG, useValue: options.api ?? loadApiConfig() },
+      ],
+      exports: [API_CONFIG],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEnv } from '../../config/src';
 
 /** Where our own tables live: SQLite under the data folder by default, PostgreSQL when DATABASE_URL says so. */
 export type PersistenceConfig =
@@ -18,13 +19,7 @@ const env = z.object({
 });
 
 export function loadPersistenceConfig(source: NodeJS.ProcessEnv = process.env): PersistenceConfig {
-  const parsed = env.safeParse(source);
-  if (!parsed.success) {
-    throw new Error(
-      `Invalid database configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const { DATA_DIR, DATABASE_URL, DB_DEBUG } = parsed.data;
+  const { DATA_DIR, DATABASE_URL, DB_DEBUG } = parseEnv(env, source, 'database');
   const debug = DB_DEBUG === 'true';
   if (DATABASE_URL?.startsWith('postgres')) return { driver: 'postgresql', url: DATABASE_URL, debug };
   const file = DATABASE_URL

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
+import { parseEnv } from '../../config/src';
 import { ROLLOUT_TASK_QUEUE_DEFAULT } from '../../../workflows/messages';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -32,13 +33,7 @@ export interface TemporalConfig {
 }
 
 export function loadTemporalConfig(source: NodeJS.ProcessEnv = process.env): TemporalConfig {
-  const parsed = env.safeParse(source);
-  if (!parsed.success) {
-    throw new Error(
-      `Invalid Temporal configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const e = parsed.data;
+  const e = parseEnv(env, source, 'Temporal');
   if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
     throw new Error(
       'Invalid Temporal configuration: TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',

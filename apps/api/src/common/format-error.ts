@@ -1,15 +1,16 @@
 import type { GraphQLFormattedError } from 'graphql';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
+import { ERROR_CODES } from './graphql-errors';
 
 const logger = new Logger('GraphQL');
-const KNOWN = new Set([
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'CONFLICT',
-  'UNAVAILABLE',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
+// Codes that describe the client's request (ours, Nest's and Apollo's), not a fault of the server.
+const KNOWN = new Set<string>([
+  ...ERROR_CODES,
+  ...Object.values(ApolloServerErrorCode).filter((c) => c !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR),
   'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
 ]);
 
 /**

@@ -1,6 +1,10 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
+import { RefusalCode } from '../../../../workflows/refusals';
+
+/** Our error codes: the workflow's refusals plus what only the API can tell. */
+export const ERROR_CODES = [...Object.values(RefusalCode), 'UNAVAILABLE'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A client-facing error with a machine-readable `extensions.code`. */
 export const graphQLError = (

@@ -1,6 +1,8 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
+import { graphQLError } from '../common/graphql-errors';
 import { CompleteChecklistItemInput } from './dto/complete-checklist-item.input';
+import { ID_PATTERN } from './dto/ids';
 import { StartRolloutInput } from './dto/start-rollout.input';
 import { Rollout } from './models/rollout.model';
 import { RolloutsService } from './rollouts.service';
@@ -18,6 +20,7 @@ export class RolloutsResolver {
 
   @Query(() => Rollout, { description: 'A rollout, read live from its workflow.' })
   rollout(@Args('id', { type: () => ID }) id: string): Promise<Rollout> {
+    if (!ID_PATTERN.test(id)) throw graphQLError('NOT_FOUND', `Rollout ${id.slice(0, 80)} does not exist`);
     return this.rollouts.get(id);
   }
 

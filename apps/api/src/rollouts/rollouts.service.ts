@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
+import {
+  Client,
+  type WorkflowHandle,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import {
   TEMPORAL_CLIENT,
   TEMPORAL_CONFIG,
@@ -16,12 +21,16 @@ import {
   type RolloutState,
 } from '../../../../workflows/messages';
 import { initialState } from '../../../../workflows/rollout-state';
+import { API_CONFIG, type ApiConfig } from '../api.config';
 import { graphQLError } from '../common/graphql-errors';
 import type { Rollout } from './models/rollout.model';
 import { toGraphQLError } from './rollouts.errors';
 import { toRolloutModel } from './rollouts.mapper';
 
 const newRolloutId = (): string => randomBytes(5).toString('hex');
+
+/** Keeps a rollout's history well inside Temporal's limits until plans bring their own bounds. */
+const MAX_CHECKLIST_ITEMS = 1000;
 
 function duplicateIds(plan: RolloutPlanSpec): string[] {
   const seen = new Set<string>();
@@ -39,9 +48,17 @@ export class RolloutsService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(TEMPORAL_CONFIG) private readonly config: TemporalConfig,
+    @Inject(API_CONFIG) private readonly api: ApiConfig,
   ) {}
 
   async start(plan: RolloutPlanSpec, actor: string, id: string = newRolloutId()): Promise<Rollout> {
+    const items = plan.phases.reduce((n, p) => n + p.checklist.length, 0);
+    if (items > MAX_CHECKLIST_ITEMS) {
+      throw graphQLError(
+        'BAD_USER_INPUT',
+        `A rollout may have at most ${MAX_CHECKLIST_ITEMS} checklist items (got ${items})`,
+      );
+    }
     const dupes = duplicateIds(plan);
     if (dupes.length) throw graphQLError('BAD_USER_INPUT', `Duplicate ids in the plan: ${dupes.join(', ')}`);
     const input: RolloutInput = { rolloutId: id, plan, startedBy: actor };
@@ -64,31 +81,46 @@ export class RolloutsService {
     return this.toModel(initialState(input, new Date()));
   }
 
-  async get(rolloutId: string): Promise<Rollout> {
+  get(rolloutId: string): Promise<Rollout> {
+    return this.call(rolloutId, (handle) => handle.query(getRolloutStateQuery));
+  }
+
+  completeChecklistItem(rolloutId: string, itemId: string, actor: string, note?: string): Promise<Rollout> {
+    return this.call(rolloutId, (handle) =>
+      handle.executeUpdate(completeChecklistItemUpdate, { args: [{ itemId, actor, note }] }),
+    );
+  }
+
+  /**
+   * Talks to a rollout's workflow within the action deadline (an Update waits for a worker, and must not
+   * hold an HTTP request forever), and turns failures into typed GraphQL errors.
+   */
+  private async call(
+    rolloutId: string,
+    fn: (handle: WorkflowHandle) => Promise<RolloutState>,
+  ): Promise<Rollout> {
+    const handle = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
     try {
-      const state = await this.client.workflow
-        .getHandle(rolloutWorkflowId(rolloutId))
-        .query(getRolloutStateQuery);
-      return this.toModel(state);
+      const deadline = Date.now() + this.api.actionTimeoutMs;
+      return this.toModel(await this.client.connection.withDeadline(deadline, () => fn(handle)));
     } catch (err) {
-      throw toGraphQLError(err, rolloutId);
+      throw await this.explain(err, handle, rolloutId);
     }
   }
 
-  async completeChecklistItem(
-    rolloutId: string,
-    itemId: string,
-    actor: string,
-    note?: string,
-  ): Promise<Rollout> {
-    try {
-      const state = await this.client.workflow
-        .getHandle(rolloutWorkflowId(rolloutId))
-        .executeUpdate(completeChecklistItemUpdate, { args: [{ itemId, actor, note }] });
-      return this.toModel(state);
-    } catch (err) {
-      throw toGraphQLError(err, rolloutId);
+  /** A closed workflow looks "not found" to an Update; tell the caller the rollout has ended instead. */
+  private async explain(err: unknown, handle: WorkflowHandle, rolloutId: string): Promise<unknown> {
+    if (err instanceof WorkflowNotFoundError) {
+      const status = await handle.describe().then(
+        (d) => d.status.name,
+        () => undefined,
+      );
+      if (status && status !== 'RUNNING') {
+        const message = `Rollout ${rolloutId} has ended (${status}); it takes no more actions`;
+        return graphQLError('CONFLICT', message, { rolloutId });
+      }
     }
+    return toGraphQLError(err, rolloutId);
   }
 
   private toModel(state: RolloutState): Rollout {

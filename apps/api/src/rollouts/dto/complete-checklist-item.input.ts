@@ -1,16 +1,15 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ID_MESSAGE, ID_PATTERN } from './ids';
 
 @InputType()
 export class CompleteChecklistItemInput {
   @Field(() => ID)
-  @IsString()
-  @MinLength(1)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   rolloutId: string;
 
   @Field(() => ID)
-  @IsString()
-  @MinLength(1)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   itemId: string;
 
   @Field({ nullable: true })
