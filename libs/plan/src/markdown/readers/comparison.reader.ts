@@ -160,31 +160,15 @@ export function readCondition(text: string): Condition | undefined {
       ...(window ? { window: window.iso, mode: window.mode } : {}),
     };
   }
+  // A condition that is only a duration ("outages >30 minutes"): a 0/1 signal that must stay off.
+  const whileOn = (index: number, iso: string, mode: 'sustained' | 'aggregate') => {
+    const subject = subjectOf(index);
+    if (subject === '') return undefined;
+    return { metric: metricName(subject), title, operator: '>' as const, threshold: 0, window: iso, mode };
+  };
   const lasting = comparison?.duration && comparison.operator.startsWith('>') ? comparison : undefined;
-  if (lasting && !window) {
-    const subject = subjectOf(lasting.index);
-    if (subject === '') return undefined;
-    return {
-      metric: metricName(subject),
-      title,
-      operator: '>',
-      threshold: 0,
-      window: lasting.duration,
-      mode: 'sustained',
-    };
-  }
-  if (window && !comparison) {
-    const subject = subjectOf(window.index);
-    if (subject === '') return undefined;
-    return {
-      metric: metricName(subject),
-      title,
-      operator: '>',
-      threshold: 0,
-      window: window.iso,
-      mode: window.mode,
-    };
-  }
+  if (lasting?.duration && !window) return whileOn(lasting.index, lasting.duration, 'sustained');
+  if (window && !comparison) return whileOn(window.index, window.iso, window.mode);
   return undefined;
 }
 
