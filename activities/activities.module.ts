@@ -1,8 +1,28 @@
 import { Module } from '@nestjs/common';
+import { ADAPTERS_CONFIG, loadAdaptersConfig } from './adapters.config';
 import { AuditActivities } from './audit.activities';
+import { FlagsActivities } from './flags.activities';
+import { HooksActivities } from './hooks.activities';
+import { MetricsActivities } from './metrics.activities';
+import { NotificationsActivities } from './notifications.activities';
+import { ProjectionActivities } from './projection.activities';
 
 /** Every activity provider the worker registers. */
-export const ACTIVITY_PROVIDERS = [AuditActivities];
+export const ACTIVITY_PROVIDERS = [
+  AuditActivities,
+  FlagsActivities,
+  NotificationsActivities,
+  HooksActivities,
+  MetricsActivities,
+  ProjectionActivities,
+];
 
-@Module({ providers: ACTIVITY_PROVIDERS, exports: ACTIVITY_PROVIDERS })
+@Module({
+  providers: [
+    ...ACTIVITY_PROVIDERS,
+    // Read when the module starts, so a bad URL fails the boot rather than a rollback.
+    { provide: ADAPTERS_CONFIG, useFactory: () => loadAdaptersConfig() },
+  ],
+  exports: ACTIVITY_PROVIDERS,
+})
 export class ActivitiesModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { Context } from '@temporalio/activity';
 import { AuditEntry } from '../libs/persistence/src/entities/audit-entry.entity';
+import { activityKey } from './activity-key';
 
 export interface AuditRecord {
   rolloutId: string;
@@ -20,8 +20,7 @@ export class AuditActivities {
 
   /** Appends one audit row. Safe to retry: the row is keyed by the activity that writes it. */
   async recordAudit(record: AuditRecord): Promise<void> {
-    const { workflowExecution: wf, activityId } = Context.current().info;
-    const idempotencyKey = `${wf?.workflowId ?? 'standalone'}/${wf?.runId ?? ''}/${activityId}`;
+    const idempotencyKey = activityKey();
     // Activities run outside any request: each gets its own forked entity manager.
     const em = this.orm.em.fork();
     if (await em.count(AuditEntry, { idempotencyKey })) return;

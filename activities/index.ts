@@ -1,16 +1,55 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { AuditActivities } from './audit.activities';
+import { FlagsActivities } from './flags.activities';
+import { HooksActivities } from './hooks.activities';
+import { MetricsActivities } from './metrics.activities';
+import { NotificationsActivities } from './notifications.activities';
+import { ProjectionActivities } from './projection.activities';
 
 export type { AuditRecord } from './audit.activities';
+export type { FlagValues, RegisterFlagsInput, RestoreFlagsInput, SetFlagsInput } from './flags.activities';
+export type { CallHookInput } from './hooks.activities';
+export type { MetricReading, QueryMetricInput } from './metrics.activities';
+export type { NotifyInput } from './notifications.activities';
+export type { ProjectionUpdate } from './projection.activities';
+export {
+  ADAPTERS_CONFIG,
+  HOOK_KINDS,
+  loadAdaptersConfig,
+  type AdaptersConfig,
+  type HookKind,
+} from './adapters.config';
 export { ActivitiesModule } from './activities.module';
+export { FlagsActivities } from './flags.activities';
 
 /** The activity functions workflows call (`proxyActivities<RolloutActivities>`). */
 export interface RolloutActivities {
   recordAudit: AuditActivities['recordAudit'];
+  registerFlags: FlagsActivities['registerFlags'];
+  setFlags: FlagsActivities['setFlags'];
+  restoreFlags: FlagsActivities['restoreFlags'];
+  notify: NotificationsActivities['notify'];
+  callHook: HooksActivities['callHook'];
+  queryMetric: MetricsActivities['queryMetric'];
+  updateProjection: ProjectionActivities['updateProjection'];
 }
 
 /** Binds the Nest providers' methods as the worker's activity functions. */
 export function createActivities(app: INestApplicationContext): RolloutActivities {
   const audit = app.get(AuditActivities);
-  return { recordAudit: audit.recordAudit.bind(audit) };
+  const flags = app.get(FlagsActivities);
+  const notifications = app.get(NotificationsActivities);
+  const hooks = app.get(HooksActivities);
+  const metrics = app.get(MetricsActivities);
+  const projection = app.get(ProjectionActivities);
+  return {
+    recordAudit: audit.recordAudit.bind(audit),
+    registerFlags: flags.registerFlags.bind(flags),
+    setFlags: flags.setFlags.bind(flags),
+    restoreFlags: flags.restoreFlags.bind(flags),
+    notify: notifications.notify.bind(notifications),
+    callHook: hooks.callHook.bind(hooks),
+    queryMetric: metrics.queryMetric.bind(metrics),
+    updateProjection: projection.updateProjection.bind(projection),
+  };
 }

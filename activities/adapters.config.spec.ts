@@ -1,0 +1,35 @@
+import { loadAdaptersConfig } from './adapters.config';
+
+describe('adapters configuration', () => {
+  test('nothing configured: no URLs, 30 s timeout', () => {
+    expect(loadAdaptersConfig({})).toEqual({ notifyUrls: {}, hookUrls: {}, timeoutMs: 30_000 });
+  });
+
+  test('reads per-channel and per-hook URLs as JSON objects', () => {
+    expect(
+      loadAdaptersConfig({
+        NOTIFY_WEBHOOK_URLS: '{"ops":"https://hooks.example.com/ops"}',
+        NOTIFY_WEBHOOK_URL: 'https://hooks.example.com/all',
+        HOOK_URLS: '{"revert-deployment":"http://deployer:8080/revert"}',
+        PROMETHEUS_URL: 'http://prometheus:9090',
+        ADAPTER_TIMEOUT_MS: '5000',
+      }),
+    ).toEqual({
+      notifyUrls: { ops: 'https://hooks.example.com/ops' },
+      notifyDefaultUrl: 'https://hooks.example.com/all',
+      hookUrls: { 'revert-deployment': 'http://deployer:8080/revert' },
+      prometheusUrl: 'http://prometheus:9090',
+      timeoutMs: 5000,
+    });
+  });
+
+  test.each([
+    [{ NOTIFY_WEBHOOK_URLS: '{ops:' }, /NOTIFY_WEBHOOK_URLS: expected a JSON object/],
+    [{ NOTIFY_WEBHOOK_URLS: '{"ops":"not a url"}' }, /NOTIFY_WEBHOOK_URLS\.ops/],
+    [{ HOOK_URLS: '{"revert_deployment":"http://x"}' }, /HOOK_URLS.*revert_deployment/],
+    [{ PROMETHEUS_URL: 'ftp://prometheus' }, /PROMETHEUS_URL/],
+    [{ ADAPTER_TIMEOUT_MS: '0' }, /ADAPTER_TIMEOUT_MS/],
+  ])('refuses %j at start-up', (env, message) => {
+    expect(() => loadAdaptersConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { parseEnv } from '../libs/config/src';
+
+/** Hook kinds a rollback step can call over HTTP (the plan's step action types that are webhooks). */
+export const HOOK_KINDS = ['revert-deployment', 'restore-backup', 'replay-dlq', 'webhook'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+
+/** Where the adapters send their HTTP calls. An absent URL means "not configured", never a default host. */
+export interface AdaptersConfig {
+  /** Notification webhook per channel; `notifyDefaultUrl` serves any other channel. */
+  notifyUrls: Record<string, string>;
+  notifyDefaultUrl?: string;
+  hookUrls: Partial<Record<HookKind, string>>;
+  /** Base URL of a Prometheus-compatible HTTP API (`/api/v1/query` is appended). */
+  prometheusUrl?: string;
+  /** Per-request timeout of every adapter call (a hook may ask for its own). */
+  timeoutMs: number;
+}
+
+// Providers are keyed by this constant so tests can override the configuration.
+export const ADAPTERS_CONFIG = Symbol('ADAPTERS_CONFIG');
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** A JSON object in one variable, e.g. `{"ops":"https://hooks.example.com/ops"}`. */
+const jsonObject = <T extends z.ZodType>(shape: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(shape);
+
+const env = z.object({
+  NOTIFY_WEBHOOK_URLS: jsonObject(z.record(z.string().min(1), httpUrl)).optional(),
+  NOTIFY_WEBHOOK_URL: httpUrl.optional(),
+  HOOK_URLS: jsonObject(z.partialRecord(z.enum(HOOK_KINDS), httpUrl)).optional(),
+  PROMETHEUS_URL: httpUrl.optional(),
+  ADAPTER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export function loadAdaptersConfig(source: NodeJS.ProcessEnv = process.env): AdaptersConfig {
+  const e = parseEnv(env, source, 'adapters');
+  return {
+    notifyUrls: e.NOTIFY_WEBHOOK_URLS ?? {},
+    notifyDefaultUrl: e.NOTIFY_WEBHOOK_URL,
+    hookUrls: e.HOOK_URLS ?? {},
+    prometheusUrl: e.PROMETHEUS_URL,
+    timeoutMs: e.ADAPTER_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,71 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+
+export interface HttpCall {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  idempotencyKey?: string;
+  timeoutMs: number;
+}
+
+/**
+ * How failures are named: `what` starts every message ("Hook revert-deployment (step x)"); `failure`
+ * prefixes the types: `<failure>Unavailable` (retryable) and `<failure>Rejected` (non-retryable).
+ */
+export interface CallNames {
+  what: string;
+  failure: string;
+}
+
+const SNIPPET = 300;
+
+/**
+ * One HTTP call from an activity, with the retry split Temporal needs: network errors, timeouts, 408, 429
+ * and 5xx are retryable (the activity's retry policy tries again); any other non-2xx answer is a
+ * non-retryable `ApplicationFailure`, since repeating a refused request cannot make it succeed.
+ * Returns the status and the body text of a 2xx answer.
+ */
+export async function httpCall(call: HttpCall, names: CallNames): Promise<{ status: number; body: string }> {
+  const cancelled = Context.current().cancellationSignal;
+  const headers: Record<string, string> = { 'user-agent': 'rollout-engine' };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
+  let response: Response;
+  let body: string;
+  try {
+    response = await fetch(call.url, {
+      method: call.method,
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: AbortSignal.any([cancelled, AbortSignal.timeout(call.timeoutMs)]),
+    });
+    body = await response.text();
+  } catch (err) {
+    if (cancelled.aborted) throw err; // the activity was cancelled: not a failure of the endpoint
+    throw ApplicationFailure.retryable(
+      `${names.what} failed: ${describeNetworkError(err, call.timeoutMs)}`,
+      `${names.failure}Unavailable`,
+    );
+  }
+  const { status } = response;
+  if (status >= 200 && status < 300) return { status, body };
+  const message = `${names.what} answered HTTP ${status}${body ? `: ${body.slice(0, SNIPPET)}` : ''}`;
+  if (status === 408 || status === 429 || status >= 500) {
+    throw ApplicationFailure.retryable(message, `${names.failure}Unavailable`, { status });
+  }
+  throw ApplicationFailure.nonRetryable(message, `${names.failure}Rejected`, { status });
+}
+
+/**
+ * fetch hides the socket error (ECONNREFUSED, ENOTFOUND ...) in `cause`. Duck-typed, not `instanceof`:
+ * fetch's errors come from Node's realm, which is not the caller's under Jest.
+ */
+function describeNetworkError(err: unknown, timeoutMs: number): string {
+  const e = (err ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  const cause = e.cause?.code ?? e.cause?.message;
+  const message = e.message ?? String(err);
+  return cause ? `${message} (${cause})` : message;
+}
