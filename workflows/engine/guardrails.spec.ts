@@ -1,0 +1,388 @@
+import type { Guardrail } from '../../libs/plan/src/model';
+import { clock, condition, evaluateGuardrail, guardrailsFor, retentionMs, span } from './guardrails';
+import { addSample, emptyWindow, type Sample } from './samples';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 22, 12, 0);
+const at = (minutes: number) => T0 + minutes * MIN;
+
+function guardrail(overrides: Partial<Guardrail> = {}): Guardrail {
+  return {
+    id: 'error-rate',
+    metric: 'error_rate',
+    operator: '>',
+    threshold: 5,
+    unit: '%',
+    window: 'PT5M',
+    mode: 'sustained',
+    action: { type: 'rollback', level: 'full' },
+    ...overrides,
+  };
+}
+const aggregate = (overrides: Partial<Guardrail> = {}) => guardrail({ mode: 'aggregate', ...overrides });
+const latestOnly = (overrides: Partial<Guardrail> = {}) =>
+  guardrail({ window: undefined, mode: undefined, ...overrides });
+
+/** Readings one minute apart from `start` minutes, with these values. */
+const series = (start: number, values: (number | null)[]): Sample[] =>
+  values.map((value, i) => ({ metric: 'error_rate', value, at: at(start + i) }));
+
+describe('evaluateGuardrail', () => {
+  describe('sustained ("for 5 minutes")', () => {
+    test('breaches when every reading across the covered window is above', () => {
+      const samples = series(0, [6, 7, 8, 6.5, 9, 7]);
+      expect(evaluateGuardrail(guardrail(), samples, at(5))).toEqual({
+        outcome: 'breach',
+        readings: samples,
+        value: 7,
+        reason: 'error_rate > 5% for 5 minutes: 6 readings from 12:00 to 12:05, all above',
+      });
+    });
+
+    test('a window without a mode is sustained', () => {
+      const samples = series(0, [6, 7, 8, 6, 9, 7]);
+      expect(evaluateGuardrail(guardrail({ mode: undefined }), samples, at(5)).outcome).toBe('breach');
+    });
+
+    test('one reading not above settles it as ok, and that reading is what decided', () => {
+      const samples = series(0, [6, 7, 4.2, 6, 9, 7]);
+      const result = evaluateGuardrail(guardrail(), samples, at(5));
+      expect(result.outcome).toBe('ok');
+      expect(result.readings).toEqual([samples[2]]);
+      expect(result.reason).toBe(
+        'error_rate > 5% for 5 minutes: not sustained, 1 of 6 readings from 12:00 to 12:05 not above (last 4.2% at 12:02)',
+      );
+    });
+
+    test('the reading in force at the window start counts: healthy then, so not yet 5 minutes', () => {
+      expect(evaluateGuardrail(guardrail(), series(0, [4, 6, 6, 6, 6, 6]), at(5)).outcome).toBe('ok');
+    });
+
+    test('readings before the window do not matter once a later one covers its start', () => {
+      const samples = series(0, [1, 1, 6, 6, 6, 6, 6, 6]); // window 12:02–12:07
+      const result = evaluateGuardrail(guardrail(), samples, at(7));
+      expect(result.outcome).toBe('breach');
+      expect(result.readings).toEqual(samples.slice(2));
+    });
+
+    describe('window boundaries', () => {
+      test('a reading exactly at now − window covers the start', () => {
+        expect(evaluateGuardrail(guardrail(), series(0, [6, 6, 6, 6, 6, 6]), at(5)).outcome).toBe('breach');
+      });
+
+      test('readings that begin just after now − window do not cover it: inconclusive', () => {
+        const samples = series(0, [6, 6, 6, 6, 6, 6]).map((s) => ({ ...s, at: s.at + 1000 }));
+        const result = evaluateGuardrail(guardrail(), samples, at(5));
+        expect(result.outcome).toBe('inconclusive');
+        expect(result.reason).toBe(
+          'error_rate > 5% for 5 minutes: missing data (no reading at or shortly before the window start 12:00), treated as inconclusive',
+        );
+      });
+
+      test('a reading somewhat before the start stands for it, if within the max gap', () => {
+        const early = { metric: 'error_rate', value: 6, at: at(-1.5) };
+        const samples = [early, ...series(0.5, [6, 6, 6, 6, 6])];
+        expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('breach');
+      });
+
+      test('a reading older than the max gap before the start does not stand for it', () => {
+        const stale = { metric: 'error_rate', value: 6, at: at(-3) };
+        const samples = [stale, ...series(0.5, [6, 6, 6, 6, 6])];
+        expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('inconclusive');
+      });
+
+      test('so a guardrail cannot breach before a full window of readings exists', () => {
+        const samples = series(0, [9, 9, 9]);
+        expect(evaluateGuardrail(guardrail(), samples, at(2)).outcome).toBe('inconclusive');
+      });
+    });
+
+    describe('gaps', () => {
+      const withHole = [...series(0, [6, 6]), ...series(4, [6, 6])]; // nothing between 12:01 and 12:04
+
+      test('a gap longer than the max gap (default 2 × cadence) makes it inconclusive, not a breach', () => {
+        const result = evaluateGuardrail(guardrail(), withHole, at(5));
+        expect(result.outcome).toBe('inconclusive');
+        expect(result.reason).toContain('no reading between 12:01 and 12:04 (more than 2 minutes)');
+        expect(result.readings).toEqual(withHole);
+      });
+
+      test('a larger max gap, or a slower cadence, accepts the same readings', () => {
+        expect(evaluateGuardrail(guardrail(), withHole, at(5), { maxGapMs: 3 * MIN }).outcome).toBe('breach');
+        expect(evaluateGuardrail(guardrail(), withHole, at(5), { cadenceMs: 2 * MIN }).outcome).toBe(
+          'breach',
+        );
+      });
+
+      test('a gap of exactly the max gap is still covered', () => {
+        const samples = [...series(0, [6]), ...series(2, [6]), ...series(4, [6, 6])];
+        expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('breach');
+      });
+
+      test('no reading for longer than the max gap before now is a gap too', () => {
+        const samples = series(-1, [6, 6, 6, 6]); // last at 12:02
+        const result = evaluateGuardrail(guardrail(), samples, at(5));
+        expect(result.outcome).toBe('inconclusive');
+        expect(result.reason).toContain('no reading since 12:02 (more than 2 minutes)');
+      });
+
+      test('a gap does not hide a healthy reading: that is still ok', () => {
+        const samples = [...series(0, [6, 3]), ...series(4, [6, 6])];
+        expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('ok');
+      });
+    });
+
+    describe('nulls (the source had no data)', () => {
+      test('a lone null between close readings is a hole the neighbours still cover', () => {
+        const samples = series(0, [6, 6, null, 6, 6, 6]);
+        const result = evaluateGuardrail(guardrail(), samples, at(5));
+        expect(result.outcome).toBe('breach');
+        expect(result.readings).toHaveLength(5);
+      });
+
+      test('nulls long enough to leave a gap make it inconclusive', () => {
+        const result = evaluateGuardrail(guardrail(), series(0, [6, null, null, null, 6, 6]), at(5));
+        expect(result.outcome).toBe('inconclusive');
+      });
+
+      test('only nulls: inconclusive, with the nulls recorded', () => {
+        const samples = series(0, [null, null, null, null, null, null]);
+        const result = evaluateGuardrail(guardrail(), samples, at(5));
+        expect(result).toMatchObject({ outcome: 'inconclusive', value: null, readings: samples.slice(1) });
+        expect(result.reason).toBe(
+          'error_rate > 5% for 5 minutes: missing data (no readings), treated as inconclusive',
+        );
+      });
+    });
+  });
+
+  describe('aggregate ("averaged over 5 minutes")', () => {
+    test('breaches when the average of the covering readings does', () => {
+      const samples = series(0, [4, 9, 9, 4, 9, 9]);
+      const result = evaluateGuardrail(aggregate(), samples, at(5));
+      expect(result).toMatchObject({ outcome: 'breach', readings: samples, value: 44 / 6 });
+      expect(result.reason).toBe(
+        'error_rate > 5% averaged over 5 minutes: average 7.3333% of 6 readings from 12:00 to 12:05, above',
+      );
+    });
+
+    test('is ok when the average is not above, even with some readings above', () => {
+      const result = evaluateGuardrail(aggregate(), series(0, [1, 9, 1, 1, 9, 1]), at(5));
+      expect(result.outcome).toBe('ok');
+      expect(result.reason).toContain('average 3.6667% of 6 readings from 12:00 to 12:05, not above');
+    });
+
+    test('sustained and aggregate disagree on the same spiky data', () => {
+      const samples = series(0, [4, 9, 9, 4, 9, 9]);
+      expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('ok');
+      expect(evaluateGuardrail(aggregate(), samples, at(5)).outcome).toBe('breach');
+    });
+
+    test('and agree when every reading is above', () => {
+      const samples = series(0, [6, 6, 6, 6, 6, 6]);
+      expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('breach');
+      expect(evaluateGuardrail(aggregate(), samples, at(5)).outcome).toBe('breach');
+    });
+
+    test('nulls are left out of the average', () => {
+      const result = evaluateGuardrail(aggregate(), series(0, [6, null, 8, 6, 8, 6]), at(5));
+      expect(result).toMatchObject({ outcome: 'breach', value: 34 / 5 });
+      expect(result.readings).toHaveLength(5);
+    });
+
+    test('an average over a window the readings do not cover is missing data, even if it looks breached', () => {
+      const result = evaluateGuardrail(aggregate(), series(3, [50, 50, 50]), at(5));
+      expect(result.outcome).toBe('inconclusive');
+      expect(result.value).toBeNull();
+    });
+  });
+
+  describe('no window: the latest reading decides', () => {
+    test('above → breach, otherwise ok', () => {
+      const breach = evaluateGuardrail(latestOnly(), series(0, [1, 1, 6.2]), at(2));
+      expect(breach).toMatchObject({
+        outcome: 'breach',
+        value: 6.2,
+        reason: 'error_rate > 5%: 6.2% at 12:02, above',
+      });
+      expect(breach.readings).toEqual(series(2, [6.2]));
+      const ok = evaluateGuardrail(latestOnly(), series(0, [9, 9, 1]), at(2));
+      expect(ok).toMatchObject({ outcome: 'ok', reason: 'error_rate > 5%: 1% at 12:02, not above' });
+    });
+
+    test('a latest reading without a value is missing data, not a fall back to an older one', () => {
+      const result = evaluateGuardrail(latestOnly(), series(0, [9, null]), at(1));
+      expect(result.outcome).toBe('inconclusive');
+      expect(result.reason).toBe(
+        'error_rate > 5%: missing data (the reading at 12:01 has no value), treated as inconclusive',
+      );
+    });
+
+    test('a stale latest reading is missing data', () => {
+      const result = evaluateGuardrail(latestOnly(), series(0, [9]), at(3));
+      expect(result.outcome).toBe('inconclusive');
+      expect(result.reason).toContain('the latest reading, at 12:00, is older than 2 minutes');
+    });
+
+    test.each([
+      ['>', 5, 'ok'],
+      ['>', 5.01, 'breach'],
+      ['>=', 5, 'breach'],
+      ['>=', 4.99, 'ok'],
+      ['<', 5, 'ok'],
+      ['<', 4.99, 'breach'],
+      ['<=', 5, 'breach'],
+      ['<=', 5.01, 'ok'],
+    ] as const)('operator %s with %d against 5 → %s', (operator, value, outcome) => {
+      const result = evaluateGuardrail(latestOnly({ operator }), series(0, [value]), at(0));
+      expect(result.outcome).toBe(outcome);
+    });
+
+    test('units other than % are set apart by a space', () => {
+      const latency = latestOnly({ metric: 'p99_latency', operator: '>=', threshold: 800, unit: 'ms' });
+      const result = evaluateGuardrail(latency, [{ metric: 'p99_latency', value: 950, at: at(0) }], at(0));
+      expect(result.reason).toBe('p99_latency >= 800 ms: 950 ms at 12:00, at or above');
+    });
+  });
+
+  describe('missing data outcome', () => {
+    test.each(['inconclusive', 'breach', 'ok'] as const)('is configurable: %s', (missingData) => {
+      const result = evaluateGuardrail(guardrail(), [], at(5), { missingData });
+      expect(result.outcome).toBe(missingData);
+      expect(result.reason).toBe(
+        `error_rate > 5% for 5 minutes: missing data (no readings), treated as ${missingData}`,
+      );
+    });
+
+    test('defaults to inconclusive for every kind of missing data: never a silent breach', () => {
+      const cases: [Guardrail, Sample[]][] = [
+        [guardrail(), []],
+        [guardrail(), series(0, [null, null, null, null, null, null])],
+        [guardrail(), series(3, [9, 9, 9])],
+        [aggregate(), series(3, [9, 9, 9])],
+        [latestOnly(), []],
+        [latestOnly(), series(4, [null])],
+        [latestOnly(), series(0, [9])],
+      ];
+      for (const [g, samples] of cases)
+        expect(evaluateGuardrail(g, samples, at(5)).outcome).toBe('inconclusive');
+    });
+
+    test('a healthy reading still wins over missingData: breach', () => {
+      const samples = [...series(0, [6, 3]), ...series(4, [6, 6])];
+      expect(evaluateGuardrail(guardrail(), samples, at(5), { missingData: 'breach' }).outcome).toBe('ok');
+    });
+  });
+
+  describe('inputs', () => {
+    test('order of the given readings does not matter', () => {
+      const samples = series(0, [6, 7, 8, 6, 9, 7]);
+      const shuffled = [samples[3], samples[0], samples[5], samples[1], samples[4], samples[2]];
+      expect(evaluateGuardrail(guardrail(), shuffled, at(5))).toEqual(
+        evaluateGuardrail(guardrail(), samples, at(5)),
+      );
+    });
+
+    test('readings of other metrics and readings after now are ignored', () => {
+      const samples = [
+        ...series(0, [6, 6, 6, 6, 6, 6]),
+        { metric: 'latency', value: 1, at: at(3) },
+        { metric: 'error_rate', value: 1, at: at(6) },
+      ];
+      expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('breach');
+    });
+
+    test('an unusable window is reported, not treated as data', () => {
+      const result = evaluateGuardrail(guardrail({ window: 'soon' }), series(0, [9]), at(0), {
+        missingData: 'breach',
+      });
+      expect(result).toEqual({
+        outcome: 'inconclusive',
+        readings: [],
+        value: null,
+        reason: 'window "soon" is not a usable duration',
+      });
+    });
+
+    test('the result is plain data that survives JSON', () => {
+      const result = evaluateGuardrail(guardrail(), series(0, [6, 7, 8, 6, 9, 7]), at(5));
+      expect(JSON.parse(JSON.stringify(result))).toEqual(result);
+    });
+
+    test('works on a pruned window after 100k readings, with the same answer as on all of them', () => {
+      const all: Sample[] = [];
+      let window = emptyWindow('error_rate');
+      for (let i = 0; i < 100_000; i++) {
+        const sample = { metric: 'error_rate', value: i >= 99_990 ? 7 : 1, at: at(i) };
+        all.push(sample);
+        window = addSample(window, sample, retentionMs([guardrail()], 'error_rate'));
+      }
+      const now = at(99_999);
+      const pruned = evaluateGuardrail(guardrail(), window.samples, now);
+      expect(pruned.outcome).toBe('breach');
+      expect(pruned).toEqual(evaluateGuardrail(guardrail(), all, now));
+      expect(evaluateGuardrail(aggregate(), window.samples, now)).toEqual(
+        evaluateGuardrail(aggregate(), all, now),
+      );
+    });
+  });
+});
+
+describe('guardrailsFor', () => {
+  const plan = {
+    guardrails: [
+      guardrail({ id: 'everywhere' }),
+      guardrail({ id: 'pilot-only', phases: ['pilot'] }),
+      guardrail({ id: 'ga-and-pilot', phases: ['ga', 'pilot'] }),
+      guardrail({ id: 'nowhere', phases: [] }),
+    ],
+  };
+
+  test('returns the guardrails naming the phase and those watching the whole rollout', () => {
+    expect(guardrailsFor(plan, 'pilot').map((g) => g.id)).toEqual([
+      'everywhere',
+      'pilot-only',
+      'ga-and-pilot',
+    ]);
+    expect(guardrailsFor(plan, 'ga').map((g) => g.id)).toEqual(['everywhere', 'ga-and-pilot']);
+    expect(guardrailsFor(plan, 'beta').map((g) => g.id)).toEqual(['everywhere']);
+  });
+});
+
+describe('retentionMs', () => {
+  test('is the longest window among the guardrails on the metric, 0 without one', () => {
+    const guardrails = [
+      guardrail({ window: 'PT5M' }),
+      aggregate({ window: 'PT15M' }),
+      guardrail({ metric: 'latency', window: 'PT1H' }),
+      latestOnly(),
+    ];
+    expect(retentionMs(guardrails, 'error_rate')).toBe(15 * MIN);
+    expect(retentionMs(guardrails, 'latency')).toBe(60 * MIN);
+    expect(retentionMs([latestOnly()], 'error_rate')).toBe(0);
+    expect(retentionMs(guardrails, 'unknown')).toBe(0);
+  });
+});
+
+describe('wording', () => {
+  test('conditions read as the plan does', () => {
+    expect(condition(guardrail())).toBe('error_rate > 5% for 5 minutes');
+    expect(condition(aggregate({ window: 'PT15M', operator: '<', threshold: 99.5 }))).toBe(
+      'error_rate < 99.5% averaged over 15 minutes',
+    );
+    expect(condition(latestOnly({ unit: undefined }))).toBe('error_rate > 5');
+  });
+
+  test('times are UTC, with seconds only when needed and the date only across days', () => {
+    expect(clock(at(5), at(5))).toBe('12:05');
+    expect(clock(at(5) + 30_000, at(5))).toBe('12:05:30');
+    expect(clock(at(-12 * 60 - 1), at(0))).toBe('2026-11-21 23:59');
+  });
+
+  test('spans use the largest whole unit', () => {
+    expect(span(2 * MIN)).toBe('2 minutes');
+    expect(span(90_000)).toBe('90 seconds');
+    expect(span(3_600_000)).toBe('1 hour');
+    expect(span(1500)).toBe('1500 milliseconds');
+  });
+});
