@@ -1,8 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -17,13 +14,13 @@ import {
 import type { rolloutWorkflow } from '../../workflows';
 import { RolloutPhaseKey, RolloutStatusKey } from '../../workflows/search-attributes';
 import { twoPhaseRollout } from '../support/plans';
+import { recordedHistories, recordHistory } from '../support/histories';
 import { temporalTools } from '../support/temporal-tools';
 import { createActivityContext } from '../support/worker-context';
 
 jest.setTimeout(120_000);
 
 const { EventType } = temporal.api.enums.v1;
-const historiesDir = join(__dirname, '../histories');
 const taskQueue = 'rollout-workflow-test';
 
 let env: TestWorkflowEnvironment;
@@ -79,12 +76,6 @@ async function refusalOf(promise: Promise<unknown>): Promise<ApplicationFailure>
   return cause as ApplicationFailure;
 }
 
-function recordHistory(name: string, json: string): void {
-  if (!process.env.RECORD_HISTORIES) return;
-  mkdirSync(historiesDir, { recursive: true });
-  writeFileSync(join(historiesDir, `${name}.json`), json);
-}
-
 test('runs the phases in order as their checklists complete, and audits each step', async () => {
   const handle = await start('wf-happy');
   let state = await handle.query(getRolloutStateQuery);
@@ -99,7 +90,7 @@ test('runs the phases in order as their checklists complete, and audits each ste
   });
   expect(state.currentPhaseId).toBe('staging');
 
-  recordHistory('in-progress-staging', historyToJSON(await handle.fetchHistory()));
+  await recordHistory('in-progress-staging', handle);
 
   await complete(handle, 'runbook-reviewed');
   state = await handle.query(getRolloutStateQuery);
@@ -124,7 +115,7 @@ test('runs the phases in order as their checklists complete, and audits each ste
     ['rollout.complete', 'walking-skeleton', 'engine'],
   ]);
 
-  recordHistory('completed', historyToJSON(await handle.fetchHistory()));
+  await recordHistory('completed', handle);
 });
 
 test('refused updates return a typed failure and leave no event in history', async () => {
@@ -164,10 +155,9 @@ test('refused updates return a typed failure and leave no event in history', asy
 });
 
 test('recorded histories replay against the current workflow code', async () => {
-  const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(2);
-  for (const file of files) {
-    const history: unknown = JSON.parse(readFileSync(join(historiesDir, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowsPath }, history, file)).resolves.toBeUndefined();
+  const histories = recordedHistories();
+  expect(histories.length).toBeGreaterThanOrEqual(5);
+  for (const { name, history } of histories) {
+    await expect(Worker.runReplayHistory({ workflowsPath }, history, name)).resolves.toBeUndefined();
   }
 });

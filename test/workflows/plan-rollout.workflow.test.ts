@@ -1,0 +1,347 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { workflowsPath } from '../../apps/worker/src/rollout-worker';
+import { FlagsActivities } from '../../activities';
+import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
+import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
+import type { Actor } from '../../workflows/engine/phase';
+import {
+  engineStateQuery,
+  completeReviewUpdate,
+  itemActionUpdate,
+  phaseStateQuery,
+  phaseWorkflowId,
+  rollbackUpdate,
+  rolloutWorkflowId,
+  signOffUpdate,
+  type EngineState,
+} from '../../workflows/engine/messages';
+import { recordHistory } from '../support/histories';
+import { temporalTools } from '../support/temporal-tools';
+import { createActivityContext } from '../support/worker-context';
+
+jest.setTimeout(180_000);
+
+const { EventType } = temporal.api.enums.v1;
+const DAY = 86_400_000;
+const taskQueue = 'plan-rollout-test';
+const ops: Actor = { id: 'olga', roles: ['operator'] };
+const rm: Actor = { id: 'rita', roles: ['release-manager'] };
+
+const seed = (file: string): RolloutPlan => {
+  const parsed = parsePlanDocument(readFileSync(join(__dirname, '../../examples', file), 'utf8'));
+  if (!parsed.ok) throw new Error(`example ${file} is invalid`);
+  return parsed.plan;
+};
+const merchant = seed('merchant-platform.plan.yaml');
+
+/** A real HTTP server standing in for the deploy, data-recovery and chat endpoints; it records every call. */
+interface Received {
+  path: string;
+  key?: string;
+  body: Record<string, unknown>;
+}
+let received: Received[] = [];
+let failPaths = new Set<string>();
+let server: Server;
+let base = '';
+
+let env: TestWorkflowEnvironment;
+let ctx: Awaited<ReturnType<typeof createActivityContext>>;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      received.push({
+        path,
+        key: req.headers['idempotency-key'] as string,
+        body: JSON.parse(body || '{}') as Record<string, unknown>,
+      });
+      res.statusCode = failPaths.has(path) ? 500 : 200;
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTools().testServer } },
+  });
+  await registerRolloutSearchAttributes(env.connection, 'default');
+  ctx = await createActivityContext({
+    adapters: {
+      notifyDefaultUrl: `${base}/notify`,
+      hookUrls: {
+        'revert-deployment': `${base}/hooks/revert-deployment`,
+        'restore-backup': `${base}/hooks/restore-backup`,
+        'replay-dlq': `${base}/hooks/replay-dlq`,
+      },
+    },
+  });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath,
+    activities: ctx.activities,
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await running?.catch(() => undefined);
+  await ctx?.close();
+  await env?.teardown();
+  server?.close();
+});
+
+beforeEach(() => {
+  received = [];
+  failPaths = new Set();
+});
+
+const flags = () => ctx.app.get(FlagsActivities).currentFlags();
+
+async function start(id: string, plan: RolloutPlan): Promise<WorkflowHandle> {
+  return env.client.workflow.start('planRolloutWorkflow', {
+    workflowId: rolloutWorkflowId(id),
+    taskQueue,
+    args: [{ rolloutId: id, plan, startedBy: 'rita' }],
+  });
+}
+
+/** Waits (in real time, the server's clock standing still) until the rollout is in the phase. */
+async function inPhase(handle: WorkflowHandle, phaseId: string): Promise<EngineState> {
+  for (let i = 0; i < 200; i++) {
+    const state = await handle.query(engineStateQuery);
+    const entered = state.phases.find((p) => p.id === phaseId)?.status === 'RUNNING';
+    if (entered && state.currentPhaseId === phaseId) {
+      const child = env.client.workflow.getHandle(phaseWorkflowId(state.rolloutId, phaseId));
+      if (
+        await child.describe().then(
+          () => true,
+          () => false,
+        )
+      )
+        return state;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`rollout never entered phase ${phaseId}`);
+}
+
+/** Does everything a phase asks of people, lets its soak pass, and signs its gate. */
+async function drivePhase(rolloutId: string, phase: RolloutPlan['phases'][number]): Promise<void> {
+  const child = env.client.workflow.getHandle(phaseWorkflowId(rolloutId, phase.id));
+  for (const item of phase.checklist) {
+    await child.executeUpdate(itemActionUpdate, {
+      args: [{ type: 'complete', itemId: item.id, actor: ops }],
+    });
+  }
+  const state = await child.query(phaseStateQuery);
+  if (state.minUntil) await env.sleep(state.minUntil - state.enteredAt);
+  await child.executeUpdate(signOffUpdate, { args: [{ actor: rm, note: 'go' }] });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+}
+
+test('seed 000 runs phase by phase, honours every soak, applies each phase flags, then its reviews', async () => {
+  const handle = await start('merchant', merchant);
+  const flagsAfter: Record<string, unknown>[] = [];
+  for (const phase of merchant.phases) {
+    await inPhase(handle, phase.id);
+    flagsAfter.push(await flags());
+    await drivePhase('merchant', phase);
+  }
+  // Reviews: due P2W, P4W, P8W, P3M after the last phase; each is completed once due.
+  let state = await handle.query(engineStateQuery);
+  for (const review of merchant.reviews) {
+    for (let i = 0; i < 100 && state.status !== 'IN_REVIEW'; i++)
+      state = await handle.query(engineStateQuery);
+    const due = state.reviews.find((r) => r.id === review.id)?.dueAt ?? 0;
+    const early = await refusal(
+      handle.executeUpdate(completeReviewUpdate, { args: [{ actor: rm, reviewId: review.id }] }),
+    );
+    expect(early.message).toBe(`Review "${review.id}" is not due yet`);
+    await env.sleep(Math.max(0, due - (await env.currentTimeMs())) + 1000);
+    state = await handle.executeUpdate(completeReviewUpdate, {
+      args: [{ actor: rm, reviewId: review.id, note: 'ok' }],
+    });
+  }
+  const final = (await handle.result()) as EngineState;
+  await recordHistory('plan-rollout-completed', handle);
+  await recordHistory(
+    'plan-phase-completed',
+    env.client.workflow.getHandle(phaseWorkflowId('merchant', 'pilot-merchants')),
+  );
+
+  expect(final.status).toBe('COMPLETED');
+  expect(final.events.filter((e) => e.what.startsWith('entered phase')).map((e) => e.what)).toEqual([
+    'entered phase Internal Dogfood',
+    'entered phase Pilot Merchants',
+    'entered phase Limited Rollout',
+    'entered phase General Availability',
+  ]);
+  // Simulated time spent in each phase is at least its planned minimum.
+  const minimum = [7 * DAY, 14 * DAY, 14 * DAY, 0];
+  final.phases.forEach((p, i) =>
+    expect((p.completedAt ?? 0) - (p.enteredAt ?? 0)).toBeGreaterThanOrEqual(minimum[i]),
+  );
+  // Flags as each phase left them (defaults, then each phase's own states on entry).
+  expect(flagsAfter[0]).toMatchObject({
+    kwik_integration: false,
+    marketplace_directory: false,
+    ai_suggestions: true,
+  });
+  expect(flagsAfter[1]).toMatchObject({
+    kwik_integration: true,
+    marketplace_directory: false,
+    campaigns_auto_approve: false,
+  });
+  expect(flagsAfter[2]).toMatchObject({
+    kwik_integration: true,
+    marketplace_directory: true,
+    campaigns_auto_approve: true,
+  });
+  expect(await flags()).toMatchObject({
+    kwik_integration: true,
+    marketplace_directory: true,
+    campaigns_auto_approve: true,
+  });
+  expect(final.reviews.map((r) => [r.id, r.completedBy])).toEqual([
+    ['week-2', 'rita'],
+    ['week-4', 'rita'],
+    ['week-8', 'rita'],
+    ['month-3', 'rita'],
+  ]);
+  // Every phase message went to the chat webhook once.
+  const messages = merchant.phases.flatMap((p) => p.communications).length;
+  expect(received.filter((r) => r.path === '/notify').length).toBeGreaterThanOrEqual(messages);
+});
+
+test('refused actions change nothing and leave no update in history; accepted repeats are no-ops', async () => {
+  const handle = await start('merchant-refusals', merchant);
+  await inPhase(handle, 'internal-dogfood');
+  const child = env.client.workflow.getHandle(phaseWorkflowId('merchant-refusals', 'internal-dogfood'));
+  const item = merchant.phases[0].checklist[0].id;
+  await child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: item, actor: ops }] });
+  const before = (await child.fetchHistory()).events ?? [];
+  const stateBefore = JSON.stringify(await child.query(phaseStateQuery));
+
+  const unknown = await refusal(
+    child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: 'nope', actor: ops }] }),
+  );
+  expect(unknown.type).toBe('NOT_FOUND');
+  const other = await refusal(
+    child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: item, actor: rm }] }),
+  );
+  expect(other).toMatchObject({ type: 'CONFLICT', message: `"${item}" is already done by olga` });
+  const early = await refusal(child.executeUpdate(signOffUpdate, { args: [{ actor: rm }] }));
+  expect(early.message).toMatch(/not ready for sign-off/);
+  const viewer = await refusal(
+    child.executeUpdate(signOffUpdate, { args: [{ actor: { id: 'v', roles: ['viewer'] } }] }),
+  );
+  expect(viewer.type).toBe('FORBIDDEN');
+  // The same person repeating an accepted action: accepted, nothing changes.
+  await child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: item, actor: ops }] });
+
+  expect(JSON.stringify(await child.query(phaseStateQuery))).toBe(stateBefore);
+  const added = ((await child.fetchHistory()).events ?? []).slice(before.length);
+  // Only the accepted repeat leaves update events; the four refusals leave none (the time-skipping server
+  // adds empty workflow tasks for them, the dev server not even those).
+  const updates = added.filter((e) => EventType[e.eventType ?? 0].includes('UPDATE'));
+  expect(updates.map((e) => EventType[e.eventType ?? 0])).toEqual([
+    'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+    'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+  ]);
+  await handle.terminate('done');
+});
+
+test('a rollback in phase 3 undoes flags and messages newest first, then runs the level through its hooks', async () => {
+  const before = await flags();
+  const handle = await start('merchant-rb', merchant);
+  for (const phase of merchant.phases.slice(0, 2)) {
+    await inPhase(handle, phase.id);
+    await drivePhase('merchant-rb', phase);
+  }
+  await inPhase(handle, 'limited-rollout');
+  await recordHistory('plan-rollout-in-progress', handle);
+  received = [];
+  const wrongRole = await refusal(
+    handle.executeUpdate(rollbackUpdate, {
+      args: [{ actor: { id: 'v', roles: ['viewer'] }, level: 'quick', reason: 'x' }],
+    }),
+  );
+  expect(wrongRole.type).toBe('FORBIDDEN');
+  const badLevel = await refusal(
+    handle.executeUpdate(rollbackUpdate, { args: [{ actor: ops, level: 'nope', reason: 'x' }] }),
+  );
+  expect(badLevel.message).toBe('Rollback level "nope" is not in the plan (levels: quick, data)');
+
+  await handle.executeUpdate(rollbackUpdate, {
+    args: [{ actor: ops, level: 'quick', reason: 'error rate > 5% for 5 min' }],
+  });
+  const final = (await handle.result()) as EngineState;
+
+  await recordHistory('plan-rollout-rolled-back', handle);
+  expect(final.status).toBe('ROLLED_BACK');
+  expect(await flags()).toEqual(before);
+  expect(final.rollback?.steps.map((s) => [s.id, s.status])).toEqual([
+    ['undo-message-limited-rollout-2', 'DONE'],
+    ['undo-message-limited-rollout-1', 'DONE'],
+    ['undo-message-limited-rollout-0', 'DONE'],
+    ['undo-flags-limited-rollout', 'DONE'],
+    ['undo-message-pilot-merchants-2', 'DONE'],
+    ['undo-message-pilot-merchants-1', 'DONE'],
+    ['undo-message-pilot-merchants-0', 'DONE'],
+    ['undo-flags-pilot-merchants', 'DONE'],
+    ['revert-deployment-previous-version', 'DONE'],
+    ['notify-affected-merchants-banner', 'DONE'],
+  ]);
+  // The HTTP calls arrived in that order: the undo messages, then the deploy hook, then the banner.
+  expect(received.map((r) => r.path)).toEqual([
+    ...Array<string>(6).fill('/notify'),
+    '/hooks/revert-deployment',
+    '/notify',
+  ]);
+  expect(received[6].key).toMatch(/rollout-merchant-rb\/rollback\/revert-deployment-previous-version$/);
+  expect(final.phases.map((p) => p.status)).toEqual(['COMPLETED', 'COMPLETED', 'CANCELLED', 'PENDING']);
+});
+
+test('a hook that keeps failing ends the rollout ROLLBACK_FAILED, naming the step', async () => {
+  const handle = await start('merchant-fail', merchant);
+  await inPhase(handle, 'internal-dogfood');
+  failPaths = new Set(['/hooks/restore-backup']);
+  await handle.executeUpdate(rollbackUpdate, {
+    args: [{ actor: ops, level: 'data', reason: 'corrupt orders' }],
+  });
+  const final = (await handle.result()) as EngineState;
+  expect(final.status).toBe('ROLLBACK_FAILED');
+  const failed = final.rollback?.steps.find((s) => s.status === 'FAILED');
+  expect(failed?.id).toBe('restore-last-backup');
+  expect(failed?.error).toMatch(/500/);
+  expect(received.filter((r) => r.path === '/hooks/restore-backup')).toHaveLength(5);
+  expect(final.rollback?.steps.filter((s) => s.status === 'PENDING').map((s) => s.id)).toEqual([
+    'replay-missed-webhooks-dlq',
+    'notify-merchants-data-restoration',
+  ]);
+});

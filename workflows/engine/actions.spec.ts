@@ -1,0 +1,127 @@
+import { HOUR, pilotPhase } from './engine.fixtures';
+import { applyItemAction, applySignOff, checkItemAction, checkSignOff, type ItemAction } from './actions';
+import { enterPhase, waitsOf, type PhaseState } from './phase';
+
+const t0 = Date.UTC(2026, 10, 1);
+const alice = { id: 'alice', roles: ['ops'] };
+const bob = { id: 'bob', roles: ['viewer'] };
+const fiona = { id: 'fiona', roles: ['Finance'] };
+const rm = { id: 'rita', roles: ['release-manager'] };
+
+function act(phase: PhaseState, action: ItemAction) {
+  const refused = checkItemAction(phase, action);
+  if (!refused) applyItemAction(phase, action, t0);
+  return refused;
+}
+
+describe('item actions', () => {
+  test('unknown items and missing roles are refused and change nothing', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    const before = JSON.stringify(phase);
+    expect(act(phase, { type: 'complete', itemId: 'nope', actor: alice })).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(act(phase, { type: 'complete', itemId: 'probes', actor: bob })).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only ops may complete "probes"',
+    });
+    expect(act(phase, { type: 'complete', itemId: 'availability', actor: alice })?.code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(JSON.stringify(phase)).toBe(before);
+  });
+
+  test('role names match however the plan spells them, and admins may act on anything', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    expect(
+      act(phase, { type: 'complete', itemId: 'probes', actor: { id: 'x', roles: ['OPS'] } }),
+    ).toBeUndefined();
+    expect(
+      act(phase, { type: 'complete', itemId: 'onboarded', actor: { id: 'y', roles: ['admin'] } }),
+    ).toBeUndefined();
+  });
+
+  test('repeating an accepted action is a no-op; someone else repeating it is a conflict', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    expect(act(phase, { type: 'complete', itemId: 'onboarded', actor: alice, note: 'done' })).toBeUndefined();
+    const after = JSON.stringify(phase);
+    expect(
+      act(phase, { type: 'complete', itemId: 'onboarded', actor: alice, note: 'again' }),
+    ).toBeUndefined();
+    expect(JSON.stringify(phase)).toBe(after);
+    expect(act(phase, { type: 'complete', itemId: 'onboarded', actor: bob })).toEqual({
+      code: 'CONFLICT',
+      message: '"onboarded" is already done by alice',
+    });
+  });
+
+  test("separation of duties: whoever did an approval item's work may not approve it", () => {
+    const phase = enterPhase(pilotPhase, t0);
+    const both = { id: 'fiona', roles: ['Finance'] };
+    expect(act(phase, { type: 'approve', itemId: 'finance', actor: fiona })?.message).toMatch(
+      /no completed work/,
+    );
+    expect(act(phase, { type: 'complete', itemId: 'finance', actor: both })).toBeUndefined();
+    expect(act(phase, { type: 'approve', itemId: 'finance', actor: both })).toEqual({
+      code: 'FORBIDDEN',
+      message: 'fiona did the work of "finance" and may not also approve it',
+    });
+    expect(act(phase, { type: 'approve', itemId: 'finance', actor: alice })?.code).toBe('FORBIDDEN');
+    expect(
+      act(phase, { type: 'approve', itemId: 'finance', actor: { id: 'frank', roles: ['finance'] } }),
+    ).toBeUndefined();
+    expect(phase.items[2]).toMatchObject({ status: 'APPROVED', doneBy: 'fiona', approvedBy: 'frank' });
+  });
+
+  test('skip needs a role and a justification; reopen clears the item', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    expect(act(phase, { type: 'skip', itemId: 'probes', actor: rm, justification: ' ' })?.code).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(act(phase, { type: 'skip', itemId: 'probes', actor: alice, justification: 'n/a' })?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      act(phase, { type: 'skip', itemId: 'probes', actor: rm, justification: 'probes retired' }),
+    ).toBeUndefined();
+    expect(phase.items[1]).toMatchObject({ status: 'SKIPPED', skipJustification: 'probes retired' });
+    expect(act(phase, { type: 'reopen', itemId: 'probes', actor: rm })).toBeUndefined();
+    expect(phase.items[1]).toEqual(expect.objectContaining({ status: 'OPEN' }));
+    expect(phase.items[1].skipJustification).toBeUndefined();
+  });
+});
+
+describe('gate sign-off', () => {
+  function readyPhase(): PhaseState {
+    const phase = enterPhase({ ...pilotPhase, duration: undefined }, t0);
+    act(phase, { type: 'complete', itemId: 'onboarded', actor: alice });
+    act(phase, { type: 'complete', itemId: 'probes', actor: alice });
+    act(phase, { type: 'complete', itemId: 'finance', actor: rm });
+    act(phase, { type: 'approve', itemId: 'finance', actor: fiona });
+    return phase;
+  }
+
+  test('refused while anything else is pending, by the wrong role, or by who did approval work', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    const pending = waitsOf(phase, t0).some((w) => w.kind !== 'sign-off');
+    expect(checkSignOff(phase, { actor: rm }, [], pending)?.code).toBe('CONFLICT');
+
+    const ready = readyPhase();
+    const sustainedPending = waitsOf(ready, t0).some((w) => w.kind !== 'sign-off');
+    expect(sustainedPending).toBe(true); // the 24h condition has not held yet
+    expect(checkSignOff(ready, { actor: bob }, [], false)).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Only admin or release-manager may sign the gate of phase pilot',
+    });
+    expect(checkSignOff(ready, { actor: rm }, [], false)).toEqual({
+      code: 'FORBIDDEN',
+      message: 'rita did approval work in phase pilot and may not also sign its gate',
+    });
+    const other = { id: 'rolf', roles: ['release-manager'] };
+    expect(checkSignOff(ready, { actor: other }, [], false)).toBeUndefined();
+    applySignOff(ready, { actor: other, note: 'go' }, t0 + HOUR);
+    expect(ready.gate).toEqual({ signedBy: 'rolf', signedAt: t0 + HOUR, note: 'go' });
+    expect(checkSignOff(ready, { actor: other }, [], false)).toBeUndefined(); // repeat: no-op
+    expect(checkSignOff(ready, { actor: { id: 'x', roles: ['admin'] } }, [], false)?.code).toBe('CONFLICT');
+  });
+});

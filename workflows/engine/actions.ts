@@ -1,0 +1,224 @@
+import type { RefusalCode } from '../refusals';
+import type { Actor, ItemState, PhaseState } from './phase';
+import { initialSustained } from './sustained';
+
+// Human actions on a phase: each is checked first (a refusal changes nothing and, thrown from an Update
+// validator, leaves no trace in history), then applied. Repeating an accepted action is a no-op.
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+export interface ActionPolicy {
+  /** Roles that may act on any item or gate, whatever the plan names (e.g. admin). */
+  superRoles: string[];
+  /** Roles that may skip an item, with a justification. */
+  skipRoles: string[];
+  /** Roles that may sign a phase gate when the plan names none. */
+  gateRoles: string[];
+  /** The same person may not both do an approval item's work and approve it, nor sign off their own work. */
+  separationOfDuties: boolean;
+}
+
+export const DEFAULT_POLICY: ActionPolicy = {
+  superRoles: ['admin'],
+  skipRoles: ['admin', 'release-manager'],
+  gateRoles: ['admin', 'release-manager'],
+  separationOfDuties: true,
+};
+
+export type ItemAction =
+  | { type: 'complete'; itemId: string; actor: Actor; note?: string; evidence?: string }
+  | { type: 'approve'; itemId: string; actor: Actor; note?: string }
+  | { type: 'reopen'; itemId: string; actor: Actor; note?: string }
+  | { type: 'skip'; itemId: string; actor: Actor; justification: string };
+
+export interface SignOff {
+  actor: Actor;
+  note?: string;
+}
+
+const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
+
+/** Compares role names the way plans write them: "Project lead" and "project-lead" are the same role. */
+const roleKey = (role: string): string =>
+  role
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
+
+export function holdsAny(actor: Actor, roles: string[]): boolean {
+  const held = new Set(actor.roles.map(roleKey));
+  return roles.some((r) => held.has(roleKey(r)));
+}
+
+function mayActOn(item: ItemState, actor: Actor, policy: ActionPolicy): boolean {
+  return item.roles.length === 0 || holdsAny(actor, [...item.roles, ...policy.superRoles]);
+}
+
+const who = (roles: string[]): string => roles.join(' or ');
+
+/** Why the action would be refused, or undefined when it may go ahead (possibly as a no-op repeat). */
+export function checkItemAction(
+  phase: PhaseState,
+  action: ItemAction,
+  policy = DEFAULT_POLICY,
+): Refusal | undefined {
+  const item = phase.items.find((i) => i.id === action.itemId);
+  if (!item)
+    return refuse('NOT_FOUND', `Checklist item "${action.itemId}" is not in the current phase (${phase.id})`);
+  if (isRepeat(item, action)) return undefined;
+  const { actor } = action;
+  switch (action.type) {
+    case 'complete':
+      if (item.kind === 'sustained') {
+        return refuse(
+          'BAD_USER_INPUT',
+          `"${item.id}" is a sustained condition: the engine completes it from readings`,
+        );
+      }
+      if (item.status !== 'OPEN') return refuse('CONFLICT', `"${item.id}" is already ${describe(item)}`);
+      // Anyone may do an approval item's work; the named roles approve it.
+      if (item.kind !== 'approval' && !mayActOn(item, actor, policy)) {
+        return refuse('FORBIDDEN', `Only ${who(item.roles)} may complete "${item.id}"`);
+      }
+      return undefined;
+    case 'approve':
+      if (item.kind !== 'approval') return refuse('BAD_USER_INPUT', `"${item.id}" is not an approval item`);
+      if (item.status === 'OPEN')
+        return refuse('CONFLICT', `"${item.id}" has no completed work to approve yet`);
+      if (item.status !== 'DONE') return refuse('CONFLICT', `"${item.id}" is already ${describe(item)}`);
+      if (!mayActOn(item, actor, policy))
+        return refuse('FORBIDDEN', `Only ${who(item.roles)} may approve "${item.id}"`);
+      if (policy.separationOfDuties && item.doneBy === actor.id) {
+        return refuse('FORBIDDEN', `${actor.id} did the work of "${item.id}" and may not also approve it`);
+      }
+      return undefined;
+    case 'reopen':
+      if (item.status === 'OPEN') return refuse('CONFLICT', `"${item.id}" is already open`);
+      if (phase.gate.signedBy)
+        return refuse('CONFLICT', `The gate of phase ${phase.id} is signed; items are final`);
+      if (!mayActOn(item, actor, policy) && item.doneBy !== actor.id) {
+        return refuse(
+          'FORBIDDEN',
+          `Only ${who(item.roles)} or ${item.doneBy ?? 'whoever did it'} may reopen "${item.id}"`,
+        );
+      }
+      return undefined;
+    case 'skip':
+      if (!action.justification?.trim())
+        return refuse('BAD_USER_INPUT', 'Skipping an item needs a justification');
+      if (item.status !== 'OPEN') return refuse('CONFLICT', `"${item.id}" is already ${describe(item)}`);
+      if (!holdsAny(actor, policy.skipRoles))
+        return refuse('FORBIDDEN', `Only ${who(policy.skipRoles)} may skip items`);
+      return undefined;
+  }
+}
+
+/** Applies an action that checkItemAction accepted. */
+export function applyItemAction(phase: PhaseState, action: ItemAction, now: number): void {
+  const item = phase.items.find((i) => i.id === action.itemId);
+  if (!item || isRepeat(item, action)) return;
+  switch (action.type) {
+    case 'complete':
+      Object.assign(item, {
+        status: 'DONE',
+        doneBy: action.actor.id,
+        doneAt: now,
+        note: action.note,
+        evidence: action.evidence,
+      });
+      return;
+    case 'approve':
+      Object.assign(item, { status: 'APPROVED', approvedBy: action.actor.id, approvedAt: now });
+      if (action.note) item.note = action.note;
+      return;
+    case 'reopen':
+      Object.assign(item, { status: 'OPEN', note: action.note });
+      for (const key of [
+        'doneBy',
+        'doneAt',
+        'approvedBy',
+        'approvedAt',
+        'evidence',
+        'skipJustification',
+      ] as const) {
+        delete item[key];
+      }
+      if (item.sustain) item.sustain = initialSustained();
+      return;
+    case 'skip':
+      Object.assign(item, {
+        status: 'SKIPPED',
+        doneBy: action.actor.id,
+        doneAt: now,
+        skipJustification: action.justification,
+      });
+      return;
+  }
+}
+
+/** The same person repeating what they already did: accepted, and changes nothing. */
+function isRepeat(item: ItemState, action: ItemAction): boolean {
+  const by = action.actor.id;
+  switch (action.type) {
+    case 'complete':
+      return item.status !== 'OPEN' && item.status !== 'SKIPPED' && item.doneBy === by;
+    case 'approve':
+      return item.status === 'APPROVED' && item.approvedBy === by;
+    case 'skip':
+      return item.status === 'SKIPPED' && item.doneBy === by;
+    case 'reopen':
+      return false;
+  }
+}
+
+function describe(item: ItemState): string {
+  switch (item.status) {
+    case 'DONE':
+      return `done by ${item.doneBy ?? 'someone'}`;
+    case 'APPROVED':
+      return `approved by ${item.approvedBy ?? 'someone'}`;
+    case 'SKIPPED':
+      return `skipped by ${item.doneBy ?? 'someone'}`;
+    default:
+      return 'open';
+  }
+}
+
+/** Signing the gate: the last step out of a phase, once everything else is done. */
+export function checkSignOff(
+  phase: PhaseState,
+  signOff: SignOff,
+  gateRoles: string[],
+  pendingOtherThanSignOff: boolean,
+  policy = DEFAULT_POLICY,
+): Refusal | undefined {
+  const { actor } = signOff;
+  if (phase.gate.signedBy === actor.id) return undefined;
+  if (phase.gate.signedBy)
+    return refuse('CONFLICT', `The gate of phase ${phase.id} is already signed by ${phase.gate.signedBy}`);
+  const roles = gateRoles.length ? gateRoles : policy.gateRoles;
+  if (!holdsAny(actor, [...roles, ...policy.superRoles])) {
+    return refuse('FORBIDDEN', `Only ${who(roles)} may sign the gate of phase ${phase.id}`);
+  }
+  if (pendingOtherThanSignOff) {
+    return refuse(
+      'CONFLICT',
+      `Phase ${phase.id} is not ready for sign-off: items, approvals or its soak are still pending`,
+    );
+  }
+  if (policy.separationOfDuties && phase.items.some((i) => i.kind === 'approval' && i.doneBy === actor.id)) {
+    return refuse(
+      'FORBIDDEN',
+      `${actor.id} did approval work in phase ${phase.id} and may not also sign its gate`,
+    );
+  }
+  return undefined;
+}
+
+export function applySignOff(phase: PhaseState, signOff: SignOff, now: number): void {
+  if (phase.gate.signedBy) return;
+  phase.gate = { signedBy: signOff.actor.id, signedAt: now, note: signOff.note };
+}

@@ -1,0 +1,131 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RolloutPlan } from '../../libs/plan/src/model';
+import type { ActionPolicy, ItemAction, SignOff } from './actions';
+import type { Actor, PhaseState } from './phase';
+import type { Compensation, RollbackProgress } from './rollback';
+
+// The plan engine's messages, declared once for the workflows and the API. Human actions are Updates
+// (validated, answered at once); automation (probe results, breaches) may signal.
+
+export { rolloutWorkflowId } from '../messages';
+export const phaseWorkflowId = (rolloutId: string, phaseId: string): string =>
+  `rollout-${rolloutId}-phase-${phaseId}`;
+
+export type EngineStatus =
+  | 'PENDING'
+  | 'RUNNING'
+  | 'WAITING_FOR_SIGN_OFF'
+  | 'PAUSED'
+  | 'ROLLING_BACK'
+  | 'ROLLED_BACK'
+  | 'ROLLBACK_FAILED'
+  | 'IN_REVIEW'
+  | 'COMPLETED'
+  | 'ABORTED';
+
+export interface RolloutParameters {
+  /** Multiplies every soak and sustain duration (e.g. 0.001 in a rehearsal); 1 = as planned. */
+  timeScale?: number;
+  /** Roles that may sign a phase gate when the plan names none. */
+  gateRoles?: string[];
+  policy?: Partial<ActionPolicy>;
+}
+
+export interface PlanRolloutInput {
+  rolloutId: string;
+  plan: RolloutPlan;
+  startedBy: string;
+  parameters?: RolloutParameters;
+}
+
+export interface PhaseInput {
+  rolloutId: string;
+  plan: string;
+  phase: RolloutPlan['phases'][number];
+  gateRoles: string[];
+  policy: ActionPolicy;
+  timeScale: number;
+}
+
+export interface PhaseSummary {
+  id: string;
+  name: string;
+  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'CANCELLED';
+  enteredAt?: number;
+  completedAt?: number;
+  /** The phase's final state, once it has ended. */
+  result?: PhaseState;
+}
+
+export interface ReviewState {
+  id: string;
+  title: string;
+  dueAt?: number;
+  completedBy?: string;
+  completedAt?: number;
+  note?: string;
+}
+
+export interface EngineState {
+  rolloutId: string;
+  plan: string;
+  status: EngineStatus;
+  /** The status to go back to on resume. */
+  pausedFrom?: EngineStatus;
+  currentPhaseId?: string;
+  startedBy: string;
+  startedAt: number;
+  endedAt?: number;
+  phases: PhaseSummary[];
+  compensations: Compensation[];
+  rollback?: RollbackProgress;
+  reviews: ReviewState[];
+  events: { at: number; what: string }[];
+}
+
+export interface RollbackRequest {
+  actor: Actor;
+  level?: string;
+  reason: string;
+}
+
+export interface ActorRequest {
+  actor: Actor;
+}
+export interface PauseRequest extends ActorRequest {
+  reason?: string;
+}
+export interface AbortRequest extends ActorRequest {
+  reason: string;
+}
+export interface ReviewCompletion extends ActorRequest {
+  reviewId: string;
+  note?: string;
+}
+export interface ManualStepConfirmation extends ActorRequest {
+  stepId: string;
+}
+
+// Phase workflow (rollout-<id>-phase-<phaseId>)
+export const phaseStateQuery = defineQuery<PhaseState>('getPhaseState');
+export const itemActionUpdate = defineUpdate<PhaseState, [ItemAction]>('checklistItemAction');
+export const signOffUpdate = defineUpdate<PhaseState, [SignOff]>('signOffGate');
+export const checkResultSignal = defineSignal<[{ itemId: string; healthy: boolean }]>('checkResult');
+export const holdSignal = defineSignal<[{ hold: boolean }]>('hold');
+
+// Rollout workflow (rollout-<id>)
+/** From the current phase to its rollout: whether only the gate's sign-off is left (WAITING_FOR_SIGN_OFF). */
+export const phaseProgressSignal =
+  defineSignal<[{ phaseId: string; waitingForSignOff: boolean }]>('phaseProgress');
+export const engineStateQuery = defineQuery<EngineState>('getRolloutState');
+export const pauseUpdate = defineUpdate<EngineState, [PauseRequest]>('pauseRollout');
+export const resumeUpdate = defineUpdate<EngineState, [ActorRequest]>('resumeRollout');
+export const rollbackUpdate = defineUpdate<EngineState, [RollbackRequest]>('requestRollback');
+export const abortUpdate = defineUpdate<EngineState, [AbortRequest]>('abortRollout');
+export const completeReviewUpdate = defineUpdate<
+  EngineState,
+  [{ actor: Actor; reviewId: string; note?: string }]
+>('completeReview');
+export const confirmManualStepUpdate = defineUpdate<EngineState, [ManualStepConfirmation]>(
+  'confirmManualStep',
+);
