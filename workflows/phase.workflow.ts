@@ -1,11 +1,15 @@
 import {
+  allHandlersFinished,
   condition,
+  continueAsNew,
   getExternalWorkflowHandle,
   log,
+  proxyActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { RolloutActivities } from '../activities';
 import {
   applyItemAction,
   applySignOff,
@@ -16,8 +20,10 @@ import {
 } from './engine/actions';
 import {
   checkResultSignal,
+  guardrailBreachSignal,
   holdSignal,
   itemActionUpdate,
+  metricReadingSignal,
   phaseProgressSignal,
   phaseStateQuery,
   signOffUpdate,
@@ -32,7 +38,18 @@ import {
   waitsOf,
   type PhaseState,
 } from './engine/phase';
+import type { Sample } from './engine/samples';
+import { emptyWatch, observeReadings, watchedMetrics, type Breach } from './engine/watch';
 import { refusal } from './refusals';
+
+const { queryMetric } = proxyActivities<RolloutActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 3 },
+  summary: 'Metric reading',
+});
+
+/** Past this many events a phase starts a fresh run (continue-as-new), carrying its state. */
+const HISTORY_LIMIT = 4000;
 
 /**
  * One phase (rollout-<id>-phase-<phaseId>): holds the phase until every item is done, sustained conditions
@@ -40,8 +57,12 @@ import { refusal } from './refusals';
  * and owns rollback; this workflow only decides when the phase may be left.
  */
 export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
-  const state = scaled(enterPhase(input.phase, Date.now()), input.timeScale);
-  let held = false;
+  const state = input.carried?.state ?? scaled(enterPhase(input.phase, Date.now()), input.timeScale);
+  const watch = input.carried?.watch ?? emptyWatch();
+  const guardrails = input.guardrails ?? [];
+  const metrics = input.metrics ?? { source: 'pushed', cadenceMs: 60_000 };
+  const breaches: Breach[] = [];
+  let held = input.carried?.held ?? false;
   let changes = 0; // bumped by every handler, so the wait below wakes on any change
   const changed = () => changes++;
 
@@ -83,10 +104,57 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     held = hold;
     changed();
   });
+  const observe = (readings: Sample[]) => {
+    const found = observeReadings(watch, guardrails, readings, Date.now(), {
+      cadenceMs: metrics.cadenceMs,
+      missingData: metrics.missingData,
+    });
+    if (found.length) {
+      breaches.push(...found);
+      changed();
+    }
+  };
+  setHandler(metricReadingSignal, ({ metric, value, at }) =>
+    observe([{ metric, value, at: at ?? Date.now() }]),
+  );
+  let nextPoll = metrics.source === 'prometheus' && guardrails.length ? Date.now() : undefined;
 
   const parent = workflowInfo().parent;
-  let waitingForSignOff = false;
+  let waitingForSignOff = input.carried?.waitingForSignOff ?? false;
   for (;;) {
+    if (nextPoll !== undefined && Date.now() >= nextPoll) {
+      const at = Date.now();
+      const readings = await Promise.all(
+        watchedMetrics(guardrails).map(async (metric) => ({
+          metric,
+          value: (await queryMetric({ query: metric })).value,
+          at,
+        })),
+      );
+      observe(readings);
+      nextPoll = at + metrics.cadenceMs;
+    }
+    // Breaches go to the rollout, which carries out the guardrail's action (it may cancel this phase).
+    for (const { guardrail, evaluation } of breaches.splice(0)) {
+      log.warn('Guardrail breached', { phase: state.id, guardrail: guardrail.id, reason: evaluation.reason });
+      if (parent) {
+        await getExternalWorkflowHandle(parent.workflowId).signal(guardrailBreachSignal, {
+          phaseId: state.id,
+          guardrailId: guardrail.id,
+          action: guardrail.action,
+          reason: evaluation.reason,
+          value: evaluation.value,
+          readings: evaluation.readings,
+        });
+      }
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof phaseWorkflow>({
+        ...input,
+        carried: { state, watch, held, waitingForSignOff },
+      });
+    }
     const now = Date.now();
     tickSustained(state, now);
     const waits = waitsOf(state, now);

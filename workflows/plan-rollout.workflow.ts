@@ -19,6 +19,7 @@ import {
   completeReviewUpdate,
   confirmManualStepUpdate,
   engineStateQuery,
+  guardrailBreachSignal,
   holdSignal,
   pauseUpdate,
   phaseProgressSignal,
@@ -36,6 +37,7 @@ import {
   type RollbackRequest,
 } from './engine/messages';
 import type { Actor } from './engine/phase';
+import { guardrailsFor } from './engine/guardrails';
 import { markStep, nextStep, planRollback, rollbackOutcome, type RollbackProgress } from './engine/rollback';
 import { durationToMillis, type Phase } from '../libs/plan/src/model';
 import { humanDuration, phaseWorkflow } from './phase.workflow';
@@ -58,6 +60,7 @@ const undo = proxyActivities<RolloutActivities>({
 });
 
 const OPERATOR_ROLES = ['admin', 'release-manager', 'operator'];
+const ENGINE: Actor = { id: 'engine', roles: ['admin'] };
 const TERMINAL: EngineStatus[] = ['ROLLED_BACK', 'ROLLBACK_FAILED', 'COMPLETED', 'ABORTED'];
 
 /**
@@ -78,6 +81,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     startedAt: Date.now(),
     phases: plan.phases.map((p) => ({ id: p.id, name: p.name, status: 'PENDING' })),
     compensations: [],
+    breaches: [],
     reviews: plan.reviews.map((r) => ({ id: r.id, title: r.title })),
     events: [],
   };
@@ -149,12 +153,57 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     state.status = waitingForSignOff ? 'WAITING_FOR_SIGN_OFF' : 'RUNNING';
     publish();
   });
+  async function pause(actor: string, reason?: string): Promise<void> {
+    state.pausedFrom = state.status;
+    await child?.signal(holdSignal, { hold: true });
+    await transition('PAUSED', `paused by ${actor}${reason ? `: ${reason}` : ''}`, actor);
+  }
+  setHandler(guardrailBreachSignal, async (breach) => {
+    if (
+      breach.phaseId !== state.currentPhaseId ||
+      TERMINAL.includes(state.status) ||
+      state.status === 'ROLLING_BACK'
+    )
+      return;
+    state.breaches.push({ ...breach, at: Date.now() });
+    record(`guardrail ${breach.guardrailId} breached: ${breach.reason}`);
+    await forward.recordAudit({
+      rolloutId,
+      actor: 'engine',
+      action: 'guardrail.breach',
+      target: breach.guardrailId,
+      payload: {
+        phase: breach.phaseId,
+        reason: breach.reason,
+        value: breach.value,
+        readings: breach.readings,
+        action: breach.action,
+      },
+      at: new Date().toISOString(),
+    });
+    const { action } = breach;
+    if (action.type === 'rollback') {
+      rollbackRequest ??= {
+        actor: ENGINE,
+        level: action.level,
+        reason: `guardrail ${breach.guardrailId}: ${breach.reason}`,
+      };
+    } else if (action.type === 'pause') {
+      if (state.status !== 'PAUSED') await pause('engine', `guardrail ${breach.guardrailId}`);
+    } else {
+      const channel = action.channel ?? 'default';
+      await forward.notify({
+        rolloutId,
+        channel,
+        message: `Guardrail ${breach.guardrailId} breached: ${breach.reason}`,
+        idempotencyKey: `${wfId}/breach/${breach.phaseId}/${breach.guardrailId}`,
+      });
+    }
+  });
   setHandler(
     pauseUpdate,
     async ({ actor, reason }) => {
-      state.pausedFrom = state.status;
-      await child?.signal(holdSignal, { hold: true });
-      await transition('PAUSED', `paused by ${actor.id}${reason ? `: ${reason}` : ''}`, actor.id);
+      await pause(actor.id, reason);
       return state;
     },
     {
@@ -285,6 +334,8 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
             gateRoles: input.parameters?.gateRoles ?? [],
             policy,
             timeScale,
+            guardrails: guardrailsFor(plan, phase.id),
+            metrics: { source: 'pushed', cadenceMs: 60_000, ...input.parameters?.metrics },
           },
         ],
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,

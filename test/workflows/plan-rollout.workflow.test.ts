@@ -16,6 +16,7 @@ import {
   engineStateQuery,
   completeReviewUpdate,
   itemActionUpdate,
+  metricReadingSignal,
   phaseStateQuery,
   phaseWorkflowId,
   rollbackUpdate,
@@ -41,6 +42,11 @@ const seed = (file: string): RolloutPlan => {
   return parsed.plan;
 };
 const merchant = seed('merchant-platform.plan.yaml');
+/** What applications saw before a rollout: the store's values, and a plan flag the store lacks at its default. */
+const seenBefore = async () => ({
+  ...Object.fromEntries(merchant.flags.map((f) => [f.key, f.default])),
+  ...(await flags()),
+});
 
 /** A real HTTP server standing in for the deploy, data-recovery and chat endpoints; it records every call. */
 interface Received {
@@ -277,7 +283,7 @@ test('refused actions change nothing and leave no update in history; accepted re
 });
 
 test('a rollback in phase 3 undoes flags and messages newest first, then runs the level through its hooks', async () => {
-  const before = await flags();
+  const before = await seenBefore();
   const handle = await start('merchant-rb', merchant);
   for (const phase of merchant.phases.slice(0, 2)) {
     await inPhase(handle, phase.id);
@@ -325,6 +331,49 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   ]);
   expect(received[6].key).toMatch(/rollout-merchant-rb\/rollback\/revert-deployment-previous-version$/);
   expect(final.phases.map((p) => p.status)).toEqual(['COMPLETED', 'COMPLETED', 'CANCELLED', 'PENDING']);
+});
+
+test('error rate > 5% for 5 min in phase 3 rolls back, and the audit log keeps the breach readings', async () => {
+  const before = await seenBefore();
+  const handle = await start('merchant-breach', merchant);
+  for (const phase of merchant.phases.slice(0, 2)) {
+    await inPhase(handle, phase.id);
+    await drivePhase('merchant-breach', phase);
+  }
+  await inPhase(handle, 'limited-rollout');
+  received = [];
+  const phase = env.client.workflow.getHandle(phaseWorkflowId('merchant-breach', 'limited-rollout'));
+  // Four minutes above the threshold are not yet a breach; one healthy reading would restart the clock.
+  // Readings carry their own time, a minute apart, however fast the worker happens to process them.
+  const push = async (value: number) => {
+    await phase.signal(metricReadingSignal, { metric: 'error_rate', value, at: await env.currentTimeMs() });
+    await env.sleep(60_000);
+  };
+  for (const value of [6.5, 7, 8, 7.5]) await push(value);
+  expect((await handle.query(engineStateQuery)).status).toBe('RUNNING');
+  for (const value of [9, 6]) await push(value);
+  const final = (await handle.result()) as EngineState;
+  await recordHistory('plan-rollout-guardrail-rollback', handle);
+  await recordHistory('plan-phase-breached', phase);
+
+  expect(final.status).toBe('ROLLED_BACK');
+  expect(final.breaches.map((b) => [b.guardrailId, b.phaseId, b.readings.map((r) => r.value)])).toEqual([
+    ['error-rate', 'limited-rollout', [6.5, 7, 8, 7.5, 9, 6]],
+  ]);
+  expect(final.rollback).toMatchObject({ level: 'quick', requestedBy: 'engine' });
+  expect(await flags()).toEqual(before);
+  expect(received.map((r) => r.path)).toEqual([
+    ...Array<string>(6).fill('/notify'),
+    '/hooks/revert-deployment',
+    '/notify',
+  ]);
+  const audit = await ctx.auditRows('merchant-breach');
+  const breach = audit.find((a) => a.action === 'guardrail.breach');
+  expect(breach?.target).toBe('error-rate');
+  expect((breach?.payload.readings as { value: number }[]).map((r) => r.value)).toEqual([
+    6.5, 7, 8, 7.5, 9, 6,
+  ]);
+  expect(audit.at(-1)).toMatchObject({ action: 'rollout.transition', target: 'ROLLED_BACK' });
 });
 
 test('a hook that keeps failing ends the rollout ROLLBACK_FAILED, naming the step', async () => {

@@ -1,5 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RolloutPlan } from '../../libs/plan/src/model';
+import type { Guardrail, RolloutPlan, TriggerAction } from '../../libs/plan/src/model';
+import type { MissingDataOutcome } from './guardrails';
+import type { Sample } from './samples';
+import type { WatchState } from './watch';
 import type { ActionPolicy, ItemAction, SignOff } from './actions';
 import type { Actor, PhaseState } from './phase';
 import type { Compensation, RollbackProgress } from './rollback';
@@ -26,6 +29,7 @@ export type EngineStatus =
 export interface RolloutParameters {
   /** Multiplies every soak and sustain duration (e.g. 0.001 in a rehearsal); 1 = as planned. */
   timeScale?: number;
+  metrics?: Partial<MetricsSettings>;
   /** Roles that may sign a phase gate when the plan names none. */
   gateRoles?: string[];
   policy?: Partial<ActionPolicy>;
@@ -45,6 +49,34 @@ export interface PhaseInput {
   gateRoles: string[];
   policy: ActionPolicy;
   timeScale: number;
+  /** The guardrails watching this phase. */
+  guardrails?: Guardrail[];
+  metrics?: MetricsSettings;
+  /** State carried into a new run by continue-as-new. */
+  carried?: { state: PhaseState; watch: WatchState; held: boolean; waitingForSignOff: boolean };
+}
+
+export interface MetricsSettings {
+  /** `pushed`: readings arrive as signals; `prometheus`: the phase queries the metric every cadence. */
+  source: 'pushed' | 'prometheus';
+  cadenceMs: number;
+  missingData?: MissingDataOutcome;
+}
+
+export interface MetricReadingInput {
+  metric: string;
+  value: number | null;
+  /** Epoch ms; defaults to when the workflow receives it. */
+  at?: number;
+}
+
+export interface BreachReport {
+  phaseId: string;
+  guardrailId: string;
+  action: TriggerAction;
+  reason: string;
+  value: number | null;
+  readings: Sample[];
 }
 
 export interface PhaseSummary {
@@ -72,6 +104,7 @@ export interface EngineState {
   status: EngineStatus;
   /** The status to go back to on resume. */
   pausedFrom?: EngineStatus;
+  breaches: (BreachReport & { at: number })[];
   currentPhaseId?: string;
   startedBy: string;
   startedAt: number;
@@ -112,9 +145,13 @@ export const itemActionUpdate = defineUpdate<PhaseState, [ItemAction]>('checklis
 export const signOffUpdate = defineUpdate<PhaseState, [SignOff]>('signOffGate');
 export const checkResultSignal = defineSignal<[{ itemId: string; healthy: boolean }]>('checkResult');
 export const holdSignal = defineSignal<[{ hold: boolean }]>('hold');
+/** Automation pushes metric readings to the current phase (rollout-<id>-phase-<phaseId>). */
+export const metricReadingSignal = defineSignal<[MetricReadingInput]>('metricReading');
 
 // Rollout workflow (rollout-<id>)
 /** From the current phase to its rollout: whether only the gate's sign-off is left (WAITING_FOR_SIGN_OFF). */
+/** From a phase to its rollout: a guardrail breached; the rollout carries out its action. */
+export const guardrailBreachSignal = defineSignal<[BreachReport]>('guardrailBreach');
 export const phaseProgressSignal =
   defineSignal<[{ phaseId: string; waitingForSignOff: boolean }]>('phaseProgress');
 export const engineStateQuery = defineQuery<EngineState>('getRolloutState');

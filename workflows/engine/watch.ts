@@ -1,0 +1,54 @@
+import type { Guardrail } from '../../libs/plan/src/model';
+import {
+  evaluateGuardrail,
+  retentionMs,
+  type GuardrailEvaluation,
+  type GuardrailOptions,
+} from './guardrails';
+import { addSample, emptyWindow, type Sample, type SampleWindow } from './samples';
+
+// What a phase keeps to watch its guardrails: one bounded window per metric and the breaches already
+// reported (a guardrail acts once per phase). Plain data, carried across continue-as-new.
+
+export interface WatchState {
+  windows: Record<string, SampleWindow>;
+  reported: string[];
+}
+
+export interface Breach {
+  guardrail: Guardrail;
+  evaluation: GuardrailEvaluation;
+}
+
+export const emptyWatch = (): WatchState => ({ windows: {}, reported: [] });
+
+/** The metrics these guardrails read. */
+export const watchedMetrics = (guardrails: readonly Guardrail[]): string[] => [
+  ...new Set(guardrails.map((g) => g.metric)),
+];
+
+/** Adds readings (ignoring metrics no guardrail reads) and returns the new breaches, each reported once. */
+export function observeReadings(
+  watch: WatchState,
+  guardrails: readonly Guardrail[],
+  readings: readonly Sample[],
+  now: number,
+  options: GuardrailOptions = {},
+): Breach[] {
+  const metrics = new Set(watchedMetrics(guardrails));
+  for (const sample of readings) {
+    if (!metrics.has(sample.metric) || sample.at > now) continue;
+    const window = watch.windows[sample.metric] ?? emptyWindow(sample.metric);
+    watch.windows[sample.metric] = addSample(window, sample, retentionMs(guardrails, sample.metric));
+  }
+  const breaches: Breach[] = [];
+  for (const guardrail of guardrails) {
+    if (watch.reported.includes(guardrail.id)) continue;
+    const samples = watch.windows[guardrail.metric]?.samples ?? [];
+    const evaluation = evaluateGuardrail(guardrail, samples, now, options);
+    if (evaluation.outcome !== 'breach') continue;
+    watch.reported.push(guardrail.id);
+    breaches.push({ guardrail, evaluation });
+  }
+  return breaches;
+}
