@@ -122,6 +122,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   const parent = workflowInfo().parent;
   let waitingForSignOff = input.carried?.waitingForSignOff ?? false;
   for (;;) {
+    // Taken before anything below awaits: a change made meanwhile must wake the wait at the end.
+    const seen = changes;
     if (nextPoll !== undefined && Date.now() >= nextPoll) {
       const at = Date.now();
       const readings = await Promise.all(
@@ -168,7 +170,6 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       });
     }
     if (!waits.length && !held) break;
-    const seen = changes;
     const next = nextTimeChange(state, now);
     if (next === undefined) await condition(() => changes !== seen);
     else

@@ -15,6 +15,7 @@ import type { Actor } from '../../workflows/engine/phase';
 import {
   engineStateQuery,
   completeReviewUpdate,
+  checkResultSignal,
   itemActionUpdate,
   metricReadingSignal,
   phaseStateQuery,
@@ -42,6 +43,7 @@ const seed = (file: string): RolloutPlan => {
   return parsed.plan;
 };
 const merchant = seed('merchant-platform.plan.yaml');
+const adminPanel = seed('admin-panel.plan.yaml');
 /** What applications saw before a rollout: the store's values, and a plan flag the store lacks at its default. */
 const seenBefore = async () => ({
   ...Object.fromEntries(merchant.flags.map((f) => [f.key, f.default])),
@@ -280,6 +282,81 @@ test('refused actions change nothing and leave no update in history; accepted re
     'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
   ]);
   await handle.terminate('done');
+});
+
+test('seed 004: approvals by their roles and by someone else, a 24-hour condition that restarts on a failure', async () => {
+  const worker: Actor = { id: 'wendy', roles: ['ops'] };
+  const approvers: Record<string, Actor> = {
+    ops: { id: 'oscar', roles: ['ops'] },
+    'project-lead': { id: 'paula', roles: ['Project lead'] },
+    finance: { id: 'fred', roles: ['Finance'] },
+    compliance: { id: 'carla', roles: ['Compliance'] },
+  };
+  const gateSigner: Actor = { id: 'ron', roles: ['release-manager'] };
+  const handle = await start('admin', adminPanel);
+
+  for (const phase of adminPanel.phases) {
+    await inPhase(handle, phase.id);
+    const child = env.client.workflow.getHandle(phaseWorkflowId('admin', phase.id));
+    const act = (action: object) => child.executeUpdate(itemActionUpdate, { args: [action as never] });
+    for (const item of phase.checklist.filter((i) => i.kind !== 'sustained')) {
+      await act({ type: 'complete', itemId: item.id, actor: worker });
+      if (item.kind !== 'approval') continue;
+      const own = await refusal(
+        act({
+          type: 'approve',
+          itemId: item.id,
+          actor: { ...worker, roles: [...worker.roles, ...(item.roles ?? [])] },
+        }),
+      );
+      expect(own.type).toBe('FORBIDDEN');
+      if (item.roles?.length) {
+        const wrong = await refusal(
+          act({ type: 'approve', itemId: item.id, actor: { id: 'x', roles: ['viewer'] } }),
+        );
+        expect(wrong).toMatchObject({
+          type: 'FORBIDDEN',
+          message: `Only ${item.roles.join(' or ')} may approve "${item.id}"`,
+        });
+      }
+      await act({ type: 'approve', itemId: item.id, actor: approvers[item.roles?.[0] ?? ''] ?? gateSigner });
+    }
+    const sustained = phase.checklist.find((i) => i.kind === 'sustained');
+    if (sustained) {
+      const clock = async () => (await child.query(phaseStateQuery)).items.find((i) => i.id === sustained.id);
+      const check = async (healthy: boolean) => {
+        const before = (await clock())?.sustain?.lastAt;
+        await child.signal(checkResultSignal, { itemId: sustained.id, healthy });
+        for (let i = 0; i < 100 && (await clock())?.sustain?.lastAt === before; i++)
+          await new Promise((r) => setTimeout(r, 20));
+      };
+      await check(true);
+      await env.sleep(20 * 3_600_000);
+      await check(false); // one failed check 20 hours in: the 24 hours start again
+      expect((await clock())?.sustain?.since).toBeNull();
+      await env.sleep(3_600_000);
+      await check(true);
+      const restartedAt = (await clock())?.sustain?.since ?? 0;
+      await env.sleep(23 * 3_600_000);
+      expect((await clock())?.status).toBe('OPEN');
+      await env.sleep(2 * 3_600_000);
+      const done = await clock();
+      expect(done?.status).toBe('DONE');
+      expect((done?.doneAt ?? 0) - restartedAt).toBeGreaterThanOrEqual(24 * 3_600_000);
+    }
+    await child.executeUpdate(signOffUpdate, { args: [{ actor: gateSigner }] });
+  }
+  const final = (await handle.result()) as EngineState;
+  expect(final.status).toBe('COMPLETED');
+  const approvals = final.phases.flatMap((p) => p.result?.items.filter((i) => i.kind === 'approval') ?? []);
+  expect(approvals.map((i) => [i.id, i.doneBy, i.approvedBy])).toEqual([
+    ['incident-runbooks-reviewed-ops', 'wendy', 'oscar'],
+    ['quiet-hour-overrides-approved-project', 'wendy', 'paula'],
+    ['revolut-link-payment-instructions-confirmed', 'wendy', 'fred'],
+    ['campaign-templates-locked-approved-compliance', 'wendy', 'carla'],
+    ['go-no-go-meeting-sign', 'wendy', 'ron'],
+  ]);
+  expect(final.phases.map((p) => p.result?.gate.signedBy)).toEqual(['ron', 'ron', 'ron']);
 });
 
 test('a rollback in phase 3 undoes flags and messages newest first, then runs the level through its hooks', async () => {
