@@ -49,7 +49,7 @@ const { queryMetric } = proxyActivities<RolloutActivities>({
 });
 
 /** Past this many events a phase starts a fresh run (continue-as-new), carrying its state. */
-const HISTORY_LIMIT = 4000;
+export const HISTORY_LIMIT = 4000;
 
 /**
  * One phase (rollout-<id>-phase-<phaseId>): holds the phase until every item is done, sustained conditions
@@ -129,7 +129,11 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       const readings = await Promise.all(
         watchedMetrics(guardrails).map(async (metric) => ({
           metric,
-          value: (await queryMetric({ query: metric })).value,
+          // A source that cannot answer is missing data, which the guardrail's missing-data rule decides.
+          value: await queryMetric({ query: metric, at: new Date(at).toISOString() }).then(
+            (r) => r.value,
+            () => null,
+          ),
           at,
         })),
       );
@@ -150,7 +154,10 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
         });
       }
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_LIMIT) {
+    if (
+      workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)
+    ) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof phaseWorkflow>({
         ...input,
@@ -170,12 +177,14 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       });
     }
     if (!waits.length && !held) break;
-    const next = nextTimeChange(state, now);
-    if (next === undefined) await condition(() => changes !== seen);
-    else
-      await condition(() => changes !== seen, next - now, {
-        summary: timerSummary(input, waits, next - now),
-      });
+    const due = nextTimeChange(state, now);
+    const next = Math.min(due ?? Infinity, nextPoll ?? Infinity);
+    if (!Number.isFinite(next)) await condition(() => changes !== seen);
+    else {
+      const summary =
+        next === due ? timerSummary(input, waits, next - now) : `Guardrails: next reading in ${state.name}`;
+      await condition(() => changes !== seen, Math.max(1, next - now), { summary });
+    }
   }
   log.info('Phase may be left', { phase: state.id, signedBy: state.gate.signedBy });
   return state;

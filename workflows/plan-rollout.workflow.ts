@@ -335,6 +335,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
             policy,
             timeScale,
             guardrails: guardrailsFor(plan, phase.id),
+            historyLimit: input.parameters?.historyLimit,
             metrics: { source: 'pushed', cadenceMs: 60_000, ...input.parameters?.metrics },
           },
         ],

@@ -30,6 +30,7 @@ export interface RolloutParameters {
   /** Multiplies every soak and sustain duration (e.g. 0.001 in a rehearsal); 1 = as planned. */
   timeScale?: number;
   metrics?: Partial<MetricsSettings>;
+  historyLimit?: number;
   /** Roles that may sign a phase gate when the plan names none. */
   gateRoles?: string[];
   policy?: Partial<ActionPolicy>;
@@ -52,6 +53,8 @@ export interface PhaseInput {
   /** The guardrails watching this phase. */
   guardrails?: Guardrail[];
   metrics?: MetricsSettings;
+  /** Events after which the phase continues as new (default 4,000); lower only to exercise it in tests. */
+  historyLimit?: number;
   /** State carried into a new run by continue-as-new. */
   carried?: { state: PhaseState; watch: WatchState; held: boolean; waitingForSignOff: boolean };
 }
