@@ -2,15 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { workflowsPath } from '../../apps/worker/src/rollout-worker';
 import { FlagsActivities } from '../../activities';
 import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
-import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
 import type { Actor } from '../../workflows/engine/phase';
 import {
   engineStateQuery,
@@ -27,8 +23,7 @@ import {
   type RolloutParameters,
 } from '../../workflows/engine/messages';
 import { recordHistory } from '../support/histories';
-import { temporalTools } from '../support/temporal-tools';
-import { createActivityContext } from '../support/worker-context';
+import { refusalOf, startTimeSkipping, type TimeSkippingStack } from '../support/time-skipping';
 
 jest.setTimeout(180_000);
 
@@ -65,9 +60,8 @@ let server: Server;
 let base = '';
 
 let env: TestWorkflowEnvironment;
-let ctx: Awaited<ReturnType<typeof createActivityContext>>;
-let worker: Worker;
-let running: Promise<void>;
+let ctx: TimeSkippingStack['ctx'];
+let stack: TimeSkippingStack;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -97,35 +91,20 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTools().testServer } },
-  });
-  await registerRolloutSearchAttributes(env.connection, 'default');
-  ctx = await createActivityContext({
-    adapters: {
-      notifyDefaultUrl: `${base}/notify`,
-      prometheusUrl: `${base}/prom`,
-      hookUrls: {
-        'revert-deployment': `${base}/hooks/revert-deployment`,
-        'restore-backup': `${base}/hooks/restore-backup`,
-        'replay-dlq': `${base}/hooks/replay-dlq`,
-      },
+  stack = await startTimeSkipping(taskQueue, {
+    notifyDefaultUrl: `${base}/notify`,
+    prometheusUrl: `${base}/prom`,
+    hookUrls: {
+      'revert-deployment': `${base}/hooks/revert-deployment`,
+      'restore-backup': `${base}/hooks/restore-backup`,
+      'replay-dlq': `${base}/hooks/replay-dlq`,
     },
   });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath,
-    activities: ctx.activities,
-  });
-  running = worker.run();
+  ({ env, ctx } = stack);
 });
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running?.catch(() => undefined);
-  await ctx?.close();
-  await env?.teardown();
+  await stack?.stop();
   server?.close();
 });
 
@@ -191,15 +170,6 @@ async function drivePhase(rolloutId: string, phase: RolloutPlan['phases'][number
   await child.executeUpdate(signOffUpdate, { args: [{ actor: rm, note: 'go' }] });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
-}
-
 // Kept first in this file: run after the others, the time-skipping server stopped skipping time for it and
 // the test timed out. Not yet understood; noted in the issue.
 test('a phase polling Prometheus every minute keeps each run short (continue-as-new) and still catches a breach', async () => {
@@ -247,7 +217,7 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
     for (let i = 0; i < 100 && state.status !== 'IN_REVIEW'; i++)
       state = await handle.query(engineStateQuery);
     const due = state.reviews.find((r) => r.id === review.id)?.dueAt ?? 0;
-    const early = await refusal(
+    const early = await refusalOf(
       handle.executeUpdate(completeReviewUpdate, { args: [{ actor: rm, reviewId: review.id }] }),
     );
     expect(early.message).toBe(`Review "${review.id}" is not due yet`);
@@ -316,17 +286,17 @@ test('refused actions change nothing and leave no update in history; accepted re
   const before = (await child.fetchHistory()).events ?? [];
   const stateBefore = JSON.stringify(await child.query(phaseStateQuery));
 
-  const unknown = await refusal(
+  const unknown = await refusalOf(
     child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: 'nope', actor: ops }] }),
   );
   expect(unknown.type).toBe('NOT_FOUND');
-  const other = await refusal(
+  const other = await refusalOf(
     child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: item, actor: rm }] }),
   );
   expect(other).toMatchObject({ type: 'CONFLICT', message: `"${item}" is already done by olga` });
-  const early = await refusal(child.executeUpdate(signOffUpdate, { args: [{ actor: rm }] }));
+  const early = await refusalOf(child.executeUpdate(signOffUpdate, { args: [{ actor: rm }] }));
   expect(early.message).toMatch(/not ready for sign-off/);
-  const viewer = await refusal(
+  const viewer = await refusalOf(
     child.executeUpdate(signOffUpdate, { args: [{ actor: { id: 'v', roles: ['viewer'] } }] }),
   );
   expect(viewer.type).toBe('FORBIDDEN');
@@ -363,7 +333,7 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     for (const item of phase.checklist.filter((i) => i.kind !== 'sustained')) {
       await act({ type: 'complete', itemId: item.id, actor: worker });
       if (item.kind !== 'approval') continue;
-      const own = await refusal(
+      const own = await refusalOf(
         act({
           type: 'approve',
           itemId: item.id,
@@ -372,7 +342,7 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
       );
       expect(own.type).toBe('FORBIDDEN');
       if (item.roles?.length) {
-        const wrong = await refusal(
+        const wrong = await refusalOf(
           act({ type: 'approve', itemId: item.id, actor: { id: 'x', roles: ['viewer'] } }),
         );
         expect(wrong).toMatchObject({
@@ -430,13 +400,13 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   await inPhase(handle, 'limited-rollout');
   await recordHistory('plan-rollout-in-progress', handle);
   received = [];
-  const wrongRole = await refusal(
+  const wrongRole = await refusalOf(
     handle.executeUpdate(rollbackUpdate, {
       args: [{ actor: { id: 'v', roles: ['viewer'] }, level: 'quick', reason: 'x' }],
     }),
   );
   expect(wrongRole.type).toBe('FORBIDDEN');
-  const badLevel = await refusal(
+  const badLevel = await refusalOf(
     handle.executeUpdate(rollbackUpdate, { args: [{ actor: ops, level: 'nope', reason: 'x' }] }),
   );
   expect(badLevel.message).toBe('Rollback level "nope" is not in the plan (levels: quick, data)');

@@ -1,10 +1,8 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { workflowsPath } from '../../apps/worker/src/rollout-worker';
-import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
 import {
   completeChecklistItemUpdate,
   getRolloutStateQuery,
@@ -15,8 +13,7 @@ import type { rolloutWorkflow } from '../../workflows';
 import { RolloutPhaseKey, RolloutStatusKey } from '../../workflows/search-attributes';
 import { twoPhaseRollout } from '../support/plans';
 import { recordedHistories, recordHistory } from '../support/histories';
-import { temporalTools } from '../support/temporal-tools';
-import { createActivityContext } from '../support/worker-context';
+import { refusalOf, startTimeSkipping, type TimeSkippingStack } from '../support/time-skipping';
 
 jest.setTimeout(120_000);
 
@@ -24,30 +21,16 @@ const { EventType } = temporal.api.enums.v1;
 const taskQueue = 'rollout-workflow-test';
 
 let env: TestWorkflowEnvironment;
-let ctx: Awaited<ReturnType<typeof createActivityContext>>;
-let worker: Worker;
-let running: Promise<void>;
+let ctx: TimeSkippingStack['ctx'];
+let stack: TimeSkippingStack;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalTools().testServer } },
-  });
-  await registerRolloutSearchAttributes(env.connection, 'default');
-  ctx = await createActivityContext();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath,
-    activities: ctx.activities,
-  });
-  running = worker.run();
+  stack = await startTimeSkipping(taskQueue);
+  ({ env, ctx } = stack);
 });
 
 afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await running?.catch(() => undefined);
-  await ctx?.close();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 async function start(id: string): Promise<WorkflowHandle<typeof rolloutWorkflow>> {
@@ -63,17 +46,6 @@ const complete = (handle: WorkflowHandle, itemId: string, actor = 'bob'): Promis
 
 async function historyLength(handle: WorkflowHandle): Promise<number> {
   return (await handle.fetchHistory()).events?.length ?? 0;
-}
-
-async function refusalOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
 }
 
 test('runs the phases in order as their checklists complete, and audits each step', async () => {

@@ -1,0 +1,56 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { workflowsPath } from '../../apps/worker/src/rollout-worker';
+import type { AdaptersConfig } from '../../activities';
+import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
+import { temporalTools } from './temporal-tools';
+import { createActivityContext } from './worker-context';
+
+/** The time-skipping test server with the search attributes, and a worker running the real workflows and activities. */
+export interface TimeSkippingStack {
+  env: TestWorkflowEnvironment;
+  ctx: Awaited<ReturnType<typeof createActivityContext>>;
+  stop(): Promise<void>;
+}
+
+export async function startTimeSkipping(
+  taskQueue: string,
+  adapters?: Partial<AdaptersConfig>,
+): Promise<TimeSkippingStack> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTools().testServer } },
+  });
+  await registerRolloutSearchAttributes(env.connection, 'default');
+  const ctx = await createActivityContext({ adapters });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath,
+    activities: ctx.activities,
+  });
+  const running = worker.run();
+  return {
+    env,
+    ctx,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await ctx.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** The business failure an Update was refused with (the test fails if it was accepted). */
+export async function refusalOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
