@@ -9,7 +9,10 @@ import { FlagsActivities } from '../../activities';
 import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
 import type { Actor } from '../../workflows/engine/phase';
 import {
+  abortUpdate,
   engineStateQuery,
+  pauseUpdate,
+  resumeUpdate,
   completeReviewUpdate,
   checkResultSignal,
   itemActionUpdate,
@@ -388,6 +391,45 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     ['go-no-go-meeting-sign', 'wendy', 'ron'],
   ]);
   expect(final.phases.map((p) => p.result?.gate.signedBy)).toEqual(['ron', 'ron', 'ron']);
+});
+
+test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {
+  const handle = await start('merchant-pause', merchant);
+  await inPhase(handle, 'internal-dogfood');
+  const viewer: Actor = { id: 'v', roles: ['viewer'] };
+  expect((await refusalOf(handle.executeUpdate(pauseUpdate, { args: [{ actor: viewer }] }))).type).toBe(
+    'FORBIDDEN',
+  );
+  let state = await handle.executeUpdate(pauseUpdate, { args: [{ actor: ops, reason: 'investigating' }] });
+  expect(state.status).toBe('PAUSED');
+  expect((await refusalOf(handle.executeUpdate(pauseUpdate, { args: [{ actor: ops }] }))).type).toBe(
+    'CONFLICT',
+  );
+  // While paused, a phase whose work is all done still may not be left.
+  const phase = merchant.phases[0];
+  const child = env.client.workflow.getHandle(phaseWorkflowId('merchant-pause', phase.id));
+  for (const item of phase.checklist) {
+    await child.executeUpdate(itemActionUpdate, {
+      args: [{ type: 'complete', itemId: item.id, actor: ops }],
+    });
+  }
+  await env.sleep(8 * DAY);
+  await child.executeUpdate(signOffUpdate, { args: [{ actor: rm }] });
+  expect((await handle.query(engineStateQuery)).phases[0].status).toBe('RUNNING');
+
+  state = await handle.executeUpdate(resumeUpdate, { args: [{ actor: ops }] });
+  expect(state.status).not.toBe('PAUSED');
+  await inPhase(handle, 'pilot-merchants');
+
+  expect(
+    (await refusalOf(handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: ' ' }] }))).type,
+  ).toBe('BAD_USER_INPUT');
+  await handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: 'pilot cancelled' }] });
+  const final = (await handle.result()) as EngineState;
+  expect(final.status).toBe('ABORTED');
+  expect(final.phases.map((p) => p.status)).toEqual(['COMPLETED', 'CANCELLED', 'PENDING', 'PENDING']);
+  expect(final.rollback).toBeUndefined();
+  expect(await flags()).toMatchObject({ kwik_integration: true }); // aborting undoes nothing
 });
 
 test('a rollback in phase 3 undoes flags and messages newest first, then runs the level through its hooks', async () => {

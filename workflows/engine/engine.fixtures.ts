@@ -1,4 +1,4 @@
-import type { Phase, RollbackLevel } from '../../libs/plan/src/model';
+import type { Guardrail, Phase, RollbackLevel } from '../../libs/plan/src/model';
 
 /** A phase with one item of each kind, as the plan importer produces them. */
 export const pilotPhase: Phase = {
@@ -40,3 +40,18 @@ export const quickLevel: RollbackLevel = {
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** "Error rate > 5% for 5 min": the guardrail the engine specs exercise, with any field overridden. */
+export function errorRateGuardrail(overrides: Partial<Guardrail> = {}): Guardrail {
+  return {
+    id: 'error-rate',
+    metric: 'error_rate',
+    operator: '>',
+    threshold: 5,
+    unit: '%',
+    window: 'PT5M',
+    mode: 'sustained',
+    action: { type: 'rollback', level: 'quick' },
+    ...overrides,
+  };
+}

@@ -1,3 +1,4 @@
+import { errorRateGuardrail } from './engine.fixtures';
 import type { Guardrail } from '../../libs/plan/src/model';
 import { clock, condition, evaluateGuardrail, guardrailsFor, retentionMs, span } from './guardrails';
 import { addSample, emptyWindow, type Sample } from './samples';
@@ -6,19 +7,8 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 22, 12, 0);
 const at = (minutes: number) => T0 + minutes * MIN;
 
-function guardrail(overrides: Partial<Guardrail> = {}): Guardrail {
-  return {
-    id: 'error-rate',
-    metric: 'error_rate',
-    operator: '>',
-    threshold: 5,
-    unit: '%',
-    window: 'PT5M',
-    mode: 'sustained',
-    action: { type: 'rollback', level: 'full' },
-    ...overrides,
-  };
-}
+const guardrail = (overrides: Partial<Guardrail> = {}): Guardrail =>
+  errorRateGuardrail({ action: { type: 'rollback', level: 'full' }, ...overrides });
 const aggregate = (overrides: Partial<Guardrail> = {}) => guardrail({ mode: 'aggregate', ...overrides });
 const latestOnly = (overrides: Partial<Guardrail> = {}) =>
   guardrail({ window: undefined, mode: undefined, ...overrides });

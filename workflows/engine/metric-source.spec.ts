@@ -1,3 +1,4 @@
+import { errorRateGuardrail } from './engine.fixtures';
 import type { Guardrail } from '../../libs/plan/src/model';
 import { evaluateGuardrail } from './guardrails';
 import {
@@ -141,16 +142,7 @@ describe('simulated metric source', () => {
   });
 
   test('drives a guardrail breach without polling: wake at the change and when its window has passed', () => {
-    const guardrail: Guardrail = {
-      id: 'error-rate',
-      metric: 'error_rate',
-      operator: '>',
-      threshold: 5,
-      unit: '%',
-      window: 'PT5M',
-      mode: 'sustained',
-      action: { type: 'rollback' },
-    };
+    const guardrail: Guardrail = errorRateGuardrail({ action: { type: 'rollback' } });
     // Values hold until they change, so readings taken only at changes cover the time between them.
     const options = { maxGapMs: Number.POSITIVE_INFINITY };
     const change = START + 15 * DAY + 2 * HOUR;

@@ -1,16 +1,7 @@
-import type { Guardrail } from '../../libs/plan/src/model';
+import { errorRateGuardrail } from './engine.fixtures';
 import { observeReadings, emptyWatch } from './watch';
 
-const errorRate: Guardrail = {
-  id: 'error-rate',
-  metric: 'error_rate',
-  operator: '>',
-  threshold: 5,
-  unit: '%',
-  window: 'PT5M',
-  mode: 'sustained',
-  action: { type: 'rollback', level: 'quick' },
-};
+const errorRate = errorRateGuardrail();
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 10, 1);
 
