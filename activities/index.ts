@@ -53,3 +53,4 @@ export function createActivities(app: INestApplicationContext): RolloutActivitie
     updateProjection: projection.updateProjection.bind(projection),
   };
 }
+export { recordingActivities, type RecordedCall, type RecordingOptions } from './recording.activities';

@@ -38,8 +38,9 @@ import {
   waitsOf,
   type PhaseState,
 } from './engine/phase';
+import { readSimulated, simulatedSource } from './engine/metric-source';
 import type { Sample } from './engine/samples';
-import { emptyWatch, observeReadings, watchedMetrics, type Breach } from './engine/watch';
+import { emptyWatch, observeReadings, watchedMetrics, windowsOf, type Breach } from './engine/watch';
 import { refusal } from './refusals';
 
 const { queryMetric } = proxyActivities<RolloutActivities>({
@@ -62,6 +63,17 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   const guardrails = input.guardrails ?? [];
   const metrics = input.metrics ?? { source: 'pushed', cadenceMs: 60_000 };
   const breaches: Breach[] = [];
+  const simulated =
+    metrics.source === 'simulated' && metrics.scenario && guardrails.length
+      ? simulatedSource(
+          metrics.scenario.timelines,
+          input.rolloutStartedAt ?? state.enteredAt,
+          metrics.scenario.defaults,
+        )
+      : undefined;
+  let windowEnds = input.carried?.windowEnds ?? [];
+  let nextReading = simulated ? Date.now() : undefined;
+  let lastSimulatedReading = input.carried?.lastSimulatedReading;
   let held = input.carried?.held ?? false;
   let changes = 0; // bumped by every handler, so the wait below wakes on any change
   const changed = () => changes++;
@@ -108,6 +120,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     const found = observeReadings(watch, guardrails, readings, Date.now(), {
       cadenceMs: metrics.cadenceMs,
       missingData: metrics.missingData,
+      // A simulated value holds until it changes; it is read only at changes and window ends, so an
+      // aggregate weights each reading by how long it held.
+      ...(simulated ? { maxGapMs: Infinity, timeWeighted: true } : {}),
     });
     if (found.length) {
       breaches.push(...found);
@@ -140,6 +155,17 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       observe(readings);
       nextPoll = at + metrics.cadenceMs;
     }
+    if (simulated && nextReading !== undefined && Date.now() >= nextReading) {
+      const reading = readSimulated(simulated, watchedMetrics(guardrails), Date.now(), {
+        windowEnds,
+        windows: windowsOf(guardrails),
+        lastAt: lastSimulatedReading,
+      });
+      lastSimulatedReading = Date.now();
+      observe(reading.readings);
+      windowEnds = reading.windowEnds;
+      nextReading = reading.next ?? undefined;
+    }
     // Breaches go to the rollout, which carries out the guardrail's action (it may cancel this phase).
     for (const { guardrail, evaluation } of breaches.splice(0)) {
       log.warn('Guardrail breached', { phase: state.id, guardrail: guardrail.id, reason: evaluation.reason });
@@ -161,7 +187,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       await condition(allHandlersFinished);
       await continueAsNew<typeof phaseWorkflow>({
         ...input,
-        carried: { state, watch, held, waitingForSignOff },
+        carried: { state, watch, held, waitingForSignOff, windowEnds, lastSimulatedReading },
       });
     }
     const now = Date.now();
@@ -178,11 +204,13 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     }
     if (!waits.length && !held) break;
     const due = nextTimeChange(state, now);
-    const next = Math.min(due ?? Infinity, nextPoll ?? Infinity);
+    const next = Math.min(due ?? Infinity, nextPoll ?? Infinity, nextReading ?? Infinity);
     if (!Number.isFinite(next)) await condition(() => changes !== seen);
     else {
       const summary =
-        next === due ? timerSummary(input, waits, next - now) : `Guardrails: next reading in ${state.name}`;
+        next === due
+          ? timerSummary(input, waits, next - now)
+          : `Guardrails: next ${simulated ? 'simulated ' : ''}reading in ${state.name}`;
       await condition(() => changes !== seen, Math.max(1, next - now), { summary });
     }
   }

@@ -336,6 +336,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
             timeScale,
             guardrails: guardrailsFor(plan, phase.id),
             historyLimit: input.parameters?.historyLimit,
+            rolloutStartedAt: state.startedAt,
             metrics: { source: 'pushed', cadenceMs: 60_000, ...input.parameters?.metrics },
           },
         ],

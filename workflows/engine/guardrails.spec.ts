@@ -180,6 +180,23 @@ describe('evaluateGuardrail', () => {
       expect(result.readings).toHaveLength(5);
     });
 
+    test('held values (a simulated source) weight each reading by how long it held within the window', () => {
+      // 0 since long before the window, 9 from 12:02: 2 minutes of 0 and 3 of 9 over 12:00–12:05.
+      const samples: Sample[] = [
+        { metric: 'error_rate', value: 0, at: at(-600) },
+        { metric: 'error_rate', value: 9, at: at(2) },
+        { metric: 'error_rate', value: 9, at: at(5) },
+      ];
+      const options = { maxGapMs: Infinity, timeWeighted: true };
+      const weighted = evaluateGuardrail(aggregate({ threshold: 5 }), samples, at(5), options);
+      expect(weighted).toMatchObject({ outcome: 'breach', value: 27 / 5 });
+      expect(weighted.reason).toContain('time-weighted average 5.4%');
+      // Counting readings would say 6 here, and miss a breach at 7 that held for all but 2 minutes.
+      expect(evaluateGuardrail(aggregate(), samples, at(5), { maxGapMs: Infinity }).value).toBe(6);
+      const later = evaluateGuardrail(aggregate({ threshold: 7 }), samples, at(7), options);
+      expect(later).toMatchObject({ outcome: 'breach', value: 9 });
+    });
+
     test('an average over a window the readings do not cover is missing data, even if it looks breached', () => {
       const result = evaluateGuardrail(aggregate(), series(3, [50, 50, 50]), at(5));
       expect(result.outcome).toBe('inconclusive');

@@ -23,6 +23,11 @@ export interface GuardrailOptions {
   /** Longest stretch without a reading that still counts as covered. `Infinity` for sources that hold values. */
   maxGapMs?: number;
   missingData?: MissingDataOutcome;
+  /**
+   * Readings hold their value until the next one (a simulated source reads only at changes): an aggregate
+   * weights each reading by how long it held within the window rather than counting readings.
+   */
+  timeWeighted?: boolean;
 }
 
 export interface GuardrailEvaluation {
@@ -37,7 +42,8 @@ export interface GuardrailEvaluation {
 export const DEFAULT_CADENCE_MS = 60_000;
 export const DEFAULT_MISSING_DATA: MissingDataOutcome = 'inconclusive';
 
-const COMPARE: Record<Operator, (value: number, threshold: number) => boolean> = {
+/** Whether a value is on the breaching side of a threshold. */
+export const COMPARE: Record<Operator, (value: number, threshold: number) => boolean> = {
   '>': (v, t) => v > t,
   '>=': (v, t) => v >= t,
   '<': (v, t) => v < t,
@@ -78,6 +84,7 @@ export function retentionMs(guardrails: readonly Guardrail[], metric: string): n
 interface Settings {
   maxGapMs: number;
   missingData: MissingDataOutcome;
+  timeWeighted: boolean;
 }
 
 function settingsOf(options: GuardrailOptions): Settings {
@@ -85,6 +92,7 @@ function settingsOf(options: GuardrailOptions): Settings {
   return {
     maxGapMs: options.maxGapMs ?? cadenceMs * 2,
     missingData: options.missingData ?? DEFAULT_MISSING_DATA,
+    timeWeighted: options.timeWeighted ?? false,
   };
 }
 
@@ -103,7 +111,7 @@ export function evaluateGuardrail(
     return verdict('inconclusive', [], null, GuardrailMessages.BAD_WINDOW(guardrail.window));
   const window = coveringReadings(readings, now - windowMs, now, settings.maxGapMs);
   return guardrail.mode === 'aggregate'
-    ? evaluateAggregate(guardrail, window, settings)
+    ? evaluateAggregate(guardrail, window, settings, { start: now - windowMs, now })
     : evaluateSustained(guardrail, window, settings);
 }
 
@@ -178,13 +186,38 @@ function evaluateSustained(g: Guardrail, w: CoveringReadings, s: Settings): Guar
   return verdict('breach', w.readings, latestValue, `${condition(g)}: ${text}`);
 }
 
-/** The plain mean of the covering readings: with a steady cadence that is the mean over the window. */
-function evaluateAggregate(g: Guardrail, w: CoveringReadings, s: Settings): GuardrailEvaluation {
+/**
+ * The mean over the window: with a steady cadence, the plain mean of the covering readings; with held values,
+ * each reading weighted by how long it was in force within the window.
+ */
+function evaluateAggregate(
+  g: Guardrail,
+  w: CoveringReadings,
+  s: Settings,
+  bounds: { start: number; now: number },
+): GuardrailEvaluation {
   if (w.gap) return missing(g, w.considered, s, w.gap);
-  const average = w.readings.reduce((sum, r) => sum + (r.value as number), 0) / w.readings.length;
+  const average = s.timeWeighted ? timeWeightedMean(w.readings, bounds) : plainMean(w.readings);
   const breached = breaches(g, average);
-  const text = `average ${formatValue(average, g.unit)} of ${readingCount(w.readings.length)} ${between(w.readings)}, ${breached ? '' : 'not '}${OPERATOR_WORDS[g.operator]}`;
+  const kind = s.timeWeighted ? 'time-weighted average' : 'average';
+  const text = `${kind} ${formatValue(average, g.unit)} of ${readingCount(w.readings.length)} ${between(w.readings)}, ${breached ? '' : 'not '}${OPERATOR_WORDS[g.operator]}`;
   return verdict(breached ? 'breach' : 'ok', w.readings, average, `${condition(g)}: ${text}`);
+}
+
+const plainMean = (readings: Sample[]) =>
+  readings.reduce((sum, r) => sum + (r.value as number), 0) / readings.length;
+
+/** Each reading holds from its time (the window start, for the one in force then) until the next, or now. */
+function timeWeightedMean(readings: Sample[], { start, now }: { start: number; now: number }): number {
+  let weighted = 0;
+  let total = 0;
+  readings.forEach((r, i) => {
+    const from = Math.max(r.at, start);
+    const to = i + 1 < readings.length ? readings[i + 1].at : now;
+    weighted += (r.value as number) * Math.max(0, to - from);
+    total += Math.max(0, to - from);
+  });
+  return total > 0 ? weighted / total : plainMean(readings);
 }
 
 function missing(g: Guardrail, readings: Sample[], s: Settings, why: string): GuardrailEvaluation {

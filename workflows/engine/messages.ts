@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Guardrail, RolloutPlan, TriggerAction } from '../../libs/plan/src/model';
 import type { MissingDataOutcome } from './guardrails';
+import type { ScenarioTimelines } from './metric-source';
 import type { Sample } from './samples';
 import type { WatchState } from './watch';
 import type { ActionPolicy, ItemAction, SignOff } from './actions';
@@ -55,15 +56,30 @@ export interface PhaseInput {
   metrics?: MetricsSettings;
   /** Events after which the phase continues as new (default 4,000); lower only to exercise it in tests. */
   historyLimit?: number;
+  /** When the rollout started (epoch ms): simulated metric timelines count from it. */
+  rolloutStartedAt?: number;
   /** State carried into a new run by continue-as-new. */
-  carried?: { state: PhaseState; watch: WatchState; held: boolean; waitingForSignOff: boolean };
+  carried?: {
+    state: PhaseState;
+    watch: WatchState;
+    held: boolean;
+    waitingForSignOff: boolean;
+    /** Simulated source: ends of windows opened by readings already taken. */
+    windowEnds?: number[];
+    lastSimulatedReading?: number;
+  };
 }
 
 export interface MetricsSettings {
-  /** `pushed`: readings arrive as signals; `prometheus`: the phase queries the metric every cadence. */
-  source: 'pushed' | 'prometheus';
+  /**
+   * `pushed`: readings arrive as signals; `prometheus`: the phase queries the metric every cadence;
+   * `simulated`: the scenario's timelines, read only when a value changes or a window closes.
+   */
+  source: 'pushed' | 'prometheus' | 'simulated';
   cadenceMs: number;
   missingData?: MissingDataOutcome;
+  /** For `simulated`: metric timelines as offsets from the rollout start, and values before any change. */
+  scenario?: { timelines: ScenarioTimelines; defaults?: Record<string, number | null> };
 }
 
 export interface MetricReadingInput {

@@ -2,7 +2,10 @@ import { errorRateGuardrail } from './engine.fixtures';
 import type { Guardrail } from '../../libs/plan/src/model';
 import { evaluateGuardrail } from './guardrails';
 import {
+  healthyValue,
   nextChangeAfter,
+  nextSimulatedReading,
+  readSimulated,
   readingsAt,
   simulatedSource,
   timelineProblems,
@@ -10,6 +13,7 @@ import {
   type ScenarioTimelines,
 } from './metric-source';
 import { addSample, emptyWindow } from './samples';
+import { emptyWatch, observeReadings, watchedMetrics, windowsOf } from './watch';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -157,5 +161,51 @@ describe('simulated metric source', () => {
     const breach = evaluateGuardrail(guardrail, window.samples, windowEnd, options);
     expect(breach.outcome).toBe('breach');
     expect(breach.reason).toBe('error_rate > 5% for 5 minutes: 2 readings from 11:00 to 11:05, all above');
+  });
+});
+
+describe('reading a simulated source only when it matters', () => {
+  const guardrail = errorRateGuardrail(); // error_rate > 5 for 5 minutes
+  const source = simulatedSource(scenario, START, defaults);
+
+  test('the next reading is the next change or the end of a window already opened, whichever is first', () => {
+    expect(nextSimulatedReading(source, START, [])).toBe(START + 3 * DAY);
+    expect(nextSimulatedReading(source, START, [START + 5 * MIN])).toBe(START + 5 * MIN);
+    expect(nextSimulatedReading(source, START + 16 * DAY, [])).toBeNull();
+  });
+
+  test('reading at changes and window ends catches "above 5% for 5 minutes" exactly when it becomes true', () => {
+    const watch = emptyWatch();
+    const windows = windowsOf([guardrail]);
+    expect(windows).toEqual([5 * MIN]);
+    let t: number | null = START + 15 * DAY; // the phase starts here
+    let windowEnds: number[] = [];
+    const found: number[] = [];
+    let readings = 0;
+    let lastAt: number | undefined;
+    while (t !== null && found.length === 0) {
+      // Timers fire a few milliseconds late, as on a real server.
+      const at: number = t + 3;
+      readings++;
+      const reading = readSimulated(source, watchedMetrics([guardrail]), at, { windowEnds, windows, lastAt });
+      lastAt = at;
+      const breaches = observeReadings(watch, [guardrail], reading.readings, at, { maxGapMs: Infinity });
+      if (breaches.length) found.push(at);
+      ({ windowEnds, next: t } = reading);
+    }
+    expect(found).toEqual([START + 15 * DAY + 2 * HOUR + 5 * MIN + 6]);
+    expect(readings).toBeLessThan(6); // not one per minute of a 2-hour stretch
+  });
+
+  test('a healthy default satisfies every guardrail on the metric, preferring 0', () => {
+    expect(healthyValue([{ operator: '>', threshold: 5 }])).toBe(0);
+    expect(healthyValue([{ operator: '<', threshold: 99.9 }])).toBe(99.9);
+    expect(healthyValue([{ operator: '>=', threshold: 0 }])).toBe(-1);
+    expect(
+      healthyValue([
+        { operator: '<=', threshold: 99 },
+        { operator: '>', threshold: 200 },
+      ]),
+    ).toBe(100);
   });
 });

@@ -1,4 +1,10 @@
-import { durationProblem, durationToMillis, MetricNameSchema } from '../../libs/plan/src/model';
+import {
+  durationProblem,
+  durationToMillis,
+  MetricNameSchema,
+  type Guardrail,
+} from '../../libs/plan/src/model';
+import { COMPARE } from './guardrails';
 import type { Sample } from './samples';
 
 /**
@@ -133,4 +139,64 @@ export function readingsAt(source: SimulatedSource, metrics: readonly string[], 
 /** Metric names are user text: "constructor" must not reach Object.prototype. */
 function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+export interface SimulatedReading {
+  readings: Sample[];
+  /** Ends of windows still open after this reading. */
+  windowEnds: number[];
+  /** When to read next, or null when nothing will change again. */
+  next: number | null;
+}
+
+/**
+ * One reading of a simulated source at `at`. A first reading or a change opens a window of each length
+ * (a value that then holds for the whole window can breach at its end); a reading at a window's end opens
+ * none, so a steady metric costs nothing however long the phase lasts.
+ */
+export function readSimulated(
+  source: SimulatedSource,
+  metrics: readonly string[],
+  at: number,
+  state: { windowEnds: readonly number[]; windows: readonly number[]; lastAt?: number },
+): SimulatedReading {
+  // Timers fire a little after the instant they were set for: a change since the last reading counts.
+  const { lastAt } = state;
+  const changed =
+    lastAt === undefined ||
+    metrics.some((m) => own(source.changes, m)?.some((c) => c.at > lastAt && c.at <= at));
+  const windowEnds = [
+    ...state.windowEnds.filter((end) => end > at),
+    ...(changed ? state.windows.map((w) => at + w) : []),
+  ];
+  return {
+    readings: readingsAt(source, metrics, at),
+    windowEnds,
+    next: nextSimulatedReading(source, at, windowEnds),
+  };
+}
+
+/**
+ * When a simulated phase next reads its metrics: the next change of any metric, or the end of a window
+ * that a reading opened (a value that stayed put for a whole window can breach then, and only then).
+ */
+export function nextSimulatedReading(
+  source: SimulatedSource,
+  t: number,
+  windowEnds: readonly number[],
+): number | null {
+  const later = windowEnds.filter((end) => end > t);
+  const change = nextChangeAfter(source, t);
+  const candidates = change === null ? later : [...later, change];
+  return candidates.length ? Math.min(...candidates) : null;
+}
+
+/**
+ * A value no guardrail on the metric objects to: 0 when that will do (error rates, latencies), else the
+ * nearest threshold on the healthy side. Used as the scenario's default for metrics it leaves out.
+ */
+export function healthyValue(guardrails: readonly Pick<Guardrail, 'operator' | 'threshold'>[]): number {
+  const healthy = (v: number) => guardrails.every((g) => !COMPARE[g.operator](v, g.threshold));
+  const candidates = [0, ...guardrails.flatMap((g) => [g.threshold, g.threshold + 1, g.threshold - 1])];
+  return candidates.find(healthy) ?? 0;
 }

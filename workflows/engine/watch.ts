@@ -1,4 +1,4 @@
-import type { Guardrail } from '../../libs/plan/src/model';
+import { durationToMillis, type Guardrail } from '../../libs/plan/src/model';
 import {
   evaluateGuardrail,
   retentionMs,
@@ -25,6 +25,16 @@ export const emptyWatch = (): WatchState => ({ windows: {}, reported: [] });
 /** The metrics these guardrails read. */
 export const watchedMetrics = (guardrails: readonly Guardrail[]): string[] => [
   ...new Set(guardrails.map((g) => g.metric)),
+];
+
+/** The distinct window lengths (ms) of these guardrails. */
+export const windowsOf = (guardrails: readonly Guardrail[]): number[] => [
+  ...new Set(
+    guardrails.flatMap((g) => {
+      const ms = g.window ? durationToMillis(g.window) : undefined;
+      return ms ? [ms] : [];
+    }),
+  ),
 ];
 
 /** Adds readings (ignoring metrics no guardrail reads) and returns the new breaches, each reported once. */

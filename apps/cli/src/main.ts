@@ -1,8 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { describeError, serializePlan, type ImportReport, type PlanError } from '../../../libs/plan/src';
+import {
+  describeError,
+  serializePlan,
+  type ImportReport,
+  type PlanError,
+  type RolloutPlan,
+} from '../../../libs/plan/src';
 import { explainPlan } from './explain';
 import { readPlanFile } from './plan-file';
 import { loadPlan } from './plan-load';
+import { registerRehearse, registerSimulate } from './simulate/simulate.command';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -73,11 +80,30 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       });
     });
 
+  const simulateDeps = {
+    loadPlan: (file: string) => {
+      let loaded: { plan?: RolloutPlan; code: number } = { code: EXIT.OK };
+      const exit = withFile(file, io, (plan) => {
+        if (!plan.plan || plan.errors.length > 0) {
+          io.stderr(formatErrors(file, plan.errors));
+          return EXIT.INVALID;
+        }
+        loaded = { plan: plan.plan, code: EXIT.OK };
+        return EXIT.OK;
+      });
+      return exit === EXIT.OK ? loaded : { code: exit };
+    },
+    setCode: (c: number) => (code = c),
+  };
+  registerSimulate(program, io, simulateDeps);
+  registerRehearse(program, io, simulateDeps);
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.DEBUG_CLI) io.stderr(`${(error as Error).stack}\n`);
     return EXIT.USAGE;
   }
   return code;

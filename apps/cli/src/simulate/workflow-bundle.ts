@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../../../worker/src/rollout-worker';
+
+/** Everything a workflow bundle can contain: the workflows and the pure libraries they import. */
+function sourcesOf(root: string): string[] {
+  return ['workflows', 'libs/plan/src'].flatMap((dir) => files(join(root, dir)));
+}
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : /\.(js|ts)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+/**
+ * The workflow bundle, built once per version of the workflow code and reused: bundling takes seconds, a
+ * simulation should not pay for it every time. Keyed by the sources' paths, sizes and modification times.
+ */
+export async function workflowBundle(): Promise<{ code: string }> {
+  const root = join(dirname(workflowsPath), '..');
+  const hash = createHash('sha256');
+  for (const file of sourcesOf(root).sort()) {
+    const { size, mtimeMs } = statSync(file);
+    hash.update(`${file}\0${size}\0${mtimeMs}\n`);
+  }
+  const dir = join(tmpdir(), 'rollout-engine-workflow-bundles');
+  const cached = join(dir, `${hash.digest('hex').slice(0, 24)}.js`);
+  if (existsSync(cached)) return { code: readFileSync(cached, 'utf8') };
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(cached, bundle.code);
+  return bundle;
+}
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
