@@ -39,6 +39,7 @@ import {
 import type { Actor } from './engine/phase';
 import { guardrailsFor } from './engine/guardrails';
 import { markStep, nextStep, planRollback, rollbackOutcome, type RollbackProgress } from './engine/rollback';
+import { pendingTimers } from './engine/timers';
 import { durationToMillis, type Phase } from '../libs/plan/src/model';
 import { humanDuration, phaseWorkflow } from './phase.workflow';
 import { refusal } from './refusals';
@@ -84,6 +85,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     breaches: [],
     reviews: plan.reviews.map((r) => ({ id: r.id, title: r.title })),
     events: [],
+    flags: {},
   };
   let version = 0;
   let rollbackRequest: RollbackRequest | undefined;
@@ -146,7 +148,12 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     );
   }
 
-  setHandler(engineStateQuery, () => state);
+  /** The state as queries and Updates answer it: with the timers still to fire. */
+  const snapshot = (): EngineState => ({
+    ...state,
+    timers: pendingTimers(state, plan, timeScale, Date.now()),
+  });
+  setHandler(engineStateQuery, snapshot);
   setHandler(phaseProgressSignal, ({ phaseId, waitingForSignOff }) => {
     if (phaseId !== state.currentPhaseId || !['RUNNING', 'WAITING_FOR_SIGN_OFF'].includes(state.status))
       return;
@@ -204,7 +211,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     pauseUpdate,
     async ({ actor, reason }) => {
       await pause(actor.id, reason);
-      return state;
+      return snapshot();
     },
     {
       validator: ({ actor }: PauseRequest) => {
@@ -219,7 +226,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     async ({ actor }) => {
       await child?.signal(holdSignal, { hold: false });
       await transition(state.pausedFrom ?? 'RUNNING', `resumed by ${actor.id}`, actor.id);
-      return state;
+      return snapshot();
     },
     {
       validator: ({ actor }: ActorRequest) => {
@@ -234,7 +241,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     async (req) => {
       rollbackRequest ??= req;
       await condition(() => state.status === 'ROLLING_BACK' || TERMINAL.includes(state.status));
-      return state;
+      return snapshot();
     },
     {
       validator: (req: RollbackRequest) => {
@@ -253,7 +260,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     async (req) => {
       abortRequest ??= req;
       await condition(() => TERMINAL.includes(state.status));
-      return state;
+      return snapshot();
     },
     {
       validator: ({ actor, reason }: AbortRequest) => {
@@ -270,7 +277,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
       if (review && !review.completedBy)
         Object.assign(review, { completedBy: actor.id, completedAt: Date.now(), note });
       record(`review ${reviewId} completed by ${actor.id}`);
-      return state;
+      return snapshot();
     },
     {
       validator: ({ reviewId, actor }: ReviewCompletion) => {
@@ -289,7 +296,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     confirmManualStepUpdate,
     ({ stepId }) => {
       confirmedManualSteps.add(stepId);
-      return state;
+      return snapshot();
     },
     {
       validator: ({ actor, stepId }: ManualStepConfirmation) => {
@@ -376,12 +383,13 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     await transition('COMPLETED', 'all phases done and reviews completed');
   }
   await condition(allHandlersFinished);
-  return state;
+  return snapshot();
 
   /** Phase entry: flag states, then messages; each registers how to undo it. */
   async function enter(phase: Phase): Promise<void> {
     if (Object.keys(phase.flags).length) {
       const { previous } = await forward.setFlags({ rolloutId, flags: phase.flags, actor: 'engine' });
+      Object.assign(state.flags ?? {}, phase.flags);
       state.compensations.push({
         id: `flags-${phase.id}`,
         title: `Restore flags set entering ${phase.name}`,
@@ -483,8 +491,13 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     const key = `${wfId}/rollback/${step.id}`;
     if (step.source === 'compensation') {
       const c = step.compensation;
-      if (c.type === 'restore-flags')
-        return undo.restoreFlags({ rolloutId, previous: c.previous, segment: c.segment, actor: 'engine' });
+      if (c.type === 'restore-flags') {
+        await undo.restoreFlags({ rolloutId, previous: c.previous, segment: c.segment, actor: 'engine' });
+        for (const [key, value] of Object.entries(c.previous))
+          if (value === null) delete state.flags?.[key];
+          else if (state.flags) state.flags[key] = value;
+        return;
+      }
       await undo.notify({
         rolloutId,
         channel: c.channel ?? 'default',
@@ -498,6 +511,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     switch (a.type) {
       case 'set-flags':
         await undo.setFlags({ rolloutId, flags: a.flags, actor: 'engine' });
+        Object.assign(state.flags ?? {}, a.flags);
         return;
       case 'notify':
         await undo.notify({

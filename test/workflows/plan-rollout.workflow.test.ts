@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FlagsActivities } from '../../activities';
-import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
+import { durationToMillis, parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
 import type { Actor } from '../../workflows/engine/phase';
 import {
   abortUpdate,
@@ -212,6 +212,16 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
   for (const phase of merchant.phases) {
     await inPhase(handle, phase.id);
     flagsAfter.push(await flags());
+    // The rollout's state shows the flags it set (as the store has them) and the soak timer still to fire.
+    const live = await handle.query(engineStateQuery);
+    const stored = flagsAfter[flagsAfter.length - 1];
+    expect(live.flags).toEqual(Object.fromEntries(Object.keys(live.flags ?? {}).map((k) => [k, stored[k]])));
+    expect(live.flags).toMatchObject(phase.flags);
+    const entered = live.phases.find((p) => p.id === phase.id)?.enteredAt ?? 0;
+    const min = phase.duration?.min ? durationToMillis(phase.duration.min) : undefined;
+    expect(live.timers).toEqual(
+      min ? [expect.objectContaining({ kind: 'soak', dueAt: entered + (min ?? 0) })] : [],
+    );
     await drivePhase('merchant', phase);
   }
   // Reviews: due P2W, P4W, P8W, P3M after the last phase; each is completed once due.
@@ -220,6 +230,7 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
     for (let i = 0; i < 100 && state.status !== 'IN_REVIEW'; i++)
       state = await handle.query(engineStateQuery);
     const due = state.reviews.find((r) => r.id === review.id)?.dueAt ?? 0;
+    expect(state.timers?.map((t) => t.dueAt)).toContain(due);
     const early = await refusalOf(
       handle.executeUpdate(completeReviewUpdate, { args: [{ actor: rm, reviewId: review.id }] }),
     );
@@ -461,6 +472,13 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   await recordHistory('plan-rollout-rolled-back', handle);
   expect(final.status).toBe('ROLLED_BACK');
   expect(await flags()).toEqual(before);
+  // The rollout's own record of the flags it wrote agrees with the store after the restore; no timer is left.
+  const store = await flags();
+  expect(Object.keys(final.flags ?? {}).sort()).toEqual(
+    ['kwik_integration', 'marketplace_directory', 'campaigns_auto_approve', 'premium_templates'].sort(),
+  );
+  expect(final.flags).toEqual(Object.fromEntries(Object.keys(final.flags ?? {}).map((k) => [k, store[k]])));
+  expect(final.timers).toEqual([]);
   expect(final.rollback?.steps.map((s) => [s.id, s.status])).toEqual([
     ['undo-message-limited-rollout-2', 'DONE'],
     ['undo-message-limited-rollout-1', 'DONE'],

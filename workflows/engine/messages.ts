@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Guardrail, RolloutPlan, TriggerAction } from '../../libs/plan/src/model';
+import type { FlagValue, Guardrail, RolloutPlan, TriggerAction } from '../../libs/plan/src/model';
 import type { MissingDataOutcome } from './guardrails';
 import type { ScenarioTimelines } from './metric-source';
 import type { Sample } from './samples';
@@ -133,6 +133,17 @@ export interface EngineState {
   rollback?: RollbackProgress;
   reviews: ReviewState[];
   events: { at: number; what: string }[];
+  /** The flag values as this rollout last wrote them to the store (each phase's states, then any restore). */
+  flags?: Record<string, FlagValue>;
+  /** Filled in by the query: the timers still to fire, soonest first. */
+  timers?: PendingTimer[];
+}
+
+export interface PendingTimer {
+  kind: 'soak' | 'review' | 'rollback-budget';
+  /** As a person reads it ("Soak: Pilot, 14 days"). */
+  summary: string;
+  dueAt: number;
 }
 
 export interface RollbackRequest {
