@@ -26,6 +26,7 @@ import {
   type RolloutParameters,
 } from '../../workflows/engine/messages';
 import { recordHistory } from '../support/histories';
+import { sendItemAction, sendSignOff } from '../../libs/temporal/src';
 import { refusalOf, startTimeSkipping, type TimeSkippingStack } from '../support/time-skipping';
 
 jest.setTimeout(180_000);
@@ -314,6 +315,38 @@ test('refused actions change nothing and leave no update in history; accepted re
     child.executeUpdate(signOffUpdate, { args: [{ actor: { id: 'v', roles: ['viewer'] } }] }),
   );
   expect(viewer.type).toBe('FORBIDDEN');
+  // An item or gate of a phase that is not current is refused before anything is sent.
+  const later = merchant.phases[1];
+  await expect(
+    sendItemAction(env.client, merchant, 'merchant-refusals', {
+      type: 'complete',
+      itemId: later.checklist[0].id,
+      actor: ops,
+    }),
+  ).rejects.toMatchObject({
+    code: 'CONFLICT',
+    message: `Checklist item "${later.checklist[0].id}" belongs to phase "${later.id}", which is not the current phase (internal-dogfood)`,
+  });
+  await expect(
+    sendSignOff(env.client, merchant, 'merchant-refusals', later.id, { actor: rm }),
+  ).rejects.toMatchObject({ code: 'CONFLICT' });
+  await expect(
+    sendItemAction(env.client, merchant, 'merchant-refusals', {
+      type: 'complete',
+      itemId: 'nope',
+      actor: ops,
+    }),
+  ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  // Routed to the current phase, the phase's own validators still apply.
+  const routedViewer = await refusalOf(
+    sendItemAction(env.client, merchant, 'merchant-refusals', {
+      type: 'skip',
+      itemId: merchant.phases[0].checklist[1].id,
+      actor: { id: 'v', roles: ['viewer'] },
+      justification: 'x',
+    }),
+  );
+  expect(routedViewer.type).toBe('FORBIDDEN');
   // The same person repeating an accepted action: accepted, nothing changes.
   await child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: item, actor: ops }] });
 
@@ -326,6 +359,10 @@ test('refused actions change nothing and leave no update in history; accepted re
     'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
     'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED',
   ]);
+  // Nothing reached the next phase: its workflow was never started.
+  await expect(
+    env.client.workflow.getHandle(phaseWorkflowId('merchant-refusals', later.id)).describe(),
+  ).rejects.toThrow(/not found/i);
   await handle.terminate('done');
 });
 
