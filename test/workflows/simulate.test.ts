@@ -8,6 +8,7 @@ import { EMPTY_SCENARIO } from '../../apps/cli/src/simulate/scenario';
 import { simulate } from '../../apps/cli/src/simulate/simulation';
 import { importMarkdown, type RolloutPlan } from '../../libs/plan/src';
 import { phaseWorkflowId } from '../../workflows/engine/messages';
+import { recordHistory } from '../support/histories';
 import { temporalTools } from '../support/temporal-tools';
 
 // `simulate` end to end through the CLI: both seed documents, with the default scenario (everyone acts at
@@ -173,10 +174,11 @@ describe('simulate costs', () => {
       scenario: EMPTY_SCENARIO,
       testServerPath: temporalTools().testServer,
       rolloutId: 'costs',
-      inspect: async (env) => {
-        const history = await env.client.workflow
-          .getHandle(phaseWorkflowId('costs', 'pilot-merchants'))
-          .fetchHistory();
+      inspect: async (env, workflowId) => {
+        const phase = env.client.workflow.getHandle(phaseWorkflowId('costs', 'pilot-merchants'));
+        await recordHistory('simulated-phase-completed', phase);
+        await recordHistory('simulated-rollout-completed', env.client.workflow.getHandle(workflowId));
+        const history = await phase.fetchHistory();
         tasks = (history.events ?? []).filter(
           (e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
         ).length;
