@@ -11,5 +11,6 @@ export {
   type DocumentFormat,
 } from './plan.document';
 export { importMarkdown, type ImportReport, type ImportResult } from './markdown/import';
+export { planChanges } from './plan.diff';
 export { auditImport } from './markdown/import.audit';
 export type { MappedLine, UnmappedLine, ImportNote } from './markdown/ledger';
