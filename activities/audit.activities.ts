@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { AuditEntry } from '../libs/persistence/src/entities/audit-entry.entity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AuditOutcome } from '../libs/persistence/src/audit-chain';
+import { AuditLogService } from '../libs/persistence/src/audit-log.service';
 import { activityKey } from './activity-key';
 
 export interface AuditRecord {
@@ -9,31 +10,31 @@ export interface AuditRecord {
   action: string;
   target: string;
   payload: Record<string, unknown>;
-  outcome?: 'accepted' | 'refused';
+  /** Defaults to 'accepted'. */
+  outcome?: AuditOutcome;
   /** When it happened (ISO 8601, the workflow's clock); defaults to now. */
   at?: string;
 }
 
 @Injectable()
 export class AuditActivities {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(private readonly auditLog: AuditLogService) {}
 
-  /** Appends one audit row. Safe to retry: the row is keyed by the activity that writes it. */
+  /** Appends one entry to the audit chain. Safe to retry: the entry is keyed by the activity that writes it. */
   async recordAudit(record: AuditRecord): Promise<void> {
-    const idempotencyKey = activityKey();
-    // Activities run outside any request: each gets its own forked entity manager.
-    const em = this.orm.em.fork();
-    if (await em.count(AuditEntry, { idempotencyKey })) return;
-    em.create(AuditEntry, {
-      ...record,
-      outcome: record.outcome ?? 'accepted',
-      idempotencyKey,
-      at: new Date(),
-    });
-    try {
-      await em.flush();
-    } catch (e) {
-      if (!(e instanceof UniqueConstraintViolationException)) throw e;
+    const at = record.at ? new Date(record.at) : new Date();
+    if (Number.isNaN(at.getTime())) {
+      // A retry would get the same time: fail the activity for good rather than retry it forever.
+      throw ApplicationFailure.nonRetryable(
+        `audit record time "${record.at}" is not a date`,
+        'InvalidAuditRecord',
+      );
     }
+    await this.auditLog.append({
+      ...record,
+      idempotencyKey: activityKey(),
+      outcome: record.outcome ?? 'accepted',
+      at,
+    });
   }
 }

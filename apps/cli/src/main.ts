@@ -6,15 +6,19 @@ import {
   type PlanError,
   type RolloutPlan,
 } from '../../../libs/plan/src';
+import { registerAuditCommands } from './audit.command';
 import { explainPlan } from './explain';
 import { readPlanFile } from './plan-file';
 import { loadPlan } from './plan-load';
 import { registerRehearse, registerSimulate } from './simulate/simulate.command';
+import { registerTokenCommands } from './token.command';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Configuration for the commands that read it (audit, token); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const processIo: CliIo = {
@@ -97,6 +101,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   };
   registerSimulate(program, io, simulateDeps);
   registerRehearse(program, io, simulateDeps);
+  registerAuditCommands(program, io, (c) => (code = c));
+  registerTokenCommands(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

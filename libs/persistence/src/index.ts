@@ -1,3 +1,12 @@
+export { auditHash, canonicalJson, type AuditHashInput, type AuditOutcome } from './audit-chain';
+export {
+  AUDIT_CHAIN_HEAD_ID,
+  AuditLogService,
+  type AuditAppend,
+  type AuditBreak,
+  type AuditVerifyResult,
+} from './audit-log.service';
+export { AuditChainHead } from './entities/audit-chain-head.entity';
 export { AuditEntry } from './entities/audit-entry.entity';
 export { FlagChange, type FlagValues } from './entities/flag-change.entity';
 export { FlagValue } from './entities/flag-value.entity';

@@ -4,6 +4,7 @@ import type { Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { AuditChainHead } from './entities/audit-chain-head.entity';
 import { AuditEntry } from './entities/audit-entry.entity';
 import { FlagChange } from './entities/flag-change.entity';
 import { FlagValue } from './entities/flag-value.entity';
@@ -12,13 +13,13 @@ import { RolloutProjection } from './entities/rollout-projection.entity';
 import { migrationsList } from './migrations';
 import type { PersistenceConfig } from './persistence.config';
 
-export const entities = [AuditEntry, FlagValue, FlagChange, OutboxMessage, RolloutProjection];
+export const entities = [AuditEntry, AuditChainHead, FlagValue, FlagChange, OutboxMessage, RolloutProjection];
 
 export function mikroOrmOptions(config: PersistenceConfig): Options {
   const common = {
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    migrations: { migrationsList, transactional: true, allOrNothing: true, silent: true },
     debug: config.debug,
     allowGlobalContext: false,
   } satisfies Options;
@@ -26,5 +27,12 @@ export function mikroOrmOptions(config: PersistenceConfig): Options {
     return { ...common, driver: PostgreSqlDriver, clientUrl: config.url };
   }
   mkdirSync(dirname(config.file), { recursive: true });
-  return { ...common, driver: LibSqlDriver, dbName: config.file };
+  // The API and the worker write the same file: a writer waits up to 5 s for the other's lock (milliseconds)
+  // rather than failing at once with SQLITE_BUSY.
+  return {
+    ...common,
+    driver: LibSqlDriver,
+    dbName: config.file,
+    driverOptions: { connection: { timeout: 5000 } },
+  };
 }

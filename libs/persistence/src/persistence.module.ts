@@ -1,6 +1,7 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 
+import { AuditLogService } from './audit-log.service';
 // MikroOrmModule.forRoot is global: every module can inject MikroORM / EntityManager.
 import { mikroOrmOptions } from './mikro-orm.config';
 import { MigrateOnBoot } from './migrate-on-boot';
@@ -12,8 +13,11 @@ export class PersistenceModule {
     new Logger('Persistence').log(`database: ${describePersistence(config)}`);
     return {
       module: PersistenceModule,
+      // Global like the ORM, so the API's modules and the activities can inject the audit log.
+      global: true,
       imports: [MikroOrmModule.forRoot(mikroOrmOptions(config))],
-      providers: [MigrateOnBoot],
+      providers: [MigrateOnBoot, AuditLogService],
+      exports: [AuditLogService],
     };
   }
 }

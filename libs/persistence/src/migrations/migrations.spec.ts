@@ -9,6 +9,7 @@ test('migrations create every table and index on SQLite', async () => {
     expect(rows.map((r) => r.name).sort()).toEqual([
       'audit_entry_idempotency_key_unique',
       'audit_entry_rollout_id_id_index',
+      'audit_entry_seq_unique',
       'flag_change_idempotency_key_unique',
       'flag_change_rollout_id_id_index',
       'flag_value_key_segment_unique',

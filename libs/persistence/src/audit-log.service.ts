@@ -1,0 +1,260 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import {
+  DeadlockException,
+  LockWaitTimeoutException,
+  MikroORM,
+  UniqueConstraintViolationException,
+  type EntityManager,
+} from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { auditHash, canonicalJson, type AuditOutcome } from './audit-chain';
+import { AuditChainHead } from './entities/audit-chain-head.entity';
+import { AuditEntry } from './entities/audit-entry.entity';
+
+/** The head row's id: the chain has exactly one head. */
+export const AUDIT_CHAIN_HEAD_ID = 1;
+
+export interface AuditAppend {
+  /** One key per logical write (an activity's key, a request id …): appending it again is a no-op. */
+  idempotencyKey: string;
+  rolloutId: string;
+  actor: string;
+  action: string;
+  target: string;
+  payload?: Record<string, unknown>;
+  outcome?: AuditOutcome;
+  /** When it happened; defaults to now. */
+  at?: Date;
+}
+
+/** Why an entry breaks the chain. */
+export type AuditBreak =
+  | 'hash mismatch' // the entry's fields (or its hash) were changed after it was written
+  | 'prev link mismatch' // its prevHash is not the previous entry's hash: an entry before it was changed
+  | 'sequence gap' // entries before it are missing
+  | 'head mismatch'; // the chain head disagrees with the log's end: entries removed, added or rewritten there
+
+export type AuditVerifyResult =
+  | { ok: true; count: number }
+  | {
+      ok: false;
+      /** Entries checked and found sound before the break. */
+      count: number;
+      problem: AuditBreak;
+      /** The first entry that breaks the chain; absent when entries are missing at the end, or the head row. */
+      entry?: { id: number; seq: number };
+      detail: string;
+    };
+
+const VERIFY_BATCH = 500;
+
+/** How often `append` tries when it meets another writer's lock for too long (or a deadlock). */
+const APPEND_ATTEMPTS = 5;
+const APPEND_RETRY_MS = 50;
+
+/**
+ * The audit log, append-only and hash-chained: each entry stores the previous entry's hash and its own
+ * over its fields, so an edited, removed or inserted row is found by `verify`.
+ */
+@Injectable()
+export class AuditLogService {
+  constructor(private readonly orm: MikroORM) {}
+
+  /**
+   * Appends one entry at the end of the chain, or returns the one already written under the same
+   * idempotency key. Concurrent appenders, in this process or another, queue on the chain head; one that
+   * waited too long (SQLite's busy timeout, a PostgreSQL lock timeout or deadlock) tries again, a few times.
+   */
+  async append(input: AuditAppend): Promise<{ entry: AuditEntry; created: boolean }> {
+    const at = new Date(input.at ?? Date.now());
+    if (Number.isNaN(at.getTime())) throw new Error(`audit entry ${input.idempotencyKey}: invalid time`);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.appendOnce(input, at);
+      } catch (error) {
+        if (attempt >= APPEND_ATTEMPTS || !isContention(error)) throw error;
+        await sleep(APPEND_RETRY_MS * attempt * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  private async appendOnce(input: AuditAppend, at: Date): Promise<{ entry: AuditEntry; created: boolean }> {
+    // Runs outside any request context: a forked entity manager of its own, fresh for every attempt.
+    const em = this.orm.em.fork();
+    const existing = await em.findOne(AuditEntry, { idempotencyKey: input.idempotencyKey });
+    if (existing) return { entry: existing, created: false };
+    return em.transactional(async (tx) => {
+      await lockHead(tx);
+      // Under the lock: a concurrent append with the same key has either committed (seen here) or waits.
+      const written = await tx.findOne(AuditEntry, { idempotencyKey: input.idempotencyKey });
+      if (written) return { entry: written, created: false };
+      const head = await tx.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
+      if (!head) throw new Error('audit_chain_head has no row: the audit chain migration has not run');
+      const fields = {
+        seq: head.seq + 1,
+        idempotencyKey: input.idempotencyKey,
+        rolloutId: input.rolloutId,
+        actor: input.actor,
+        action: input.action,
+        target: input.target,
+        // Hashed and stored as it will read back: plain JSON.
+        payload: JSON.parse(canonicalJson(input.payload ?? {})) as Record<string, unknown>,
+        outcome: input.outcome ?? 'ok',
+        at,
+        prevHash: head.hash,
+      };
+      const entry = tx.create(AuditEntry, { ...fields, hash: auditHash(fields) });
+      head.seq = entry.seq;
+      head.hash = entry.hash;
+      return { entry, created: true };
+    });
+  }
+
+  /**
+   * Walks the chain in order and reports the first entry that breaks it, or how many entries are sound.
+   * Only reads, and holds no lock: appends may go on meanwhile. An entry and the head that points at it
+   * are committed together, so the head is read after the walk, and when it has moved past the last
+   * entry read, the walk goes on from there before anything is called missing.
+   */
+  async verify({ batchSize = VERIFY_BATCH }: { batchSize?: number } = {}): Promise<AuditVerifyResult> {
+    const em = this.orm.em.fork();
+    let count = 0;
+    let last: { id: number; seq: number; hash: string } | undefined;
+    /** How far the walk had got when the head was last found ahead of it. */
+    let chased = -1;
+    for (;;) {
+      for (;;) {
+        // The first batch takes every row, whatever its seq (an edited seq is a gap, not a row skipped).
+        const where = last ? { seq: { $gt: last.seq } } : {};
+        const batch = await em.find(AuditEntry, where, { orderBy: { seq: 'asc' }, limit: batchSize });
+        for (const entry of batch) {
+          const broken = checkEntry(entry, (last?.seq ?? 0) + 1, last?.hash ?? null);
+          if (broken) return { ok: false, count, entry: { id: entry.id, seq: entry.seq }, ...broken };
+          last = { id: entry.id, seq: entry.seq, hash: entry.hash };
+          count += 1;
+        }
+        em.clear();
+        if (batch.length < batchSize) break;
+      }
+      const lastSeq = last?.seq ?? 0;
+      const lastHash = last?.hash ?? null;
+      const head = await em.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
+      em.clear();
+      if (!head) {
+        return { ok: false, count, problem: 'head mismatch', detail: 'the chain head row is missing' };
+      }
+      if (head.seq > lastSeq && chased !== lastSeq) {
+        // Entries appended while we walked (or missing: the next round tells, by reading nothing new).
+        chased = lastSeq;
+        continue;
+      }
+      if (head.seq > lastSeq) {
+        return {
+          ok: false,
+          count,
+          problem: 'head mismatch',
+          detail: `the chain head says ${head.seq} entries ending in ${short(head.hash)}, the log has ${lastSeq}: entries at the end were removed`,
+        };
+      }
+      if (head.seq < lastSeq) {
+        // Rows after the head: written around `append` (a head and its entry are committed together).
+        const beyond = await em.findOne(AuditEntry, { seq: head.seq + 1 });
+        return {
+          ok: false,
+          count: head.seq,
+          problem: 'head mismatch',
+          ...(beyond && { entry: { id: beyond.id, seq: beyond.seq } }),
+          detail: `the chain head ends at seq ${head.seq}, the log at ${lastSeq}: entries after the head were not appended through the log`,
+        };
+      }
+      if (head.hash !== lastHash) {
+        // Sound fields, sound link, yet not the hash the head recorded: rewritten with a recomputed hash.
+        return {
+          ok: false,
+          count: Math.max(count - 1, 0),
+          problem: 'head mismatch',
+          ...(last && { entry: { id: last.id, seq: last.seq } }),
+          detail: `the last entry's hash ${short(lastHash)} is not the one the chain head recorded, ${short(head.hash)}: it was rewritten`,
+        };
+      }
+      return { ok: true, count };
+    }
+  }
+}
+
+/** Driver error codes for the same, as raw statements (`lockHead`) report them unconverted. */
+const CONTENTION_CODES = new Set([
+  'SQLITE_BUSY', // SQLite: the busy timeout ran out
+  '40001', // PostgreSQL: serialization failure
+  '40P01', // PostgreSQL: deadlock detected
+  '55P03', // PostgreSQL: lock not available (lock_timeout)
+]);
+
+/** Another writer held the chain for too long, or the database broke a deadlock: worth another try. */
+function isContention(error: unknown): boolean {
+  return (
+    error instanceof LockWaitTimeoutException ||
+    error instanceof DeadlockException ||
+    // Only if something wrote around the lock: the retry reads the new head (or finds its own key).
+    error instanceof UniqueConstraintViolationException ||
+    CONTENTION_CODES.has(String((error as { code?: unknown } | null)?.code))
+  );
+}
+
+/**
+ * Takes the chain's lock for the rest of the transaction. The first statement is a write on the head
+ * row: on PostgreSQL it holds that row's lock until commit (later appenders wait, then read the new head);
+ * on SQLite it takes the database's write lock at once, before any read, so a second process waits (busy
+ * timeout) instead of failing to upgrade a read lock.
+ *
+ * On SQLite the statement goes straight to the transaction's connection (`exec`), not through a prepared
+ * statement: libsql leaves a prepared statement that failed with SQLITE_BUSY active, and every later
+ * COMMIT on that connection then fails ("SQL statements in progress"). `exec` cleans up after itself.
+ */
+async function lockHead(tx: EntityManager): Promise<void> {
+  const sql = `update audit_chain_head set seq = seq where id = ${AUDIT_CHAIN_HEAD_ID}`;
+  const ctx = tx.getTransactionContext<RawTransaction>();
+  if (tx.getDriver() instanceof LibSqlDriver && ctx) {
+    const connection = (await ctx.client.acquireConnection()) as { exec(sql: string): unknown };
+    connection.exec(sql);
+    return;
+  }
+  await tx.getConnection('write').execute(sql, [], 'run', ctx);
+}
+
+/** What a knex transaction offers: its client hands out the transaction's own connection. */
+interface RawTransaction {
+  client: { acquireConnection(): Promise<unknown> };
+}
+
+function checkEntry(
+  entry: AuditEntry,
+  seq: number,
+  prevHash: string | null,
+): { problem: AuditBreak; detail: string } | undefined {
+  if (entry.seq !== seq) {
+    return { problem: 'sequence gap', detail: `expected seq ${seq}, found ${entry.seq}` };
+  }
+  if (entry.prevHash !== prevHash) {
+    return {
+      problem: 'prev link mismatch',
+      detail: `prevHash ${short(entry.prevHash)} is not the previous entry's hash ${short(prevHash)}`,
+    };
+  }
+  let actual: string;
+  try {
+    actual = auditHash(entry);
+  } catch (error) {
+    return { problem: 'hash mismatch', detail: `fields cannot be hashed: ${String(error)}` };
+  }
+  if (actual !== entry.hash) {
+    return {
+      problem: 'hash mismatch',
+      detail: `stored ${short(entry.hash)}, fields hash to ${short(actual)}`,
+    };
+  }
+  return undefined;
+}
+
+const short = (hash: string | null): string => (hash === null ? 'none' : hash.slice(0, 12));
