@@ -10,6 +10,8 @@ import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
 import { HealthController } from './health.controller';
+import { FlagsModule } from './flags/flags.module';
+import { PlansModule } from './plans/plans.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
 
 @Module({})
@@ -33,6 +35,8 @@ export class AppModule {
           context: ({ req }: { req: Request }) => ({ req }),
           formatError: formatGraphQLError,
         }),
+        FlagsModule,
+        PlansModule,
         RolloutsModule,
       ],
       controllers: [HealthController],

@@ -15,3 +15,4 @@ export { RolloutProjection } from './entities/rollout-projection.entity';
 export { entities, mikroOrmOptions } from './mikro-orm.config';
 export { describePersistence, loadPersistenceConfig, type PersistenceConfig } from './persistence.config';
 export { PersistenceModule } from './persistence.module';
+export { PlanVersion } from './entities/plan-version.entity';

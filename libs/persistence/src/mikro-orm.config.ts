@@ -8,12 +8,21 @@ import { AuditChainHead } from './entities/audit-chain-head.entity';
 import { AuditEntry } from './entities/audit-entry.entity';
 import { FlagChange } from './entities/flag-change.entity';
 import { FlagValue } from './entities/flag-value.entity';
+import { PlanVersion } from './entities/plan-version.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { RolloutProjection } from './entities/rollout-projection.entity';
 import { migrationsList } from './migrations';
 import type { PersistenceConfig } from './persistence.config';
 
-export const entities = [AuditEntry, AuditChainHead, FlagValue, FlagChange, OutboxMessage, RolloutProjection];
+export const entities = [
+  AuditEntry,
+  AuditChainHead,
+  FlagValue,
+  FlagChange,
+  OutboxMessage,
+  PlanVersion,
+  RolloutProjection,
+];
 
 export function mikroOrmOptions(config: PersistenceConfig): Options {
   const common = {

@@ -1,18 +1,12 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
+import { actorOf } from '../common/actor';
 import { graphQLError } from '../common/graphql-errors';
 import { CompleteChecklistItemInput } from './dto/complete-checklist-item.input';
 import { ID_PATTERN } from './dto/ids';
 import { StartRolloutInput } from './dto/start-rollout.input';
 import { Rollout } from './models/rollout.model';
 import { RolloutsService } from './rollouts.service';
-
-/** Until access control lands, the caller names themselves in the X-Actor header. */
-const actorOf = (req: Request | undefined): string => {
-  const header = req?.headers['x-actor'];
-  const actor = (Array.isArray(header) ? header[0] : header)?.trim();
-  return actor ? actor.slice(0, 255) : 'anonymous';
-};
 
 @Resolver(() => Rollout)
 export class RolloutsResolver {

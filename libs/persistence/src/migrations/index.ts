@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000000_audit_entry } from './Migration20261122000000_audit_entry';
 import { Migration20261122100000_adapters } from './Migration20261122100000_adapters';
 import { Migration20261123000000_audit_chain } from './Migration20261123000000_audit_chain';
+import { Migration20261123100000_plan_versions } from './Migration20261123100000_plan_versions';
 
 // Migrations are code, listed here in order, so they run the same from sources (tests) and from dist.
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122000000_audit_entry', class: Migration20261122000000_audit_entry },
   { name: 'Migration20261122100000_adapters', class: Migration20261122100000_adapters },
   { name: 'Migration20261123000000_audit_chain', class: Migration20261123000000_audit_chain },
+  { name: 'Migration20261123100000_plan_versions', class: Migration20261123100000_plan_versions },
 ];

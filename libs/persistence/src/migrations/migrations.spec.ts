@@ -15,6 +15,8 @@ test('migrations create every table and index on SQLite', async () => {
       'flag_value_key_segment_unique',
       'outbox_message_idempotency_key_unique',
       'outbox_message_rollout_id_id_index',
+      'plan_version_digest_index',
+      'plan_version_name_version_unique',
       'rollout_projection_status_index',
     ]);
   } finally {

@@ -1,0 +1,39 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { FlagsResolver } from './flags/flags.resolver';
+import { PlansResolver } from './plans/plans.resolver';
+import { RolloutsResolver } from './rollouts/rollouts.resolver';
+
+/** Every resolver the API serves: the committed schema.graphql is printed from these. */
+export const RESOLVERS = [FlagsResolver, PlansResolver, RolloutsResolver];
+
+/** schema.graphql at the repository root (the nearest folder up holding package.json, from src or dist). */
+export const SCHEMA_FILE = join(
+  (function root(dir: string): string {
+    return existsSync(join(dir, 'package.json')) || dirname(dir) === dir ? dir : root(dirname(dir));
+  })(__dirname),
+  'schema.graphql',
+);
+
+/** The API's GraphQL schema as SDL, sorted as the server sorts it. */
+export async function printApiSchema(): Promise<string> {
+  const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false });
+  try {
+    await app.init();
+    const schema = await app.get(GraphQLSchemaFactory).create(RESOLVERS);
+    return `${printSchema(lexicographicSortSchema(schema))}\n`;
+  } finally {
+    await app.close();
+  }
+}
+
+// `npm run schema`: rewrites schema.graphql from the code.
+if (require.main === module) {
+  void printApiSchema().then((sdl) => {
+    writeFileSync(SCHEMA_FILE, sdl);
+    process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+  });
+}
