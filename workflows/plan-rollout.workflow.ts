@@ -442,12 +442,14 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
       const done = () => interrupted() || state.reviews.every((r) => r.completedBy) || Date.now() >= next;
       const count = state.reviews.filter((r) => r.completedBy).length;
       const progress = () => state.reviews.filter((r) => r.completedBy).length !== count;
+      // `done` also covers the last reviews being completed while the due notices went out (count and
+      // `open` may already include them): waiting only on `progress` then waited forever.
       if (Number.isFinite(next)) {
         const review = open.find((r) => r.dueAt === next);
         await condition(() => done() || progress(), next - now, {
           summary: `Review: ${review?.title ?? ''}, due in ${humanDuration(next - now)}`,
         });
-      } else await condition(() => interrupted() || progress());
+      } else await condition(() => done() || progress());
     }
   }
 
