@@ -1,82 +1,229 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import { AuditEntry, mikroOrmOptions } from '../../libs/persistence/src';
-import { rolloutWorkflowId } from '../../workflows/messages';
-import {
-  RolloutIdKey,
-  RolloutPhaseKey,
-  RolloutPlanKey,
-  RolloutStatusKey,
-} from '../../workflows/search-attributes';
-import { startStack, type Stack } from '../support/stack';
+import { rolloutWorkflowId } from '../../workflows/engine/messages';
+import { repoRoot } from '../support/temporal-tools';
+import { type GqlResponse, startStack, type Stack } from '../support/stack';
+
+// The GraphQL API over HTTP against the built API and worker on a real Temporal dev server: a plan is
+// imported from Markdown, started at a tiny time scale, and driven to the end
+// by people with roles; refusals come back as typed errors.
 
 jest.setTimeout(180_000);
 
-const START = /* GraphQL */ `
-  mutation Start($input: StartRolloutInput!) {
-    startRollout(input: $input) {
+/**
+ * A week's soak takes 0.6 s, the three-month review 8 s. Not 1e-7: the pilot phase's daily check-in would
+ * then come due every 8.6 ms, faster than its reminder is sent, and the phase would never get to leave.
+ */
+const TIME_SCALE = 1e-6;
+
+const ROLLOUT_FIELDS = /* GraphQL */ `
+  id
+  plan
+  planVersionId
+  status
+  currentPhase
+  startedBy
+  workflowId
+  webUiUrl
+  phases {
+    id
+    status
+    enteredAt
+    completedAt
+    checklist {
       id
+      kind
       status
-      workflowId
-      webUiUrl
-      currentPhase
+      doneBy
+      note
+      evidence
+    }
+    gate {
+      signedBy
     }
   }
-`;
-const COMPLETE = /* GraphQL */ `
-  mutation Complete($input: CompleteChecklistItemInput!) {
-    completeChecklistItem(input: $input) {
+  flags {
+    key
+    valueJson
+  }
+  timers {
+    kind
+    dueAt
+  }
+  rollback {
+    level
+    steps {
+      id
       status
-      phases {
+      error
+    }
+  }
+  reviews {
+    id
+    completedBy
+  }
+`;
+
+interface RolloutView {
+  id: string;
+  plan: string;
+  planVersionId?: string;
+  status: string;
+  currentPhase?: string;
+  startedBy: string;
+  workflowId: string;
+  webUiUrl: string;
+  phases: {
+    id: string;
+    status: string;
+    checklist: {
+      id: string;
+      kind: string;
+      status: string;
+      doneBy?: string;
+      note?: string;
+      evidence?: string;
+    }[];
+    gate?: { signedBy?: string };
+  }[];
+  flags: { key: string; valueJson: string }[];
+  timers: { kind: string; dueAt: string }[];
+  rollback?: { level?: string; steps: { id: string; status: string; error?: string }[] };
+  reviews: { id: string; completedBy?: string }[];
+}
+
+const IMPORT = /* GraphQL */ `
+  mutation Import($input: PlanDocumentInput!) {
+    importPlan(input: $input) {
+      planVersion {
         id
-        status
-        checklist {
-          id
-          completed
-          completedBy
-          note
-        }
       }
     }
   }
 `;
-const ROLLOUT = /* GraphQL */ `
-  query Rollout($id: ID!) {
-    rollout(id: $id) {
-      id
-      status
-      currentPhase
-      phases {
-        id
-        status
-        checklist {
+const START = `mutation Start($input: StartRolloutInput!) { startRollout(input: $input) { ${ROLLOUT_FIELDS} } }`;
+const ROLLOUT = `query Rollout($id: ID!) { rollout(id: $id) { ${ROLLOUT_FIELDS} } }`;
+const mutation = (name: string, input: string) =>
+  `mutation M($input: ${input}!) { ${name}(input: $input) { ${ROLLOUT_FIELDS} } }`;
+const COMPLETE = mutation('completeChecklistItem', 'CompleteChecklistItemInput');
+const APPROVE = mutation('approveChecklistItem', 'ChecklistItemActionInput');
+const SKIP = mutation('skipChecklistItem', 'SkipChecklistItemInput');
+const SIGN = mutation('signOffGate', 'SignOffGateInput');
+const PAUSE = mutation('pauseRollout', 'PauseRolloutInput');
+const RESUME = mutation('resumeRollout', 'RolloutRefInput');
+const ROLLBACK = mutation('triggerRollback', 'TriggerRollbackInput');
+const REVIEW = mutation('completeReview', 'CompleteReviewInput');
+const LIST = /* GraphQL */ `
+  query List($filter: RolloutFilterInput, $first: Int, $after: String) {
+    rollouts(filter: $filter, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
           id
-          completed
-          completedBy
+          plan
+          status
+          currentPhase
         }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }
 `;
 
-const phases = (items: string[]) => [
-  { id: 'staging', name: 'Staging', checklist: items.map((id) => ({ id, title: `Item ${id}` })) },
-];
+/** People, as the X-Actor and X-Roles headers name them. */
+const olga = { id: 'olga', roles: ['operator'] };
+const dan = { id: 'dan', roles: ['engineer'] };
+const rita = { id: 'rita', roles: ['release-manager'] };
+type Person = typeof olga;
 
 let stack: Stack;
+let server: Server;
+const calls: string[] = [];
 
-beforeAll(async () => {
-  // Long enough for a restarted worker to take over a dead worker's sticky queue (~10 s).
-  stack = await startStack('rollouts', { actionTimeoutMs: 15_000 });
-});
+async function gql<T = Record<string, RolloutView>>(
+  query: string,
+  variables: Record<string, unknown>,
+  as: Person = olga,
+): Promise<GqlResponse<T>> {
+  const res = await fetch(`${stack.apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-actor': as.id, 'x-roles': as.roles.join(',') },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  return (await res.json()) as GqlResponse<T>;
+}
 
-afterAll(async () => {
-  await stack?.stop();
-});
+/** Polls until `check` returns a value, or fails naming what never happened. */
+async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = '';
+  while (Date.now() < deadline) {
+    const value = await check().catch((e: unknown) => {
+      last = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      return undefined;
+    });
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`${what}: not within ${ms} ms (${last})\n${stack.workerOutput().slice(-2000)}`);
+}
 
-async function historyLength(rolloutId: string): Promise<number> {
-  const history = await stack.env.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).fetchHistory();
-  return history.events?.length ?? 0;
+/** The mutation's rollout once it is accepted; a refusal counts as "not yet". */
+async function accepted(what: string, query: string, input: Record<string, unknown>, as: Person) {
+  return until(what, async () => {
+    const r = await gql(query, { input }, as);
+    if (r.errors) throw new Error(JSON.stringify(r.errors[0]));
+    return Object.values(r.data ?? {})[0];
+  });
+}
+
+async function read(id: string): Promise<RolloutView> {
+  const r = await gql(ROLLOUT, { id });
+  if (r.errors) throw new Error(JSON.stringify(r.errors[0]));
+  return r.data!.rollout;
+}
+
+/** Waits until the rollout is in `phaseId` and the phase's own workflow has answered with its checklist. */
+const inPhase = (id: string, phaseId: string) =>
+  until(`${id} in phase ${phaseId}`, async () => {
+    const r = await read(id);
+    const phase = r.phases.find((p) => p.id === phaseId);
+    if (r.currentPhase === phaseId && phase?.status === 'RUNNING' && phase.checklist.length) return r;
+    const now = r.phases.find((p) => p.id === r.currentPhase);
+    throw new Error(
+      `${r.status} in ${r.currentPhase}: ${JSON.stringify(now)}; timers ${JSON.stringify(r.timers)}`,
+    );
+  });
+
+async function importMerchant(): Promise<string> {
+  const markdown = readFileSync(join(repoRoot, 'examples/merchant-platform.md'), 'utf8');
+  const r = await gql<{ importPlan: { planVersion: { id: string } } }>(
+    IMPORT,
+    { input: { markdown, name: 'merchant-platform' } },
+    rita,
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data!.importPlan.planVersion.id;
+}
+
+async function start(id: string, planVersionId: string): Promise<RolloutView> {
+  const r = await gql(
+    START,
+    { input: { id, planVersionId, title: `E2E ${id}`, parameters: { timeScale: TIME_SCALE } } },
+    rita,
+  );
+  expect(r.errors).toBeUndefined();
+  return r.data!.startRollout;
 }
 
 async function auditActions(rolloutId: string): Promise<string[]> {
@@ -91,182 +238,200 @@ async function auditActions(rolloutId: string): Promise<string[]> {
   }
 }
 
-test('a GraphQL mutation starts a rollout, a second completes its only item, and the workflow completes', async () => {
-  const started = await stack.gql(
-    START,
-    { input: { id: 'e2e-happy', plan: 'walking-skeleton', phases: phases(['smoke-tests']) } },
-    'alice',
-  );
-  expect(started.errors).toBeUndefined();
-  expect(started.data).toEqual({
-    startRollout: {
-      id: 'e2e-happy',
-      status: 'RUNNING',
-      workflowId: 'rollout-e2e-happy',
-      webUiUrl: expect.stringMatching(/\/namespaces\/default\/workflows\/rollout-e2e-happy$/) as unknown,
-      currentPhase: 'staging',
+beforeAll(async () => {
+  // Deploy hooks and chat: an endpoint that answers 200 and remembers what it was sent.
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      calls.push(req.url ?? '');
+      res.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stack = await startStack('rollouts', {
+    workerEnv: {
+      NOTIFY_WEBHOOK_URL: `${base}/notify`,
+      HOOK_URLS: JSON.stringify({
+        'revert-deployment': `${base}/revert`,
+        'restore-backup': `${base}/restore`,
+        'replay-dlq': `${base}/replay`,
+        webhook: `${base}/webhook`,
+      }),
     },
   });
+});
 
-  const done = await stack.gql(
-    COMPLETE,
-    { input: { rolloutId: 'e2e-happy', itemId: 'smoke-tests', note: 'green' } },
-    'bob',
-  );
-  expect(done.errors).toBeUndefined();
-  expect(done.data).toEqual({
-    completeChecklistItem: {
-      status: 'COMPLETED',
-      phases: [
-        {
-          id: 'staging',
-          status: 'COMPLETED',
-          checklist: [{ id: 'smoke-tests', completed: true, completedBy: 'bob', note: 'green' }],
-        },
-      ],
-    },
+afterAll(async () => {
+  await stack?.stop();
+  await new Promise((r) => server?.close(r));
+});
+
+test('a Markdown plan is imported, started, and driven through every phase and review to COMPLETED', async () => {
+  const planVersionId = await importMerchant();
+  const id = 'e2e-merchant';
+  const started = await start(id, planVersionId);
+  expect(started).toMatchObject({
+    id,
+    plan: 'merchant-platform',
+    planVersionId,
+    startedBy: 'rita',
+    workflowId: rolloutWorkflowId(id),
+    webUiUrl: expect.stringMatching(new RegExp(`/namespaces/default/workflows/rollout-${id}$`)) as unknown,
   });
+  const phaseIds = started.phases.map((p) => p.id);
+  expect(phaseIds.length).toBeGreaterThanOrEqual(3);
 
-  const handle = stack.env.client.workflow.getHandle(rolloutWorkflowId('e2e-happy'));
-  expect((await handle.result()) as unknown).toMatchObject({ status: 'COMPLETED' });
-  const description = await handle.describe();
-  expect(description.status.name).toBe('COMPLETED');
-  const sa = description.typedSearchAttributes;
-  expect([
-    sa.get(RolloutIdKey),
-    sa.get(RolloutPlanKey),
-    sa.get(RolloutPhaseKey),
-    sa.get(RolloutStatusKey),
-  ]).toEqual(['e2e-happy', 'walking-skeleton', 'staging', 'COMPLETED']);
-
-  // Visibility is eventually consistent; the list query is what `temporal workflow list` runs.
-  const query = `RolloutStatus = 'COMPLETED' AND RolloutId = 'e2e-happy'`;
-  let listed: string[] = [];
-  for (let i = 0; i < 50 && listed.length === 0; i++) {
-    listed = [];
-    for await (const wf of stack.env.client.workflow.list({ query })) listed.push(wf.workflowId);
-    if (!listed.length) await new Promise((r) => setTimeout(r, 200));
+  for (const phaseId of phaseIds) {
+    const state = await inPhase(id, phaseId);
+    const phase = state.phases.find((p) => p.id === phaseId)!;
+    for (const item of phase.checklist.filter((i) => i.status === 'OPEN' && i.kind !== 'sustained')) {
+      const input = { rolloutId: id, itemId: item.id, phaseId, note: 'done', evidence: 'https://ci/1' };
+      const done = await gql(COMPLETE, { input }, olga);
+      expect(done.errors).toBeUndefined();
+      if (item.kind === 'approval') {
+        const approved = await gql(APPROVE, { input: { rolloutId: id, itemId: item.id } }, rita);
+        expect(approved.errors).toBeUndefined();
+      }
+    }
+    // The soak is a few ms of real time; a sign-off refused as early is tried again.
+    const signed = await accepted(`gate of ${phaseId}`, SIGN, { rolloutId: id, phaseId, note: 'go' }, rita);
+    const after = signed.phases.find((p) => p.id === phaseId)!;
+    expect(after.gate?.signedBy ?? (after.status === 'COMPLETED' ? 'rita' : undefined)).toBe('rita');
   }
-  expect(listed).toEqual(['rollout-e2e-happy']);
 
-  const ended = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-happy', itemId: 'smoke-tests' } });
-  expect(ended.errors?.[0]).toMatchObject({
-    message: 'Rollout e2e-happy has ended (COMPLETED); it takes no more actions',
+  const inReview = await until('in review', async () => {
+    const r = await read(id);
+    return r.status === 'IN_REVIEW' ? r : undefined;
+  });
+  expect(inReview.reviews.length).toBeGreaterThan(0);
+  for (const review of inReview.reviews)
+    await accepted(`review ${review.id}`, REVIEW, { rolloutId: id, reviewId: review.id, note: 'fine' }, rita);
+
+  const done = await until('completed', async () => {
+    const r = await read(id);
+    if (r.status === 'COMPLETED') return r;
+    throw new Error(`${r.status}; reviews ${JSON.stringify(r.reviews)}; timers ${JSON.stringify(r.timers)}`);
+  });
+  expect(done.phases.every((p) => p.status === 'COMPLETED')).toBe(true);
+  for (const phase of done.phases) {
+    for (const item of phase.checklist.filter((i) => i.kind !== 'sustained'))
+      expect(item).toMatchObject({ doneBy: 'olga', note: 'done', evidence: 'https://ci/1' });
+  }
+  expect(done.reviews.every((r) => r.completedBy === 'rita')).toBe(true);
+  // The plan's flags as its last phase set them (the Markdown's `campaigns_auto_approve: true`).
+  expect(done.flags).toEqual(expect.arrayContaining([{ key: 'campaigns_auto_approve', valueJson: 'true' }]));
+  expect(done.timers).toEqual([]);
+
+  expect(await auditActions(id)).toEqual([
+    'rollout.transition:RUNNING:rita',
+    ...phaseIds.map(() => 'rollout.transition:RUNNING:engine'),
+    'rollout.transition:IN_REVIEW:engine',
+    'rollout.transition:COMPLETED:engine',
+  ]);
+
+  // Lists come from the projection.
+  const listed = await until('listed as completed', async () => {
+    const r = await gql<{ rollouts: { totalCount: number; edges: { node: { id: string } }[] } }>(LIST, {
+      filter: { status: 'COMPLETED', plan: 'merchant-platform' },
+    });
+    return r.data?.rollouts.edges.some((e) => e.node.id === id) ? r.data.rollouts : undefined;
+  });
+  expect(listed.totalCount).toBe(1);
+});
+
+test('refusals are typed: unknown item, wrong role, another phase; pause, resume and rollback', async () => {
+  const planVersionId = await importMerchant();
+  const id = 'e2e-refusals';
+  const started = await start(id, planVersionId);
+  const [first, second] = started.phases;
+  const state = await inPhase(id, first.id);
+  const item = state.phases[0].checklist[0];
+  const plan = await gql<{ planVersion: { planJson: string } }>(
+    `query P($id: ID!) { planVersion(id: $id) { planJson } }`,
+    { id: planVersionId },
+  );
+  const { phases } = JSON.parse(plan.data!.planVersion.planJson) as {
+    phases: { checklist: { id: string }[] }[];
+  };
+  const laterItem = phases[1].checklist[0].id;
+
+  const unknown = await gql(COMPLETE, { input: { rolloutId: id, itemId: 'no-such-item' } });
+  expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+  const otherPhase = await gql(COMPLETE, { input: { rolloutId: id, itemId: laterItem } });
+  expect(otherPhase.errors?.[0]).toMatchObject({
+    message: expect.stringMatching(/not the current phase/) as unknown,
     extensions: { code: 'CONFLICT' },
   });
+  const otherGate = (await gql(SIGN, { input: { rolloutId: id, phaseId: second.id } }, rita)).errors?.[0];
+  expect(otherGate?.extensions?.code).toBe('CONFLICT');
+  const wrongPhase = await gql(COMPLETE, { input: { rolloutId: id, itemId: item.id, phaseId: second.id } });
+  expect(wrongPhase.errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
-  expect(await auditActions('e2e-happy')).toEqual([
-    'rollout.start:walking-skeleton:alice',
-    'checklist.complete:smoke-tests:bob',
-    'rollout.complete:walking-skeleton:engine',
-  ]);
+  const skip = await gql(SKIP, { input: { rolloutId: id, itemId: item.id, justification: 'no time' } }, dan);
+  expect(skip.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const sign = await gql(SIGN, { input: { rolloutId: id, phaseId: first.id } }, dan);
+  expect(sign.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const pauseByDan = await gql(PAUSE, { input: { rolloutId: id } }, dan);
+  expect(pauseByDan.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+  const paused = await gql(PAUSE, { input: { rolloutId: id, reason: 'lunch' } }, olga);
+  expect(paused.errors).toBeUndefined();
+  expect(paused.data?.pauseRollout.status).toBe('PAUSED');
+  const resumed = await gql(RESUME, { input: { rolloutId: id } }, olga);
+  expect(resumed.errors).toBeUndefined();
+  expect(resumed.data?.resumeRollout.status).not.toBe('PAUSED');
+
+  const rolling = await gql(ROLLBACK, { input: { rolloutId: id, reason: 'error rate' } }, olga);
+  expect(rolling.errors).toBeUndefined();
+  const rolledBack = await until('rolled back', async () => {
+    const r = await read(id);
+    return r.status === 'ROLLED_BACK' ? r : undefined;
+  });
+  expect(rolledBack.rollback?.steps.length).toBeGreaterThan(0);
+  expect(rolledBack.rollback?.steps.every((s) => s.status === 'DONE')).toBe(true);
+  expect(calls).toEqual(expect.arrayContaining(['/revert']));
+
+  const ended = await gql(COMPLETE, { input: { rolloutId: id, itemId: item.id } });
+  expect(ended.errors?.[0].extensions?.code).toBe('CONFLICT');
 });
 
-test('unknown and already-completed items are refused with a code, and leave no event in history', async () => {
-  await stack.gql(START, {
-    input: { id: 'e2e-refusals', plan: 'walking-skeleton', phases: phases(['a', 'b']) },
+test('bad input, unknown plan versions and rollouts get typed errors; lists page by cursor', async () => {
+  const planVersionId = await importMerchant();
+  const scale = await gql(START, { input: { planVersionId, parameters: { timeScale: 2 } } });
+  expect(scale.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const zero = await gql(START, { input: { planVersionId, parameters: { timeScale: 0 } } });
+  expect(zero.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const noPlan = await gql(START, { input: { planVersionId: 'no-such-plan@1' } });
+  expect(noPlan.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  const missing = await gql(ROLLOUT, { id: 'no-such-rollout' });
+  expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  const twice = await gql(START, { input: { id: 'e2e-merchant', planVersionId } });
+  expect(twice.errors?.[0].extensions?.code).toBe('CONFLICT');
+
+  type Page = {
+    rollouts: {
+      totalCount: number;
+      edges: { cursor: string; node: { id: string } }[];
+      pageInfo: { hasNextPage: boolean; endCursor?: string };
+    };
+  };
+  const all = await until('both listed', async () => {
+    const r = await gql<Page>(LIST, { filter: { plan: 'merchant-platform' } });
+    return (r.data?.rollouts.totalCount ?? 0) >= 2 ? r.data!.rollouts : undefined;
   });
-  expect(
-    (await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-refusals', itemId: 'a' } }, 'bob')).errors,
-  ).toBeUndefined();
-  const before = await historyLength('e2e-refusals');
-
-  const unknown = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-refusals', itemId: 'zzz' } });
-  expect(unknown.data).toBeNull();
-  expect(unknown.errors?.[0]).toMatchObject({
-    message: 'Checklist item "zzz" does not exist in rollout e2e-refusals',
-    extensions: { code: 'NOT_FOUND' },
-  });
-
-  const again = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-refusals', itemId: 'a' } });
-  expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
-  expect(again.errors?.[0].message).toMatch(/^Checklist item "a" was already completed by bob at /);
-
-  expect(await historyLength('e2e-refusals')).toBe(before);
-  const state = await stack.gql<{
-    rollout: { status: string; phases: { checklist: { completed: boolean }[] }[] };
-  }>(ROLLOUT, { id: 'e2e-refusals' });
-  expect(state.data?.rollout.status).toBe('RUNNING');
-  expect(state.data?.rollout.phases[0].checklist.map((i) => i.completed)).toEqual([true, false]);
-  expect(await auditActions('e2e-refusals')).toEqual([
-    'rollout.start:walking-skeleton:e2e',
-    'checklist.complete:a:bob',
-  ]);
-});
-
-test('bad input and unknown rollouts get typed errors and start nothing', async () => {
-  const bad = await stack.gql(START, { input: { id: 'Not An Id', plan: 'p', phases: phases(['x']) } });
-  expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  expect(bad.errors?.[0].message).toMatch(/id must be lowercase letters/);
-
-  const dupes = await stack.gql(START, { input: { id: 'e2e-dupes', plan: 'p', phases: phases(['x', 'x']) } });
-  expect(dupes.errors?.[0]).toMatchObject({
-    message: 'Duplicate ids in the plan: item x',
-    extensions: { code: 'BAD_USER_INPUT' },
-  });
-  await expect(
-    stack.env.client.workflow.getHandle(rolloutWorkflowId('e2e-dupes')).describe(),
-  ).rejects.toThrow(/not found/i);
-
-  const badItem = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-happy', itemId: 'x'.repeat(300) } });
-  expect(badItem.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-  expect(badItem.errors?.[0].message).toMatch(/itemId must be lowercase letters/);
-
-  const missing = await stack.gql(ROLLOUT, { id: 'no-such-rollout' });
-  expect(missing.errors?.[0]).toMatchObject({
-    message: 'Rollout no-such-rollout does not exist',
-    extensions: { code: 'NOT_FOUND' },
-  });
-
-  await stack.gql(START, { input: { id: 'e2e-twice', plan: 'p', phases: phases(['x']) } });
-  const twice = await stack.gql(START, { input: { id: 'e2e-twice', plan: 'p', phases: phases(['x']) } });
-  expect(twice.errors?.[0]).toMatchObject({
-    message: 'Rollout e2e-twice already exists',
-    extensions: { code: 'CONFLICT' },
-  });
-});
-
-test('killing the worker mid-rollout loses nothing: a restarted worker completes it', async () => {
-  await stack.gql(START, {
-    input: { id: 'e2e-restart', plan: 'walking-skeleton', phases: phases(['first', 'second']) },
-  });
-  expect(
-    (await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-restart', itemId: 'first' } }, 'bob')).errors,
-  ).toBeUndefined();
-
-  await stack.killWorker('SIGKILL');
-  // With no worker, an action is answered within the deadline rather than holding the request forever.
-  await stack.gql(START, { input: { id: 'e2e-no-worker', plan: 'walking-skeleton', phases: phases(['x']) } });
-  const t0 = Date.now();
-  const stalled = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-no-worker', itemId: 'x' } });
-  expect(stalled.errors?.[0].extensions?.code).toBe('UNAVAILABLE');
-  expect(stalled.errors?.[0].message).toMatch(/did not answer in time \(is a worker running\?\)/);
-  expect(Date.now() - t0).toBeLessThan(25_000);
-
-  await stack.startWorker();
-
-  const done = await stack.gql(COMPLETE, { input: { rolloutId: 'e2e-restart', itemId: 'second' } }, 'carol');
-  expect(done.errors).toBeUndefined();
-  expect(done.data).toMatchObject({
-    completeChecklistItem: {
-      status: 'COMPLETED',
-      phases: [
-        {
-          checklist: [
-            { id: 'first', completedBy: 'bob' },
-            { id: 'second', completedBy: 'carol' },
-          ],
-        },
-      ],
-    },
-  });
-  const handle = stack.env.client.workflow.getHandle(rolloutWorkflowId('e2e-restart'));
-  expect((await handle.result()) as unknown).toMatchObject({ status: 'COMPLETED' });
-  expect((await handle.describe()).status.name).toBe('COMPLETED');
-  expect(await auditActions('e2e-restart')).toEqual([
-    'rollout.start:walking-skeleton:e2e',
-    'checklist.complete:first:bob',
-    'checklist.complete:second:carol',
-    'rollout.complete:walking-skeleton:engine',
-  ]);
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const r = await gql<Page>(LIST, { filter: { plan: 'merchant-platform' }, first: 1, after });
+    expect(r.errors).toBeUndefined();
+    ids.push(...r.data!.rollouts.edges.map((e) => e.node.id));
+    if (!r.data!.rollouts.pageInfo.hasNextPage) break;
+    after = r.data!.rollouts.pageInfo.endCursor;
+  }
+  expect(ids).toEqual(all.edges.map((e) => e.node.id));
+  expect(new Set(ids).size).toBe(all.totalCount);
+  const badCursor = await gql(LIST, { after: 'nope' });
+  expect(badCursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });

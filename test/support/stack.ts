@@ -16,8 +16,12 @@ export interface Stack {
   env: TestWorkflowEnvironment;
   apiUrl: string;
   dataDir: string;
+  /** The task queue the worker polls (where a test starts workflows directly). */
+  taskQueue: string;
   startWorker(): Promise<void>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
+  /** What the current (or last) worker process has printed, for a failing test to show. */
+  workerOutput(): string;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -93,7 +97,13 @@ async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'S
   clearTimeout(timer);
 }
 
-export async function startStack(name: string, options: { actionTimeoutMs?: number } = {}): Promise<Stack> {
+export interface StackOptions {
+  actionTimeoutMs?: number;
+  /** Extra environment for the worker only (adapter URLs such as `HOOK_URLS`, `NOTIFY_WEBHOOK_URL` …). */
+  workerEnv?: Record<string, string>;
+}
+
+export async function startStack(name: string, options: StackOptions = {}): Promise<Stack> {
   buildOnce();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -115,33 +125,36 @@ export async function startStack(name: string, options: { actionTimeoutMs?: numb
   const apiUrl = `http://127.0.0.1:${port}`;
   let api: ChildProcess | undefined;
   let worker: (ChildProcess & { output: string[] }) | undefined;
+  let lastWorkerOutput: string[] = [];
   const teardown = async () => {
     await stop(worker);
     await stop(api);
     await env.teardown();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const hasPoller = async () => {
+  /** Whether this worker process polls the task queue (a killed one stays listed for a while). */
+  const polls = async (child: ChildProcess) => {
     const res = await env.client.workflowService.describeTaskQueue({
       namespace: 'default',
       taskQueue: { name: taskQueue },
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
-    return (res.pollers ?? []).some(
-      (p) => (p.lastAccessTime?.seconds?.toNumber() ?? 0) * 1000 > Date.now() - 10_000,
-    );
+    // The SDK's default identity is `<pid>@<host>`.
+    return (res.pollers ?? []).some((p) => p.identity?.startsWith(`${child.pid}@`));
   };
 
   const stack: Stack = {
     env,
     apiUrl,
     dataDir,
+    taskQueue,
     async startWorker() {
-      worker = spawnApp('worker', appEnv);
+      worker = spawnApp('worker', { ...appEnv, ...options.workerEnv });
       const w = worker;
+      lastWorkerOutput = w.output;
       await waitUntil(
         'worker',
-        async () => w.output.join('').includes('polling task queue') && (await hasPoller()),
+        async () => w.output.join('').includes('polling task queue') && (await polls(w)),
         w,
       );
     },
@@ -149,6 +162,7 @@ export async function startStack(name: string, options: { actionTimeoutMs?: numb
       await stop(worker, signal);
       worker = undefined;
     },
+    workerOutput: () => lastWorkerOutput.join(''),
     async gql(query, variables, actor = 'e2e') {
       const res = await fetch(`${apiUrl}/graphql`, {
         method: 'POST',

@@ -1,28 +1,180 @@
-import type { RolloutState } from '../../../../workflows/messages';
-import { type Phase, PhaseStatus, type Rollout, RolloutStatus } from './models/rollout.model';
+import type { RolloutProjection } from '../../../../libs/persistence/src';
+import type { RolloutPlan } from '../../../../libs/plan/src';
+import type { EngineState, PhaseSummary } from '../../../../workflows/engine/messages';
+import { type ItemState, type PhaseState, sustainedDueAt } from '../../../../workflows/engine/phase';
+import {
+  type ChecklistItem,
+  ChecklistItemStatus,
+  type PendingTimer,
+  type Phase,
+  PhaseStatus,
+  type Rollout,
+  RolloutStatus,
+  type RolloutSummary,
+  RollbackStepStatus,
+} from './models/rollout.model';
 
-const date = (iso?: string): Date | undefined => (iso ? new Date(iso) : undefined);
+const date = (ms?: number | null): Date | undefined =>
+  ms === undefined || ms === null ? undefined : new Date(ms);
 
-/** Workflow state → GraphQL model. */
-export function toRolloutModel(state: RolloutState, workflowId: string, webUiUrl: string): Rollout {
+/** What the API knows about a rollout besides its workflow's state. */
+export interface RolloutContext {
+  workflowId: string;
+  webUiUrl: string;
+  planVersionId?: string;
+  title?: string;
+  /** The current phase's own state (phaseStateQuery), when the phase workflow answered. */
+  currentPhase?: PhaseState;
+  now: number;
+}
+
+function toItem(item: ItemState): ChecklistItem {
+  return {
+    id: item.id,
+    title: item.title,
+    kind: item.kind ?? 'manual',
+    roles: item.roles,
+    status: ChecklistItemStatus[item.status],
+    doneBy: item.doneBy,
+    doneAt: date(item.doneAt),
+    approvedBy: item.approvedBy,
+    approvedAt: date(item.approvedAt),
+    note: item.note,
+    evidence: item.evidence,
+    skipJustification: item.skipJustification,
+    sustainedDueAt: date(sustainedDueAt(item)),
+  };
+}
+
+function toPhase(summary: PhaseSummary, live: PhaseState | undefined): Phase {
+  const detail = live ?? summary.result;
+  return {
+    id: summary.id,
+    name: summary.name,
+    status: PhaseStatus[summary.status],
+    enteredAt: date(summary.enteredAt ?? detail?.enteredAt),
+    completedAt: date(summary.completedAt),
+    soakUntil: date(detail?.minUntil),
+    checklist: detail ? detail.items.map(toItem) : [],
+    gate: detail
+      ? { signedBy: detail.gate.signedBy, signedAt: date(detail.gate.signedAt), note: detail.gate.note }
+      : undefined,
+  };
+}
+
+/** The engine's timers, plus the current phase's soak and sustained conditions, soonest first. */
+function timersOf(state: EngineState, phase: PhaseState | undefined, now: number): PendingTimer[] {
+  const timers: PendingTimer[] = (state.timers ?? []).map((t) => ({
+    kind: t.kind,
+    summary: t.summary,
+    dueAt: new Date(t.dueAt),
+  }));
+  if (phase) {
+    if (phase.minUntil && phase.minUntil > now && !timers.some((t) => t.kind === 'soak'))
+      timers.push({ kind: 'soak', summary: `Soak: ${phase.name}`, dueAt: new Date(phase.minUntil) });
+    for (const item of phase.items) {
+      const due = item.status === 'OPEN' ? sustainedDueAt(item) : undefined;
+      if (due !== undefined && due > now)
+        timers.push({ kind: 'sustained', summary: `Sustained: ${item.title}`, dueAt: new Date(due) });
+    }
+  }
+  return timers.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+/** Engine state (+ the current phase's state) → GraphQL model. */
+export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout {
+  const live = ctx.currentPhase?.id === state.currentPhaseId ? ctx.currentPhase : undefined;
   return {
     id: state.rolloutId,
     plan: state.plan,
-    title: state.title,
+    planVersionId: ctx.planVersionId,
+    planVersion: versionOf(ctx.planVersionId),
+    title: ctx.title,
     status: RolloutStatus[state.status],
     currentPhase: state.currentPhaseId,
     startedBy: state.startedBy,
     startedAt: new Date(state.startedAt),
-    completedAt: date(state.completedAt),
-    workflowId,
-    webUiUrl,
-    phases: state.phases.map((p): Phase => ({
-      id: p.id,
-      name: p.name,
-      status: PhaseStatus[p.status],
-      enteredAt: date(p.enteredAt),
-      completedAt: date(p.completedAt),
-      checklist: p.checklist.map((i) => ({ ...i, completedAt: date(i.completedAt) })),
+    completedAt: date(state.endedAt),
+    phases: state.phases.map((p) => toPhase(p, p.id === state.currentPhaseId ? live : undefined)),
+    flags: Object.entries(state.flags ?? {}).map(([key, value]) => ({
+      key,
+      valueJson: JSON.stringify(value),
     })),
+    timers: timersOf(state, live, ctx.now),
+    breaches: state.breaches.map((b) => ({
+      phaseId: b.phaseId,
+      guardrailId: b.guardrailId,
+      action: typeof b.action === 'string' ? b.action : JSON.stringify(b.action),
+      reason: b.reason,
+      value: b.value ?? undefined,
+      at: new Date(b.at),
+    })),
+    rollback: state.rollback && {
+      level: state.rollback.level,
+      reason: state.rollback.reason,
+      requestedBy: state.rollback.requestedBy,
+      startedAt: new Date(state.rollback.startedAt),
+      budgetEndsAt: date(state.rollback.budgetEndsAt),
+      finishedAt: date(state.rollback.finishedAt),
+      steps: state.rollback.steps.map((s) => ({
+        id: s.id,
+        title: s.title,
+        source: s.source,
+        status: RollbackStepStatus[s.status],
+        error: s.error,
+        finishedAt: date(s.finishedAt),
+      })),
+    },
+    reviews: state.reviews.map((r) => ({
+      id: r.id,
+      title: r.title,
+      dueAt: date(r.dueAt),
+      completedBy: r.completedBy,
+      completedAt: date(r.completedAt),
+      note: r.note,
+    })),
+    workflowId: ctx.workflowId,
+    webUiUrl: ctx.webUiUrl,
+  };
+}
+
+/** A rollout just started, before its workflow has run: every phase pending. */
+export function startedState(
+  rolloutId: string,
+  plan: RolloutPlan,
+  startedBy: string,
+  now: number,
+): EngineState {
+  return {
+    rolloutId,
+    plan: plan.metadata.name,
+    status: 'PENDING',
+    breaches: [],
+    startedBy,
+    startedAt: now,
+    phases: plan.phases.map((p) => ({ id: p.id, name: p.name, status: 'PENDING' })),
+    compensations: [],
+    reviews: plan.reviews.map((r) => ({ id: r.id, title: r.title })),
+    events: [],
+  };
+}
+
+function versionOf(planVersionId: string | undefined): number | undefined {
+  const v = Number(planVersionId?.split('@')[1]);
+  return Number.isInteger(v) ? v : undefined;
+}
+
+export function toRolloutSummary(row: RolloutProjection): RolloutSummary {
+  return {
+    id: row.rolloutId,
+    plan: row.plan,
+    planVersion: row.planVersion ?? undefined,
+    title: row.title ?? undefined,
+    status: RolloutStatus[row.status as keyof typeof RolloutStatus] ?? RolloutStatus.RUNNING,
+    currentPhase: row.currentPhase ?? undefined,
+    startedAt: row.startedAt,
+    updatedAt: row.updatedAt,
+    completedAt: row.completedAt ?? undefined,
+    workflowId: row.workflowId,
   };
 }

@@ -1,36 +1,139 @@
-import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
-import { actorOf } from '../common/actor';
+import { actorOf, requestActor } from '../common/actor';
 import { graphQLError } from '../common/graphql-errors';
-import { CompleteChecklistItemInput } from './dto/complete-checklist-item.input';
 import { ID_PATTERN } from './dto/ids';
+import {
+  AbortRolloutInput,
+  ChecklistItemActionInput,
+  CompleteChecklistItemInput,
+  CompleteReviewInput,
+  ConfirmRollbackStepInput,
+  PauseRolloutInput,
+  RolloutFilterInput,
+  RolloutRefInput,
+  SignOffGateInput,
+  SkipChecklistItemInput,
+  TriggerRollbackInput,
+} from './dto/rollout-actions.input';
 import { StartRolloutInput } from './dto/start-rollout.input';
-import { Rollout } from './models/rollout.model';
+import { Rollout, RolloutConnection } from './models/rollout.model';
 import { RolloutsService } from './rollouts.service';
 
+/** Rollouts of plan versions: each one a planRolloutWorkflow; every action a workflow Update. */
 @Resolver(() => Rollout)
 export class RolloutsResolver {
-  constructor(private readonly rollouts: RolloutsService) {}
+  constructor(private readonly service: RolloutsService) {}
 
-  @Query(() => Rollout, { description: 'A rollout, read live from its workflow.' })
+  @Query(() => Rollout, { description: 'A rollout, read live from its workflow and its current phase.' })
   rollout(@Args('id', { type: () => ID }) id: string): Promise<Rollout> {
     if (!ID_PATTERN.test(id)) throw graphQLError('NOT_FOUND', `Rollout ${id.slice(0, 80)} does not exist`);
-    return this.rollouts.get(id);
+    return this.service.get(id);
   }
 
-  @Mutation(() => Rollout, { description: 'Starts a rollout: one durable workflow, rollout-<id>.' })
-  startRollout(@Args('input') input: StartRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
-    const { id, plan, title, phases } = input;
-    return this.rollouts.start({ name: plan, title, phases }, actorOf(req), id);
+  @Query(() => RolloutConnection, {
+    description: 'Rollouts, newest first, from the projection (no workflow is asked).',
+  })
+  rollouts(
+    @Args('filter', { type: () => RolloutFilterInput, nullable: true }) filter?: RolloutFilterInput,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<RolloutConnection> {
+    return this.service.list(filter ?? {}, first ?? 20, after);
   }
 
   @Mutation(() => Rollout, {
-    description: 'Completes a checklist item of the current phase (a workflow Update).',
+    description: 'Starts a rollout of a plan version: one durable workflow, rollout-<id>.',
   })
+  startRollout(@Args('input') input: StartRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
+    const { planVersionId, id, title, parameters } = input;
+    return this.service.start({ planVersionId, id, title, timeScale: parameters?.timeScale }, actorOf(req));
+  }
+
+  @Mutation(() => Rollout, { description: 'Completes a checklist item of the current phase.' })
   completeChecklistItem(
     @Args('input') input: CompleteChecklistItemInput,
     @Context('req') req?: Request,
   ): Promise<Rollout> {
-    return this.rollouts.completeChecklistItem(input.rolloutId, input.itemId, actorOf(req), input.note);
+    const { rolloutId, itemId, phaseId, note, evidence } = input;
+    const action = { type: 'complete' as const, itemId, actor: requestActor(req), note, evidence };
+    return this.service.itemAction(rolloutId, action, phaseId);
+  }
+
+  @Mutation(() => Rollout, { description: 'Approves an approval item whose work is done (by someone else).' })
+  approveChecklistItem(
+    @Args('input') input: ChecklistItemActionInput,
+    @Context('req') req?: Request,
+  ): Promise<Rollout> {
+    const { rolloutId, itemId, phaseId, note } = input;
+    return this.service.itemAction(
+      rolloutId,
+      { type: 'approve', itemId, actor: requestActor(req), note },
+      phaseId,
+    );
+  }
+
+  @Mutation(() => Rollout, { description: 'Reopens a checklist item of the current phase.' })
+  reopenChecklistItem(
+    @Args('input') input: ChecklistItemActionInput,
+    @Context('req') req?: Request,
+  ): Promise<Rollout> {
+    const { rolloutId, itemId, phaseId, note } = input;
+    return this.service.itemAction(
+      rolloutId,
+      { type: 'reopen', itemId, actor: requestActor(req), note },
+      phaseId,
+    );
+  }
+
+  @Mutation(() => Rollout, { description: 'Skips a checklist item, with a justification (skip roles only).' })
+  skipChecklistItem(
+    @Args('input') input: SkipChecklistItemInput,
+    @Context('req') req?: Request,
+  ): Promise<Rollout> {
+    const { rolloutId, itemId, phaseId, justification } = input;
+    const action = { type: 'skip' as const, itemId, actor: requestActor(req), justification };
+    return this.service.itemAction(rolloutId, action, phaseId);
+  }
+
+  @Mutation(() => Rollout, { description: "Signs the current phase's gate." })
+  signOffGate(@Args('input') input: SignOffGateInput, @Context('req') req?: Request): Promise<Rollout> {
+    return this.service.signOff(input.rolloutId, input.phaseId, requestActor(req), input.note);
+  }
+
+  @Mutation(() => Rollout, { description: 'Pauses a rollout: no phase is entered or left until it resumes.' })
+  pauseRollout(@Args('input') input: PauseRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
+    return this.service.pause(input.rolloutId, requestActor(req), input.reason);
+  }
+
+  @Mutation(() => Rollout, { description: 'Resumes a paused rollout.' })
+  resumeRollout(@Args('input') input: RolloutRefInput, @Context('req') req?: Request): Promise<Rollout> {
+    return this.service.resume(input.rolloutId, requestActor(req));
+  }
+
+  @Mutation(() => Rollout, { description: 'Rolls the rollout back (compensations, then the level’s steps).' })
+  triggerRollback(
+    @Args('input') input: TriggerRollbackInput,
+    @Context('req') req?: Request,
+  ): Promise<Rollout> {
+    return this.service.rollback(input.rolloutId, requestActor(req), input.reason, input.level);
+  }
+
+  @Mutation(() => Rollout, { description: 'Completes a post-launch review.' })
+  completeReview(@Args('input') input: CompleteReviewInput, @Context('req') req?: Request): Promise<Rollout> {
+    return this.service.completeReview(input.rolloutId, requestActor(req), input.reviewId, input.note);
+  }
+
+  @Mutation(() => Rollout, { description: 'Aborts a rollout.' })
+  abortRollout(@Args('input') input: AbortRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
+    return this.service.abort(input.rolloutId, requestActor(req), input.reason);
+  }
+
+  @Mutation(() => Rollout, { description: 'Confirms a manual rollback step was done.' })
+  confirmRollbackStep(
+    @Args('input') input: ConfirmRollbackStepInput,
+    @Context('req') req?: Request,
+  ): Promise<Rollout> {
+    return this.service.confirmRollbackStep(input.rolloutId, requestActor(req), input.stepId);
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   Client,
@@ -6,41 +7,71 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import { RolloutProjection } from '../../../../libs/persistence/src';
+import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
+  ActionRefusedError,
+  sendItemAction,
+  sendSignOff,
   TEMPORAL_CLIENT,
   TEMPORAL_CONFIG,
   type TemporalConfig,
   workflowUiUrl,
 } from '../../../../libs/temporal/src';
+import type { ItemAction } from '../../../../workflows/engine/actions';
 import {
-  completeChecklistItemUpdate,
-  getRolloutStateQuery,
+  abortUpdate,
+  completeReviewUpdate,
+  confirmManualStepUpdate,
+  engineStateQuery,
+  type EngineState,
+  pauseUpdate,
+  phaseStateQuery,
+  phaseWorkflowId,
+  type PlanRolloutInput,
+  resumeUpdate,
+  rollbackUpdate,
   rolloutWorkflowId,
-  type RolloutInput,
-  type RolloutPlanSpec,
-  type RolloutState,
-} from '../../../../workflows/messages';
-import { initialState } from '../../../../workflows/rollout-state';
+} from '../../../../workflows/engine/messages';
+import type { Actor, PhaseState } from '../../../../workflows/engine/phase';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 import { graphQLError } from '../common/graphql-errors';
-import type { Rollout } from './models/rollout.model';
+import { PlansService } from '../plans/plans.service';
+import type { RolloutFilterInput } from './dto/rollout-actions.input';
+import type { Rollout, RolloutConnection } from './models/rollout.model';
 import { toGraphQLError } from './rollouts.errors';
-import { toRolloutModel } from './rollouts.mapper';
+import { startedState, toRolloutModel, toRolloutSummary } from './rollouts.mapper';
 
 const newRolloutId = (): string => randomBytes(5).toString('hex');
 
-/** Keeps a rollout's history well inside Temporal's limits until plans bring their own bounds. */
-const MAX_CHECKLIST_ITEMS = 1000;
+/** The workflow memo the API writes at start: what the engine's state does not carry. */
+interface RolloutMemo {
+  planVersionId?: string;
+  title?: string;
+}
 
-function duplicateIds(plan: RolloutPlanSpec): string[] {
-  const seen = new Set<string>();
-  const dupes = new Set<string>();
-  const ids = [
-    ...plan.phases.map((p) => `phase ${p.id}`),
-    ...plan.phases.flatMap((p) => p.checklist.map((i) => `item ${i.id}`)),
-  ];
-  for (const id of ids) (seen.has(id) ? dupes : seen).add(id);
-  return [...dupes];
+export interface StartRollout {
+  planVersionId: string;
+  id?: string;
+  title?: string;
+  timeScale?: number;
+}
+
+export const MAX_PAGE = 100;
+
+/** Cursor over (startedAt, rolloutId), newest first; opaque to clients. */
+export const encodeCursor = (row: Pick<RolloutProjection, 'startedAt' | 'rolloutId'>): string =>
+  Buffer.from(JSON.stringify([row.startedAt.getTime(), row.rolloutId])).toString('base64url');
+
+export function decodeCursor(cursor: string): { startedAt: Date; rolloutId: string } | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
+      return { startedAt: new Date(value[0]), rolloutId: value[1] };
+  } catch {
+    // falls through: not a cursor of ours
+  }
+  return undefined;
 }
 
 @Injectable()
@@ -49,82 +80,216 @@ export class RolloutsService {
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(TEMPORAL_CONFIG) private readonly config: TemporalConfig,
     @Inject(API_CONFIG) private readonly api: ApiConfig,
+    private readonly plans: PlansService,
+    private readonly em: EntityManager,
   ) {}
 
-  async start(plan: RolloutPlanSpec, actor: string, id: string = newRolloutId()): Promise<Rollout> {
-    const items = plan.phases.reduce((n, p) => n + p.checklist.length, 0);
-    if (items > MAX_CHECKLIST_ITEMS) {
+  async start(req: StartRollout, actor: string): Promise<Rollout> {
+    const { timeScale } = req;
+    if (timeScale !== undefined && !(Number.isFinite(timeScale) && timeScale > 0 && timeScale <= 1))
       throw graphQLError(
         'BAD_USER_INPUT',
-        `A rollout may have at most ${MAX_CHECKLIST_ITEMS} checklist items (got ${items})`,
+        `timeScale must be greater than 0 and at most 1 (got ${timeScale})`,
       );
-    }
-    const dupes = duplicateIds(plan);
-    if (dupes.length) throw graphQLError('BAD_USER_INPUT', `Duplicate ids in the plan: ${dupes.join(', ')}`);
-    const input: RolloutInput = { rolloutId: id, plan, startedBy: actor };
+    const version = await this.plans.version(req.planVersionId);
+    if (!version)
+      throw graphQLError('NOT_FOUND', `Plan version ${req.planVersionId.slice(0, 80)} does not exist`);
+    const plan = version.plan as unknown as RolloutPlan;
+    const id = req.id ?? newRolloutId();
+    const input: PlanRolloutInput = {
+      rolloutId: id,
+      plan,
+      startedBy: actor,
+      parameters: timeScale === undefined ? undefined : { timeScale },
+    };
     const workflowId = rolloutWorkflowId(id);
+    const memo: RolloutMemo = { planVersionId: version.id, title: req.title };
     try {
-      await this.client.workflow.start('rolloutWorkflow', {
+      await this.client.workflow.start('planRolloutWorkflow', {
         workflowId,
         taskQueue: this.config.taskQueue,
         args: [input],
+        memo: { ...memo },
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `Rollout ${id} of plan ${plan.name}`,
+        staticSummary: `Rollout ${id} of plan ${version.id}`,
         staticDetails: plan.phases
-          .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} checklist items)`)
+          .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} items)`)
           .join('\n'),
       });
     } catch (err) {
       throw toGraphQLError(err, id);
     }
-    // The workflow starts from the same pure state function; answering from it avoids waiting on a worker.
-    return this.toModel(initialState(input, new Date()));
+    // Answered without waiting on a worker: the rollout as it is before its workflow has run.
+    return toRolloutModel(startedState(id, plan, actor, Date.now()), {
+      ...memo,
+      workflowId,
+      webUiUrl: workflowUiUrl(this.config, workflowId),
+      now: Date.now(),
+    });
   }
 
   get(rolloutId: string): Promise<Rollout> {
-    return this.call(rolloutId, (handle) => handle.query(getRolloutStateQuery));
+    return this.call(rolloutId, () => this.read(rolloutId));
   }
 
-  completeChecklistItem(rolloutId: string, itemId: string, actor: string, note?: string): Promise<Rollout> {
-    return this.call(rolloutId, (handle) =>
-      handle.executeUpdate(completeChecklistItemUpdate, { args: [{ itemId, actor, note }] }),
+  /** Lists rollouts from the projection (no workflow call), newest first. */
+  async list(filter: RolloutFilterInput = {}, first = 20, after?: string): Promise<RolloutConnection> {
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE)
+      throw graphQLError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE}`);
+    const where: FilterQuery<RolloutProjection> = {};
+    if (filter.status) where.status = filter.status;
+    if (filter.plan) where.plan = filter.plan;
+    if (filter.phase) where.currentPhase = filter.phase;
+    const em = this.em.fork();
+    const totalCount = await em.count(RolloutProjection, where);
+    let page: FilterQuery<RolloutProjection> = where;
+    if (after !== undefined) {
+      const cursor = decodeCursor(after);
+      if (!cursor) throw graphQLError('BAD_USER_INPUT', 'after is not a cursor this API gave out');
+      page = {
+        $and: [
+          where,
+          {
+            $or: [
+              { startedAt: { $lt: cursor.startedAt } },
+              { startedAt: cursor.startedAt, rolloutId: { $lt: cursor.rolloutId } },
+            ],
+          },
+        ],
+      };
+    }
+    const rows = await em.find(RolloutProjection, page, {
+      orderBy: { startedAt: 'desc', rolloutId: 'desc' },
+      limit: first + 1,
+    });
+    const edges = rows
+      .slice(0, first)
+      .map((row) => ({ cursor: encodeCursor(row), node: toRolloutSummary(row) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor },
+      totalCount,
+    };
+  }
+
+  itemAction(rolloutId: string, action: ItemAction, phaseId?: string): Promise<Rollout> {
+    return this.call(rolloutId, async () => {
+      await sendItemAction(this.client, await this.planOf(rolloutId), rolloutId, action, phaseId);
+      return this.read(rolloutId);
+    });
+  }
+
+  signOff(rolloutId: string, phaseId: string, actor: Actor, note?: string): Promise<Rollout> {
+    return this.call(rolloutId, async () => {
+      await sendSignOff(this.client, await this.planOf(rolloutId), rolloutId, phaseId, { actor, note });
+      return this.read(rolloutId);
+    });
+  }
+
+  pause(rolloutId: string, actor: Actor, reason?: string): Promise<Rollout> {
+    return this.update(rolloutId, (h) => h.executeUpdate(pauseUpdate, { args: [{ actor, reason }] }));
+  }
+
+  resume(rolloutId: string, actor: Actor): Promise<Rollout> {
+    return this.update(rolloutId, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor }] }));
+  }
+
+  rollback(rolloutId: string, actor: Actor, reason: string, level?: string): Promise<Rollout> {
+    return this.update(rolloutId, (h) =>
+      h.executeUpdate(rollbackUpdate, { args: [{ actor, reason, level }] }),
     );
   }
 
+  abort(rolloutId: string, actor: Actor, reason: string): Promise<Rollout> {
+    return this.update(rolloutId, (h) => h.executeUpdate(abortUpdate, { args: [{ actor, reason }] }));
+  }
+
+  completeReview(rolloutId: string, actor: Actor, reviewId: string, note?: string): Promise<Rollout> {
+    return this.update(rolloutId, (h) =>
+      h.executeUpdate(completeReviewUpdate, { args: [{ actor, reviewId, note }] }),
+    );
+  }
+
+  confirmRollbackStep(rolloutId: string, actor: Actor, stepId: string): Promise<Rollout> {
+    return this.update(rolloutId, (h) =>
+      h.executeUpdate(confirmManualStepUpdate, { args: [{ actor, stepId }] }),
+    );
+  }
+
+  /** An Update on the rollout workflow, answered with the rollout as it then stands. */
+  private update(rolloutId: string, fn: (handle: WorkflowHandle) => Promise<EngineState>): Promise<Rollout> {
+    return this.call(rolloutId, async () => {
+      await fn(this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)));
+      return this.read(rolloutId);
+    });
+  }
+
+  /** The rollout's state, its current phase's state and the memo written at start. */
+  private async read(rolloutId: string): Promise<Rollout> {
+    const workflowId = rolloutWorkflowId(rolloutId);
+    const handle = this.client.workflow.getHandle(workflowId);
+    const [state, memo] = await Promise.all([handle.query(engineStateQuery), this.memoOf(handle)]);
+    const currentPhase = state.currentPhaseId
+      ? await this.client.workflow
+          .getHandle(phaseWorkflowId(rolloutId, state.currentPhaseId))
+          .query(phaseStateQuery)
+          .catch((): PhaseState | undefined => undefined)
+      : undefined;
+    return toRolloutModel(state, {
+      ...memo,
+      currentPhase,
+      workflowId,
+      webUiUrl: workflowUiUrl(this.config, workflowId),
+      now: Date.now(),
+    });
+  }
+
+  private async memoOf(handle: WorkflowHandle): Promise<RolloutMemo> {
+    const memo = (await handle.describe()).memo ?? {};
+    const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    return { planVersionId: str(memo.planVersionId), title: str(memo.title) };
+  }
+
+  /** The plan the rollout runs (its version's row): item actions are routed by it. */
+  private async planOf(rolloutId: string): Promise<RolloutPlan> {
+    const { planVersionId } = await this.memoOf(this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)));
+    const version = planVersionId ? await this.plans.version(planVersionId) : null;
+    if (!version)
+      throw graphQLError('NOT_FOUND', `Rollout ${rolloutId} was not started from a known plan version`, {
+        rolloutId,
+      });
+    return version.plan as unknown as RolloutPlan;
+  }
+
   /**
-   * Talks to a rollout's workflow within the action deadline (an Update waits for a worker, and must not
+   * Talks to a rollout's workflows within the action deadline (an Update waits for a worker, and must not
    * hold an HTTP request forever), and turns failures into typed GraphQL errors.
    */
-  private async call(
-    rolloutId: string,
-    fn: (handle: WorkflowHandle) => Promise<RolloutState>,
-  ): Promise<Rollout> {
-    const handle = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
+  private async call(rolloutId: string, fn: () => Promise<Rollout>): Promise<Rollout> {
     try {
       const deadline = Date.now() + this.api.actionTimeoutMs;
-      return this.toModel(await this.client.connection.withDeadline(deadline, () => fn(handle)));
+      return await this.client.connection.withDeadline(deadline, fn);
     } catch (err) {
-      throw await this.explain(err, handle, rolloutId);
+      throw await this.explain(err, rolloutId);
     }
   }
 
   /** A closed workflow looks "not found" to an Update; tell the caller the rollout has ended instead. */
-  private async explain(err: unknown, handle: WorkflowHandle, rolloutId: string): Promise<unknown> {
+  private async explain(err: unknown, rolloutId: string): Promise<unknown> {
+    if (err instanceof ActionRefusedError) return graphQLError(err.code, err.message, { rolloutId });
     if (err instanceof WorkflowNotFoundError) {
-      const status = await handle.describe().then(
-        (d) => d.status.name,
-        () => undefined,
-      );
+      const status = await this.client.workflow
+        .getHandle(rolloutWorkflowId(rolloutId))
+        .describe()
+        .then(
+          (d) => d.status.name,
+          () => undefined,
+        );
       if (status && status !== 'RUNNING') {
         const message = `Rollout ${rolloutId} has ended (${status}); it takes no more actions`;
         return graphQLError('CONFLICT', message, { rolloutId });
       }
     }
     return toGraphQLError(err, rolloutId);
-  }
-
-  private toModel(state: RolloutState): Rollout {
-    const workflowId = rolloutWorkflowId(state.rolloutId);
-    return toRolloutModel(state, workflowId, workflowUiUrl(this.config, workflowId));
   }
 }

@@ -1,8 +1,16 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 
 export enum RolloutStatus {
+  PENDING = 'PENDING',
   RUNNING = 'RUNNING',
+  WAITING_FOR_SIGN_OFF = 'WAITING_FOR_SIGN_OFF',
+  PAUSED = 'PAUSED',
+  ROLLING_BACK = 'ROLLING_BACK',
+  ROLLED_BACK = 'ROLLED_BACK',
+  ROLLBACK_FAILED = 'ROLLBACK_FAILED',
+  IN_REVIEW = 'IN_REVIEW',
   COMPLETED = 'COMPLETED',
+  ABORTED = 'ABORTED',
 }
 registerEnumType(RolloutStatus, { name: 'RolloutStatus', description: 'Where a rollout stands.' });
 
@@ -10,16 +18,48 @@ export enum PhaseStatus {
   PENDING = 'PENDING',
   RUNNING = 'RUNNING',
   COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
 }
 registerEnumType(PhaseStatus, { name: 'PhaseStatus' });
+
+export enum ChecklistItemStatus {
+  OPEN = 'OPEN',
+  DONE = 'DONE',
+  APPROVED = 'APPROVED',
+  SKIPPED = 'SKIPPED',
+}
+registerEnumType(ChecklistItemStatus, { name: 'ChecklistItemStatus' });
+
+export enum RollbackStepStatus {
+  PENDING = 'PENDING',
+  RUNNING = 'RUNNING',
+  DONE = 'DONE',
+  FAILED = 'FAILED',
+}
+registerEnumType(RollbackStepStatus, { name: 'RollbackStepStatus' });
 
 @ObjectType({ description: 'One item of a phase checklist.' })
 export class ChecklistItem {
   @Field(() => ID) id: string;
   @Field() title: string;
-  @Field() completed: boolean;
-  @Field({ nullable: true }) completedBy?: string;
-  @Field({ nullable: true }) completedAt?: Date;
+  @Field({ description: 'manual, approval, automated, sustained … as the plan says.' }) kind: string;
+  @Field(() => [String], { description: 'Roles that may act on the item (empty: anyone).' }) roles: string[];
+  @Field(() => ChecklistItemStatus) status: ChecklistItemStatus;
+  @Field({ nullable: true, description: 'Who did the work.' }) doneBy?: string;
+  @Field({ nullable: true }) doneAt?: Date;
+  @Field({ nullable: true }) approvedBy?: string;
+  @Field({ nullable: true }) approvedAt?: Date;
+  @Field({ nullable: true }) note?: string;
+  @Field({ nullable: true }) evidence?: string;
+  @Field({ nullable: true }) skipJustification?: string;
+  @Field({ nullable: true, description: 'For a sustained condition: when it will have held long enough.' })
+  sustainedDueAt?: Date;
+}
+
+@ObjectType({ description: "A phase's gate: the sign-off that lets the rollout leave it." })
+export class Gate {
+  @Field({ nullable: true }) signedBy?: string;
+  @Field({ nullable: true }) signedAt?: Date;
   @Field({ nullable: true }) note?: string;
 }
 
@@ -30,21 +70,123 @@ export class Phase {
   @Field(() => PhaseStatus) status: PhaseStatus;
   @Field({ nullable: true }) enteredAt?: Date;
   @Field({ nullable: true }) completedAt?: Date;
-  @Field(() => [ChecklistItem]) checklist: ChecklistItem[];
+  @Field({ nullable: true, description: 'The soak: the phase may not be left before this time.' })
+  soakUntil?: Date;
+  @Field(() => [ChecklistItem], {
+    description: 'The checklist as the phase workflow holds it (current and finished phases; empty before).',
+  })
+  checklist: ChecklistItem[];
+  @Field(() => Gate, { nullable: true }) gate?: Gate;
+}
+
+@ObjectType({ description: 'A feature flag value as this rollout last wrote it to the store.' })
+export class RolloutFlag {
+  @Field() key: string;
+  @Field({ description: 'The value as JSON (true, false, "variant", 25 …).' }) valueJson: string;
+}
+
+@ObjectType({ description: 'A timer the rollout still waits on.' })
+export class PendingTimer {
+  @Field({ description: 'soak, review, rollback-budget or sustained.' }) kind: string;
+  @Field() summary: string;
+  @Field() dueAt: Date;
+}
+
+@ObjectType({ description: 'A guardrail that breached, and what the engine did about it.' })
+export class Breach {
+  @Field() phaseId: string;
+  @Field() guardrailId: string;
+  @Field() action: string;
+  @Field() reason: string;
+  @Field(() => Float, { nullable: true }) value?: number;
+  @Field() at: Date;
+}
+
+@ObjectType()
+export class RollbackStep {
+  @Field(() => ID) id: string;
+  @Field() title: string;
+  @Field({ description: 'compensation (undoes a forward side effect) or level (a step of the plan).' })
+  source: string;
+  @Field(() => RollbackStepStatus) status: RollbackStepStatus;
+  @Field({ nullable: true }) error?: string;
+  @Field({ nullable: true }) finishedAt?: Date;
+}
+
+@ObjectType()
+export class RollbackProgress {
+  @Field({ nullable: true }) level?: string;
+  @Field() reason: string;
+  @Field() requestedBy: string;
+  @Field() startedAt: Date;
+  @Field({ nullable: true }) budgetEndsAt?: Date;
+  @Field({ nullable: true }) finishedAt?: Date;
+  @Field(() => [RollbackStep]) steps: RollbackStep[];
+}
+
+@ObjectType({ description: 'A post-launch review (week 2, week 4, month 3 …).' })
+export class Review {
+  @Field(() => ID) id: string;
+  @Field() title: string;
+  @Field({ nullable: true }) dueAt?: Date;
+  @Field({ nullable: true }) completedBy?: string;
+  @Field({ nullable: true }) completedAt?: Date;
+  @Field({ nullable: true }) note?: string;
 }
 
 @ObjectType({ description: 'A rollout as its workflow reports it.' })
 export class Rollout {
   @Field(() => ID) id: string;
-  @Field({ description: 'The plan this rollout runs.' }) plan: string;
+  @Field({ description: "The plan's name." }) plan: string;
+  @Field({ nullable: true, description: 'The plan version this rollout runs (<name>@<version>).' })
+  planVersionId?: string;
+  @Field(() => Int, { nullable: true }) planVersion?: number;
   @Field({ nullable: true }) title?: string;
   @Field(() => RolloutStatus) status: RolloutStatus;
-  @Field({ nullable: true, description: 'The phase the rollout is in (the last one once completed).' })
-  currentPhase?: string;
+  @Field({ nullable: true, description: 'The phase the rollout is in.' }) currentPhase?: string;
   @Field() startedBy: string;
   @Field() startedAt: Date;
   @Field({ nullable: true }) completedAt?: Date;
   @Field(() => [Phase]) phases: Phase[];
+  @Field(() => [RolloutFlag]) flags: RolloutFlag[];
+  @Field(() => [PendingTimer], { description: 'Timers still to fire, soonest first.' })
+  timers: PendingTimer[];
+  @Field(() => [Breach]) breaches: Breach[];
+  @Field(() => RollbackProgress, { nullable: true }) rollback?: RollbackProgress;
+  @Field(() => [Review]) reviews: Review[];
   @Field({ description: 'The Temporal workflow ID (rollout-<id>).' }) workflowId: string;
   @Field({ description: 'Link to the workflow in the Temporal Web UI.' }) webUiUrl: string;
+}
+
+@ObjectType({ description: 'A rollout as lists show it (from the projection; no workflow call).' })
+export class RolloutSummary {
+  @Field(() => ID) id: string;
+  @Field() plan: string;
+  @Field(() => Int, { nullable: true }) planVersion?: number;
+  @Field({ nullable: true }) title?: string;
+  @Field(() => RolloutStatus) status: RolloutStatus;
+  @Field({ nullable: true }) currentPhase?: string;
+  @Field() startedAt: Date;
+  @Field() updatedAt: Date;
+  @Field({ nullable: true }) completedAt?: Date;
+  @Field() workflowId: string;
+}
+
+@ObjectType()
+export class RolloutEdge {
+  @Field() cursor: string;
+  @Field(() => RolloutSummary) node: RolloutSummary;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage: boolean;
+  @Field({ nullable: true }) endCursor?: string;
+}
+
+@ObjectType()
+export class RolloutConnection {
+  @Field(() => [RolloutEdge]) edges: RolloutEdge[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => Int) totalCount: number;
 }
