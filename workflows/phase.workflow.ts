@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -38,6 +39,14 @@ import {
   waitsOf,
   type PhaseState,
 } from './engine/phase';
+import {
+  dueTimers,
+  nextItemTimer,
+  overdueItems,
+  recordTimer,
+  scaleItemTimers,
+  type ItemTimer,
+} from './engine/item-timers';
 import { readSimulated, simulatedSource } from './engine/metric-source';
 import type { Sample } from './engine/samples';
 import { emptyWatch, observeReadings, watchedMetrics, windowsOf, type Breach } from './engine/watch';
@@ -48,6 +57,28 @@ const { queryMetric } = proxyActivities<RolloutActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 3 },
   summary: 'Metric reading',
 });
+// Reminders and escalations are retried for a few minutes, then given up (and logged): the phase must not
+// stall on a chat webhook. The outbox keeps the message either way.
+const remindersRetry = {
+  initialInterval: '1 second',
+  maximumInterval: '1 minute',
+  maximumAttempts: 8,
+} as const;
+const reminders = proxyActivities<RolloutActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: remindersRetry,
+  summary: 'Check-in reminder',
+});
+const escalations = proxyActivities<RolloutActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: remindersRetry,
+  summary: 'Deadline escalation',
+});
+
+/** Where check-in reminders go; `NOTIFY_WEBHOOK_URLS` may route it, else the default webhook takes it. */
+export const CHECK_IN_CHANNEL = 'check-ins';
+/** Where passed deadlines go, as rollback budget overruns do. */
+export const ESCALATION_CHANNEL = 'escalation';
 
 /** Past this many events a phase starts a fresh run (continue-as-new), carrying its state. */
 export const HISTORY_LIMIT = 4000;
@@ -134,6 +165,37 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   );
   let nextPoll = metrics.source === 'prometheus' && guardrails.length ? Date.now() : undefined;
 
+  /** Sends a check-in reminder or a deadline escalation that has come due, recording it first. */
+  const fire = async (timer: ItemTimer, now: number): Promise<void> => {
+    recordTimer(state, timer, now);
+    const item = state.items.find((i) => i.id === timer.itemId);
+    const where = `${state.name} (${input.plan}, rollout ${input.rolloutId})`;
+    const audience = item?.roles.length ? { audience: item.roles.join(', ') } : {};
+    const key = `${workflowInfo().workflowId}/${timer.itemId}`;
+    const sent =
+      timer.kind === 'check-in'
+        ? reminders.notify({
+            rolloutId: input.rolloutId,
+            channel: CHECK_IN_CHANNEL,
+            ...audience,
+            message: `Check-in #${timer.occurrence}: "${timer.title}" — ${where}`,
+            idempotencyKey: `${key}/check-in-${timer.occurrence}`,
+          })
+        : escalations.notify({
+            rolloutId: input.rolloutId,
+            channel: ESCALATION_CHANNEL,
+            ...audience,
+            message: `Overdue: "${timer.title}" in ${where} is not ${item?.kind === 'approval' ? 'approved' : 'done'} ${humanDuration(timer.at - state.enteredAt)} after the phase began`,
+            idempotencyKey: `${key}/deadline`,
+          });
+    if (timer.kind === 'deadline')
+      log.warn('Checklist item overdue', { phase: state.id, item: timer.itemId });
+    await sent.catch((err: unknown) => {
+      if (isCancellation(err)) throw err;
+      log.warn('Reminder not delivered', { phase: state.id, item: timer.itemId, kind: timer.kind, err });
+    });
+  };
+
   const parent = workflowInfo().parent;
   let waitingForSignOff = input.carried?.waitingForSignOff ?? false;
   for (;;) {
@@ -191,9 +253,21 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       });
     }
     const now = Date.now();
+    // Check-ins and deadlines that have come due, before anything else (a check-in due the moment the phase
+    // may be left is still sent). Then the state is read afresh. A plan without `every` or `deadline` has none.
+    const firing = dueTimers(state, now);
+    if (firing.length) {
+      for (const timer of firing) await fire(timer, now);
+      continue;
+    }
     tickSustained(state, now);
     const waits = waitsOf(state, now);
-    showDetails(input, waits.map((w) => w.kind).join(', ') || (held ? 'held' : 'ready'));
+    const overdue = overdueItems(state).map((i) => i.id);
+    showDetails(
+      input,
+      (waits.map((w) => w.kind).join(', ') || (held ? 'held' : 'ready')) +
+        (overdue.length ? `; overdue: ${overdue.join(', ')}` : ''),
+    );
     // Tell the rollout when the phase starts (or stops) waiting on its sign-off alone.
     if (parent && onlySignOffLeft(waits) !== waitingForSignOff) {
       waitingForSignOff = !waitingForSignOff;
@@ -204,13 +278,21 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     }
     if (!waits.length && !held) break;
     const due = nextTimeChange(state, now);
-    const next = Math.min(due ?? Infinity, nextPoll ?? Infinity, nextReading ?? Infinity);
+    const itemTimer = nextItemTimer(state, now);
+    const next = Math.min(
+      due ?? Infinity,
+      nextPoll ?? Infinity,
+      nextReading ?? Infinity,
+      itemTimer?.at ?? Infinity,
+    );
     if (!Number.isFinite(next)) await condition(() => changes !== seen);
     else {
       const summary =
         next === due
           ? timerSummary(input, waits, next - now)
-          : `Guardrails: next ${simulated ? 'simulated ' : ''}reading in ${state.name}`;
+          : itemTimer && next === itemTimer.at
+            ? itemTimerSummary(itemTimer, next - now)
+            : `Guardrails: next ${simulated ? 'simulated ' : ''}reading in ${state.name}`;
       await condition(() => changes !== seen, Math.max(1, next - now), { summary });
     }
   }
@@ -224,6 +306,7 @@ function scaled(state: PhaseState, timeScale: number): PhaseState {
   if (state.minUntil !== undefined)
     state.minUntil = state.enteredAt + (state.minUntil - state.enteredAt) * timeScale;
   for (const item of state.items) if (item.sustainMs !== undefined) item.sustainMs *= timeScale;
+  scaleItemTimers(state, timeScale);
   return state;
 }
 
@@ -236,6 +319,13 @@ function showDetails(input: PhaseInput, waiting: string): void {
 function timerSummary(input: PhaseInput, waits: ReturnType<typeof waitsOf>, ms: number): string {
   const what = waits.some((w) => w.kind === 'soak') ? 'Soak' : 'Sustained condition';
   return `${what}: ${input.phase.name}, ${humanDuration(ms)}`;
+}
+
+/** "Check-in #3: Daily check-ins, in 1 day", "Deadline: Quiet hour overrides approved…, in 4 hours". */
+function itemTimerSummary(timer: ItemTimer, ms: number): string {
+  const title = timer.title.length > 60 ? `${timer.title.slice(0, 59)}…` : timer.title;
+  const what = timer.kind === 'check-in' ? `Check-in #${timer.occurrence}` : 'Deadline';
+  return `${what}: ${title}, in ${humanDuration(ms)}`;
 }
 
 export function humanDuration(ms: number): string {

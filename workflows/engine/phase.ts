@@ -28,6 +28,16 @@ export interface ItemState {
   /** For `sustained` items: the duration to hold, and the clock that measures it. */
   sustainMs?: number;
   sustain?: SustainedState;
+  /**
+   * For items with `every` (a recurring check-in): the period, the reminders sent so far and when the next
+   * falls due (epoch ms). Reminders go on while the phase runs, done or not; only skipping the item stops them.
+   */
+  everyMs?: number;
+  checkIns?: number;
+  nextCheckInAt?: number;
+  /** For items with `deadline`: when the item is due (epoch ms), and when it was found overdue (escalated). */
+  deadlineAt?: number;
+  overdueAt?: number;
 }
 
 export interface GateState {
@@ -71,11 +81,23 @@ export function enterPhase(phase: Phase, now: number): PhaseState {
       ...(item.kind === 'sustained'
         ? { sustainMs: durationToMillis(item.sustain ?? '') ?? 0, sustain: initialSustained() }
         : {}),
+      ...itemTimersOf(item, now),
     })),
   };
 }
 
-const finished = (item: ItemState): boolean =>
+/** A plan item's own timers on phase entry; nothing at all for an item without `every` or `deadline`. */
+function itemTimersOf(item: ChecklistItem, now: number): Partial<ItemState> {
+  const every = item.every ? durationToMillis(item.every) : undefined;
+  const deadline = item.deadline ? durationToMillis(item.deadline) : undefined;
+  return {
+    ...(every ? { everyMs: every, checkIns: 0, nextCheckInAt: now + every } : {}),
+    ...(deadline ? { deadlineAt: now + deadline } : {}),
+  };
+}
+
+/** Done as far as the phase is concerned: approved (approval items), done (others), or skipped. */
+export const finished = (item: ItemState): boolean =>
   item.status === 'SKIPPED' || item.status === (item.kind === 'approval' ? 'APPROVED' : 'DONE');
 
 /** When a sustained item will be satisfied if nothing fails, or undefined while it is failing. */

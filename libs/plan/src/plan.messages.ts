@@ -28,6 +28,7 @@ export const PlanMessages = {
   UNKNOWN_PHASE: (phase: string) => `unknown phase "${phase}"`,
   SUSTAIN_REQUIRED: 'a sustained checklist item needs `sustain` (how long the condition must hold)',
   SUSTAIN_ONLY_FOR_SUSTAINED: '`sustain` applies only to items of kind sustained',
+  EVERY_TOO_SHORT: 'a check-in recurs at most hourly: `every` must be PT1H or longer',
   MODE_WITHOUT_WINDOW: '`mode` needs a `window` to apply to',
   PERCENT_RANGE: 'a percentage threshold must lie between 0 and 100',
   SET_FLAGS_EMPTY: 'a set-flags step must set at least one flag',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationProblem } from './duration';
+import { durationProblem, durationToMillis } from './duration';
 import { PlanMessages as M } from './plan.messages';
 
 /**
@@ -50,6 +50,9 @@ export const AudienceSchema = z.strictObject({
 
 export const CHECKLIST_KINDS = ['manual', 'approval', 'check', 'sustained'] as const;
 
+/** The shortest period a check-in may recur at: more often is noise, and a typo (PT1M for P1M) would flood. */
+export const MIN_CHECK_IN_MS = 3_600_000;
+
 export const ChecklistItemSchema = z
   .strictObject({
     id: IdSchema,
@@ -57,6 +60,10 @@ export const ChecklistItemSchema = z
     kind: z.enum(CHECKLIST_KINDS),
     roles: z.array(Text).optional(),
     sustain: IsoDurationSchema.optional(),
+    /** A recurring check-in: while the phase runs, a reminder goes out once per period ("Daily check-ins"). */
+    every: IsoDurationSchema.optional(),
+    /** Measured from phase entry: if the item is not done (approved) by then, the escalation channel hears once. */
+    deadline: IsoDurationSchema.optional(),
     source: SourceSchema.optional(),
   })
   .superRefine((item, ctx) => {
@@ -64,6 +71,9 @@ export const ChecklistItemSchema = z
       ctx.addIssue({ code: 'custom', path: ['sustain'], message: M.SUSTAIN_REQUIRED });
     if (item.kind !== 'sustained' && item.sustain)
       ctx.addIssue({ code: 'custom', path: ['sustain'], message: M.SUSTAIN_ONLY_FOR_SUSTAINED });
+    const every = item.every ? durationToMillis(item.every) : undefined;
+    if (every !== undefined && every < MIN_CHECK_IN_MS)
+      ctx.addIssue({ code: 'custom', path: ['every'], message: M.EVERY_TOO_SHORT });
   });
 
 export const CommunicationSchema = z.strictObject({

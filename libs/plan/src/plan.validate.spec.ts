@@ -105,6 +105,27 @@ describe('validatePlan', () => {
     ]);
   });
 
+  it('accepts check-ins and deadlines as durations; a check-in recurs at most hourly', () => {
+    const plan = base();
+    plan.phases[0].checklist = [
+      { id: 'daily', title: 'Daily check-ins', kind: 'manual', every: 'P1D' },
+      { id: 'signed', title: 'Signed by Finance', kind: 'approval', roles: ['finance'], deadline: 'PT4H' },
+    ];
+    const valid = validatePlan(plan);
+    expect(valid.ok && valid.plan.phases[0].checklist.map((i) => [i.every, i.deadline])).toEqual([
+      ['P1D', undefined],
+      [undefined, 'PT4H'],
+    ]);
+    plan.phases[0].checklist = [
+      { id: 'noisy', title: 'Noisy', kind: 'manual', every: 'PT5M' },
+      { id: 'soon', title: 'Soon', kind: 'manual', deadline: 'soon' },
+    ];
+    expect(validatePlan(plan).errors).toEqual([
+      { path: 'phases[0].checklist[0].every', line: 4, message: M.EVERY_TOO_SHORT },
+      { path: 'phases[0].checklist[1].deadline', line: 4, message: M.DURATION_FORMAT },
+    ]);
+  });
+
   it.each([null, 42, 'text', [], {}])('never throws on %p', (input) => {
     expect(validatePlan(input).ok).toBe(false);
   });

@@ -40,7 +40,21 @@ describe('seed 000: merchant platform', () => {
       { marketplace_directory: true, campaigns_auto_approve: true },
       {},
     ]);
-    expect(report.notes.map((n) => n.line)).toEqual([14, 25]);
+    expect(report.notes.map((n) => n.line)).toEqual([12, 14, 22, 25]);
+  });
+
+  it('reads "Daily check-ins" and "Weekly metrics review" as recurring check-ins, and notes it', () => {
+    const recurring = plan.phases.flatMap((p) => p.checklist.filter((i) => i.every));
+    expect(recurring.map((i) => [i.id, i.kind, i.every, i.source?.line])).toEqual([
+      ['daily-check-ins', 'manual', 'P1D', 12],
+      ['weekly-metrics-review', 'manual', 'P7D', 22],
+    ]);
+    expect(report.notes.filter((n) => [12, 22].includes(n.line)).map((n) => n.message)).toEqual([
+      '"Daily" read as a recurring check-in: a reminder every P1D while the phase runs',
+      '"Weekly" read as a recurring check-in: a reminder every P7D while the phase runs',
+    ]);
+    // The document names no deadline, so none is invented.
+    expect(plan.phases.flatMap((p) => p.checklist).some((i) => i.deadline)).toBe(false);
   });
 
   it('has a registry of six flags with their defaults', () => {
@@ -223,6 +237,14 @@ describe('seed 004: admin panel', () => {
         source: { line: 41 },
       },
     ]);
+  });
+
+  it("reads the pilot's daily review as a check-in every P1D, and nothing else as recurring", () => {
+    expect(items.filter((i) => i.every).map((i) => [i.title, i.every])).toEqual([
+      ['Daily review of dashboard KPIs and logs.', 'P1D'],
+    ]);
+    expect(report.notes.map((n) => n.line)).toEqual([21]);
+    expect(items.some((i) => i.deadline)).toBe(false);
   });
 
   it('sets audit retention to P90D', () => {

@@ -197,6 +197,12 @@ function mapPhaseText(
         lines,
       );
       state.add(phase.checklist, item, `${path}.checklist`, lines);
+      const recurrence = readRecurrence(item.title);
+      if (recurrence)
+        state.ledger.note(
+          lines[0],
+          `"${recurrence.word}" read as a recurring check-in: a reminder every ${recurrence.every} while the phase runs`,
+        );
       mapRetention(state, text, lines);
       if (checked)
         state.ledger.note(
@@ -219,9 +225,29 @@ function guessPart(text: string): PhasePartKind {
 const CHECK =
   /\b(?:tests?|probes?|checks?|health\s*checks?|smoke|monitors?|ci|pipeline)\b.*\b(?:pass(?:es|ing)?|green|succeed(?:s)?|ok|healthy)\b/i;
 
-/** Kind of a checklist item from its wording: sign-offs, "green for 24h", automated checks, or manual work. */
+/** Items that recur by their first word: "Daily check-ins", "Weekly metrics review". */
+const RECURRING: [RegExp, string][] = [
+  [/^[*_]*(daily)\b/i, 'P1D'],
+  [/^[*_]*(weekly)\b/i, 'P7D'],
+];
+
+/** The period of an item whose title begins "Daily" or "Weekly", with the word it was read from. */
+export function readRecurrence(title: string): { word: string; every: string } | undefined {
+  for (const [pattern, every] of RECURRING) {
+    const match = pattern.exec(title);
+    if (match) return { word: match[1], every };
+  }
+  return undefined;
+}
+
+/**
+ * Kind of a checklist item from its wording: sign-offs, "green for 24h", automated checks, or manual work;
+ * and, whatever its kind, a recurring check-in when its title begins "Daily" or "Weekly".
+ */
 export function checklistItemOf(text: string, id: string, lines: Lines): ChecklistItem {
   const title = tidy(text);
+  const recurrence = readRecurrence(title);
+  const recurs = recurrence ? { every: recurrence.every } : {};
   const approval = readApproval(text);
   if (approval)
     return {
@@ -229,12 +255,13 @@ export function checklistItemOf(text: string, id: string, lines: Lines): Checkli
       title,
       kind: 'approval',
       ...(approval.roles.length > 0 ? { roles: approval.roles } : {}),
+      ...recurs,
       source: sourceOf(lines),
     };
   const window = readWindow(text);
   if (window?.mode === 'sustained')
-    return { id, title, kind: 'sustained', sustain: window.iso, source: sourceOf(lines) };
-  return { id, title, kind: CHECK.test(text) ? 'check' : 'manual', source: sourceOf(lines) };
+    return { id, title, kind: 'sustained', sustain: window.iso, ...recurs, source: sourceOf(lines) };
+  return { id, title, kind: CHECK.test(text) ? 'check' : 'manual', ...recurs, source: sourceOf(lines) };
 }
 
 function appendDescription(context: PhaseContext, text: string, lines: Lines): void {

@@ -6,6 +6,7 @@ import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader
 import { parseFlagValue, readFlagStates } from './flag.reader';
 import { matchPhase } from './phase.matcher';
 import { metricName, slugify, UniqueIds } from './text';
+import { readRecurrence } from '../phase.mapper';
 
 describe('duration reader', () => {
   it.each([
@@ -44,6 +45,20 @@ describe('duration reader', () => {
     expect(spanOf(label)).toBeUndefined();
   });
   it('rejects backwards ranges', () => expect(readTimeLabel('Week 5-2')).toBeUndefined());
+});
+
+describe('recurrence', () => {
+  it.each([
+    ['Daily check-ins', 'Daily', 'P1D'],
+    ['daily review of dashboard KPIs and logs.', 'daily', 'P1D'],
+    ['**Weekly** metrics review', 'Weekly', 'P7D'],
+  ])('%s recurs every period', (title, word, every) =>
+    expect(readRecurrence(title)).toEqual({ word, every }),
+  );
+  it.each(['Review daily numbers', 'Dailies reviewed', 'Bi-weekly sync', 'Weekday cover arranged'])(
+    '%s does not begin with the word, so it does not recur',
+    (title) => expect(readRecurrence(title)).toBeUndefined(),
+  );
 });
 
 describe('comparison reader', () => {
