@@ -2,3 +2,4 @@
 export { rolloutWorkflow } from './rollout.workflow';
 export { planRolloutWorkflow } from './plan-rollout.workflow';
 export { phaseWorkflow } from './phase.workflow';
+export { floorWorkflow } from './floor.workflow';
