@@ -5,6 +5,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -258,7 +259,10 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     const firing = dueTimers(state, now);
     if (firing.length) {
       for (const timer of firing) await fire(timer, now);
-      continue;
+      // Sending takes time, and more may come due meanwhile: a phase with nothing left to wait for is left
+      // now, or a slow channel (or a rehearsal's fast clock) could keep it sending forever.
+      const mayLeave = !held && waitsOf(state, Date.now()).length === 0;
+      if (!(mayLeave && patched('leave-after-check-ins'))) continue;
     }
     tickSustained(state, now);
     const waits = waitsOf(state, now);
