@@ -26,8 +26,9 @@ async function run(database: string, name: string, count: number): Promise<void>
         target: String(i),
         payload: { i },
       });
-      // A short pause, as between real requests: SQLite's busy wait gets its chance, so the writers interleave.
-      await sleep(5);
+      // A pause, as between real requests: the other writer gets the lock, so the two interleave even on a
+      // loaded machine (SQLite does not queue waiting writers fairly).
+      await sleep(20);
     }
     process.stdout.write('done\n');
   } finally {
