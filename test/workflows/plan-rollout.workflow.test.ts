@@ -161,6 +161,56 @@ async function inPhase(handle: WorkflowHandle, phaseId: string): Promise<EngineS
   throw new Error(`rollout never entered phase ${phaseId}`);
 }
 
+/** Waits until the workflow has finished a task after the last signal sent to it: the signals are handled. */
+async function handled(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const types = events.map((e) => e.eventType);
+    const lastSignal = types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    if (types.lastIndexOf(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) > lastSignal) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${handle.workflowId} did not handle its signals`);
+}
+
+/**
+ * The rollout's result, or, if it has not ended after `ms` of real time, a failure saying where it stands
+ * (state, the server's clock, the current phase's latest events) rather than a bare jest time-out.
+ */
+async function finished(handle: WorkflowHandle, ms = 120_000): Promise<EngineState> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => void whereItStands(handle).then((s) => reject(new Error(s)), reject), ms);
+  });
+  try {
+    return (await Promise.race([handle.result(), stuck])) as EngineState;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function whereItStands(handle: WorkflowHandle): Promise<string> {
+  const state = await handle.query(engineStateQuery);
+  const lines = [
+    `rollout ${state.rolloutId} has not ended: ${state.status}, phase ${state.currentPhaseId ?? '-'}`,
+    `server time ${new Date(await env.currentTimeMs()).toISOString()}`,
+    `breaches ${JSON.stringify(state.breaches)}`,
+    `timers ${JSON.stringify(state.timers)}`,
+  ];
+  if (state.currentPhaseId) {
+    const phase = env.client.workflow.getHandle(phaseWorkflowId(state.rolloutId, state.currentPhaseId));
+    const events = (await phase.fetchHistory()).events ?? [];
+    lines.push(
+      `phase events (last 20 of ${events.length}): ` +
+        events
+          .slice(-20)
+          .map((e) => `${EventType[e.eventType ?? 0]}@${String(e.eventTime?.seconds ?? '')}`)
+          .join(', '),
+    );
+  }
+  return lines.join('\n');
+}
+
 /** Does everything a phase asks of people, lets its soak pass, and signs its gate. */
 async function drivePhase(rolloutId: string, phase: RolloutPlan['phases'][number]): Promise<void> {
   const child = env.client.workflow.getHandle(phaseWorkflowId(rolloutId, phase.id));
@@ -191,7 +241,7 @@ test('a phase polling Prometheus every minute keeps each run short (continue-as-
   await inPhase(handle, watched.phases[0].id);
   // Three healthy hours (180 readings), then the error rate jumps; time skips while we await the result.
   breachFrom = (await env.currentTimeMs()) / 1000 + 3 * 3600;
-  const final = (await handle.result()) as EngineState;
+  const final = await finished(handle);
 
   expect(final.status).toBe('ROLLED_BACK');
   expect(final.breaches[0]).toMatchObject({
@@ -241,7 +291,7 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
       args: [{ actor: rm, reviewId: review.id, note: 'ok' }],
     });
   }
-  const final = (await handle.result()) as EngineState;
+  const final = await finished(handle);
   await recordHistory('plan-rollout-completed', handle);
   await recordHistory(
     'plan-phase-completed',
@@ -428,7 +478,7 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     }
     await child.executeUpdate(signOffUpdate, { args: [{ actor: gateSigner }] });
   }
-  const final = (await handle.result()) as EngineState;
+  const final = await finished(handle);
   expect(final.status).toBe('COMPLETED');
   const approvals = final.phases.flatMap((p) => p.result?.items.filter((i) => i.kind === 'approval') ?? []);
   expect(approvals.map((i) => [i.id, i.doneBy, i.approvedBy])).toEqual([
@@ -473,7 +523,7 @@ test('pause and resume are role-gated and hold the phase; abort ends the rollout
     (await refusalOf(handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: ' ' }] }))).type,
   ).toBe('BAD_USER_INPUT');
   await handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: 'pilot cancelled' }] });
-  const final = (await handle.result()) as EngineState;
+  const final = await finished(handle);
   expect(final.status).toBe('ABORTED');
   expect(final.phases.map((p) => p.status)).toEqual(['COMPLETED', 'CANCELLED', 'PENDING', 'PENDING']);
   expect(final.rollback).toBeUndefined();
@@ -504,7 +554,7 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   await handle.executeUpdate(rollbackUpdate, {
     args: [{ actor: ops, level: 'quick', reason: 'error rate > 5% for 5 min' }],
   });
-  const final = (await handle.result()) as EngineState;
+  const final = await finished(handle);
 
   await recordHistory('plan-rollout-rolled-back', handle);
   expect(final.status).toBe('ROLLED_BACK');
@@ -548,16 +598,28 @@ test('error rate > 5% for 5 min in phase 3 rolls back, and the audit log keeps t
   await inPhase(handle, 'limited-rollout');
   received = [];
   const phase = env.client.workflow.getHandle(phaseWorkflowId('merchant-breach', 'limited-rollout'));
-  // Four minutes above the threshold are not yet a breach; one healthy reading would restart the clock.
-  // Readings carry their own time, a minute apart, however fast the worker happens to process them.
-  const push = async (value: number) => {
-    await phase.signal(metricReadingSignal, { metric: 'error_rate', value, at: await env.currentTimeMs() });
-    await env.sleep(60_000);
+  // Readings carry their own time, a minute apart, ending at the server's present. The clock is not skipped
+  // while they are sent, so nothing (a skip to the phase's next timer) can open a gap between them.
+  const now = await env.currentTimeMs();
+  const push = async (readings: [value: number, minutesAgo: number][]) => {
+    for (const [value, ago] of readings)
+      await phase.signal(metricReadingSignal, { metric: 'error_rate', value, at: now - ago * 60_000 });
   };
-  for (const value of [6.5, 7, 8, 7.5]) await push(value);
+  // Four readings above the threshold over the last three minutes do not cover the 5-minute window.
+  await push([
+    [8, 3],
+    [7.5, 2],
+    [9, 1],
+    [6, 0],
+  ]);
+  await handled(phase);
   expect((await handle.query(engineStateQuery)).status).toBe('RUNNING');
-  for (const value of [9, 6]) await push(value);
-  const final = (await handle.result()) as EngineState;
+  // Two late readings complete it, the one from the window's start last: every reading above 5% for 5 minutes.
+  await push([
+    [7, 4],
+    [6.5, 5],
+  ]);
+  const final = await finished(handle);
   await recordHistory('plan-rollout-guardrail-rollback', handle);
   await recordHistory('plan-phase-breached', phase);
 
@@ -588,7 +650,7 @@ test('a hook that keeps failing ends the rollout ROLLBACK_FAILED, naming the ste
   await handle.executeUpdate(rollbackUpdate, {
     args: [{ actor: ops, level: 'data', reason: 'corrupt orders' }],
   });
-  const final = (await handle.result()) as EngineState;
+  const final = await finished(handle);
   expect(final.status).toBe('ROLLBACK_FAILED');
   const failed = final.rollback?.steps.find((s) => s.status === 'FAILED');
   expect(failed?.id).toBe('restore-last-backup');
