@@ -7,18 +7,22 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities';
 import {
+  type ActionRecord,
   applyItemAction,
   applySignOff,
   checkItemAction,
   checkSignOff,
+  itemActionRecord,
   type ItemAction,
   type SignOff,
+  signOffRecord,
 } from './engine/actions';
 import {
   checkResultSignal,
@@ -57,6 +61,13 @@ const { queryMetric } = proxyActivities<RolloutActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 3 },
   summary: 'Metric reading',
+});
+// Audit entries of people's actions: a local activity, so that an Update waits one database write, not a
+// round trip through the server. Retried until the write succeeds (the entry is keyed, so once).
+const { recordAudit: recordAction } = proxyLocalActivities<RolloutActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+  summary: 'Audit',
 });
 // Reminders and escalations are retried for a few minutes, then given up (and logged): the phase must not
 // stall on a chat webhook. The outbox keeps the message either way.
@@ -111,12 +122,23 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   const changed = () => changes++;
 
   setHandler(phaseStateQuery, () => state);
+  /**
+   * Accepted actions are audited before the Update answers (patched: older runs did not audit them). Without
+   * a record to write, the handler answers synchronously, as it always did, so older histories replay.
+   */
+  const audited = <T>(record: ActionRecord | undefined, answer: T): T | Promise<T> =>
+    record && patched('audit-actions')
+      ? recordAction({ ...record, rolloutId: input.rolloutId, at: new Date().toISOString() }).then(
+          () => answer,
+        )
+      : answer;
   setHandler(
     itemActionUpdate,
     (action) => {
+      const record = itemActionRecord(state, action);
       applyItemAction(state, action, Date.now());
       changed();
-      return state;
+      return audited(record, state);
     },
     {
       validator: (action: ItemAction) => {
@@ -128,9 +150,10 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   setHandler(
     signOffUpdate,
     (signOff) => {
+      const record = signOffRecord(state, signOff);
       applySignOff(state, signOff, Date.now());
       changed();
-      return state;
+      return audited(record, state);
     },
     {
       validator: (signOff: SignOff) => {

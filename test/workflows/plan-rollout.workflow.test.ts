@@ -489,6 +489,22 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     ['go-no-go-meeting-sign', 'wendy', 'ron'],
   ]);
   expect(final.phases.map((p) => p.result?.gate.signedBy)).toEqual(['ron', 'ron', 'ron']);
+  // Every accepted approval and sign-off is in the audit log, by whom; refusals left nothing there.
+  const audit = await ctx.auditRows('admin');
+  const row = (action: string, target: string) =>
+    audit.filter((a) => a.action === action && a.target === target).map((a) => a.actor);
+  for (const [id, doneBy, approvedBy] of approvals.map((i) => [i.id, i.doneBy, i.approvedBy])) {
+    expect(row('checklist.complete', id!)).toEqual([doneBy]);
+    expect(row('checklist.approve', id!)).toEqual([approvedBy]);
+  }
+  expect(audit.filter((a) => a.action === 'gate.sign').map((a) => [a.target, a.actor])).toEqual(
+    adminPanel.phases.map((p) => [p.id, 'ron']),
+  );
+  expect(audit.every((a) => a.outcome !== 'refused')).toBe(true);
+  await recordHistory(
+    'plan-phase-approvals-audited',
+    env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
+  );
 });
 
 test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {

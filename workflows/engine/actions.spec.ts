@@ -1,5 +1,13 @@
 import { HOUR, pilotPhase } from './engine.fixtures';
-import { applyItemAction, applySignOff, checkItemAction, checkSignOff, type ItemAction } from './actions';
+import {
+  applyItemAction,
+  applySignOff,
+  checkItemAction,
+  checkSignOff,
+  itemActionRecord,
+  type ItemAction,
+  signOffRecord,
+} from './actions';
 import { enterPhase, waitsOf, type PhaseState } from './phase';
 
 const t0 = Date.UTC(2026, 10, 1);
@@ -123,5 +131,44 @@ describe('gate sign-off', () => {
     expect(ready.gate).toEqual({ signedBy: 'rolf', signedAt: t0 + HOUR, note: 'go' });
     expect(checkSignOff(ready, { actor: other }, [], false)).toBeUndefined(); // repeat: no-op
     expect(checkSignOff(ready, { actor: { id: 'x', roles: ['admin'] } }, [], false)?.code).toBe('CONFLICT');
+  });
+});
+
+describe('audit records of accepted actions', () => {
+  test('name the actor, the action, the item and their words; a repeat has none', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    const complete: ItemAction = {
+      type: 'complete',
+      itemId: 'probes',
+      actor: alice,
+      note: 'green',
+      evidence: 'https://ci/7',
+    };
+    expect(itemActionRecord(phase, complete)).toEqual({
+      actor: 'alice',
+      action: 'checklist.complete',
+      target: 'probes',
+      payload: { phase: phase.id, roles: ['ops'], note: 'green', evidence: 'https://ci/7' },
+    });
+    act(phase, complete);
+    expect(itemActionRecord(phase, complete)).toBeUndefined();
+    const skip: ItemAction = { type: 'skip', itemId: 'onboarded', actor: rm, justification: 'not needed' };
+    expect(itemActionRecord(phase, skip)).toMatchObject({
+      action: 'checklist.skip',
+      payload: { justification: 'not needed' },
+    });
+    expect(itemActionRecord(phase, { ...complete, itemId: 'nope' })).toBeUndefined();
+  });
+
+  test('a sign-off is recorded once', () => {
+    const phase = enterPhase(pilotPhase, t0);
+    expect(signOffRecord(phase, { actor: rm, note: 'go' })).toEqual({
+      actor: 'rita',
+      action: 'gate.sign',
+      target: phase.id,
+      payload: { phase: phase.id, roles: ['release-manager'], note: 'go' },
+    });
+    applySignOff(phase, { actor: rm }, t0);
+    expect(signOffRecord(phase, { actor: rm })).toBeUndefined();
   });
 });

@@ -117,6 +117,47 @@ export function checkItemAction(
 }
 
 /** Applies an action that checkItemAction accepted. */
+/** What the audit log keeps of an accepted action: who did what to which item, with its words. */
+export interface ActionRecord {
+  actor: string;
+  action: string;
+  target: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * The audit record of an accepted item action, taken before it is applied; undefined for a repeat of what
+ * is already so (an idempotent no-op, which the log does not repeat either).
+ */
+export function itemActionRecord(phase: PhaseState, action: ItemAction): ActionRecord | undefined {
+  const item = phase.items.find((i) => i.id === action.itemId);
+  if (!item || isRepeat(item, action)) return undefined;
+  const { type, actor, itemId } = action;
+  const words =
+    type === 'skip'
+      ? { justification: action.justification }
+      : { note: action.note, ...(type === 'complete' ? { evidence: action.evidence } : {}) };
+  const payload = Object.fromEntries(Object.entries(words).filter(([, v]) => v !== undefined));
+  return {
+    actor: actor.id,
+    action: `checklist.${type}`,
+    target: itemId,
+    payload: { phase: phase.id, roles: actor.roles, ...payload },
+  };
+}
+
+/** The audit record of a gate's sign-off; undefined when the gate is already signed. */
+export function signOffRecord(phase: PhaseState, signOff: SignOff): ActionRecord | undefined {
+  if (phase.gate.signedBy) return undefined;
+  const note = signOff.note === undefined ? {} : { note: signOff.note };
+  return {
+    actor: signOff.actor.id,
+    action: 'gate.sign',
+    target: phase.id,
+    payload: { phase: phase.id, roles: signOff.actor.roles, ...note },
+  };
+}
+
 export function applyItemAction(phase: PhaseState, action: ItemAction, now: number): void {
   const item = phase.items.find((i) => i.id === action.itemId);
   if (!item || isRepeat(item, action)) return;
