@@ -323,6 +323,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       await condition(() => changes !== seen, Math.max(1, next - now), { summary });
     }
   }
+  // The sign-off that let the phase go may still be writing its audit entry: answer it before leaving.
+  // (With nothing unfinished this adds no command, so older histories replay as before.)
+  await condition(allHandlersFinished);
   log.info('Phase may be left', { phase: state.id, signedBy: state.gate.signedBy });
   return state;
 }
