@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MikroORM } from '@mikro-orm/core';
+import { type FilterQuery, MikroORM } from '@mikro-orm/core';
 import { AuditEntry, mikroOrmOptions } from '../../libs/persistence/src';
 import { rolloutWorkflowId } from '../../workflows/engine/messages';
 import { repoRoot } from '../support/temporal-tools';
@@ -139,7 +139,7 @@ const LIST = /* GraphQL */ `
   }
 `;
 
-/** People, as the X-Actor and X-Roles headers name them. */
+/** People, as their bearer tokens name them. */
 const olga = { id: 'olga', roles: ['operator'] };
 const dan = { id: 'dan', roles: ['engineer'] };
 const rita = { id: 'rita', roles: ['release-manager'] };
@@ -149,19 +149,11 @@ let stack: Stack;
 let server: Server;
 const calls: string[] = [];
 
-async function gql<T = Record<string, RolloutView>>(
+const gql = <T = Record<string, RolloutView>>(
   query: string,
   variables: Record<string, unknown>,
   as: Person = olga,
-): Promise<GqlResponse<T>> {
-  const res = await fetch(`${stack.apiUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-actor': as.id, 'x-roles': as.roles.join(',') },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(20_000),
-  });
-  return (await res.json()) as GqlResponse<T>;
-}
+): Promise<GqlResponse<T>> => stack.gql<T>(query, variables, as);
 
 /** Polls until `check` returns a value, or fails naming what never happened. */
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
@@ -226,17 +218,27 @@ async function start(id: string, planVersionId: string): Promise<RolloutView> {
   return r.data!.startRollout;
 }
 
-async function auditActions(rolloutId: string): Promise<string[]> {
+interface PlanJson {
+  phases: { id: string; checklist: { id: string; kind: string }[] }[];
+}
+
+/** The audit log's rows, straight from the database the API and worker share. */
+async function auditRows(where: FilterQuery<AuditEntry>): Promise<AuditEntry[]> {
   const orm = await MikroORM.init(
     mikroOrmOptions({ driver: 'sqlite', file: join(stack.dataDir, 'rollouts.sqlite'), debug: false }),
   );
   try {
-    const rows = await orm.em.fork().find(AuditEntry, { rolloutId }, { orderBy: { id: 'asc' } });
-    return rows.map((r) => `${r.action}:${r.target}:${r.actor}`);
+    return await orm.em.fork().find(AuditEntry, where, { orderBy: { id: 'asc' } });
   } finally {
     await orm.close();
   }
 }
+
+/** Accepted actions and transitions of a rollout, as `action:target:actor`. */
+const auditActions = async (rolloutId: string): Promise<string[]> =>
+  (await auditRows({ rolloutId, outcome: { $ne: 'refused' } })).map(
+    (r) => `${r.action}:${r.target}:${r.actor}`,
+  );
 
 beforeAll(async () => {
   // Deploy hooks and chat: an endpoint that answers 200 and remembers what it was sent.
@@ -323,9 +325,24 @@ test('a Markdown plan is imported, started, and driven through every phase and r
   expect(done.flags).toEqual(expect.arrayContaining([{ key: 'campaigns_auto_approve', valueJson: 'true' }]));
   expect(done.timers).toEqual([]);
 
+  // The audit log: each transition, and each accepted action by whom (refused early sign-offs aside).
+  const plan = await gql<{ planVersion: { planJson: string } }>(
+    `query P($id: ID!) { planVersion(id: $id) { planJson } }`,
+    { id: planVersionId },
+  );
+  const planned = (JSON.parse(plan.data!.planVersion.planJson) as PlanJson).phases;
   expect(await auditActions(id)).toEqual([
     'rollout.transition:RUNNING:rita',
-    ...phaseIds.map(() => 'rollout.transition:RUNNING:engine'),
+    ...planned.flatMap((phase) => [
+      'rollout.transition:RUNNING:engine',
+      ...phase.checklist
+        .filter((i) => i.kind !== 'sustained')
+        .flatMap((i) => [
+          `checklist.complete:${i.id}:olga`,
+          ...(i.kind === 'approval' ? [`checklist.approve:${i.id}:rita`] : []),
+        ]),
+      `gate.sign:${phase.id}:rita`,
+    ]),
     'rollout.transition:IN_REVIEW:engine',
     'rollout.transition:COMPLETED:engine',
   ]);
@@ -399,15 +416,15 @@ test('refusals are typed: unknown item, wrong role, another phase; pause, resume
 
 test('bad input, unknown plan versions and rollouts get typed errors; lists page by cursor', async () => {
   const planVersionId = await importMerchant();
-  const scale = await gql(START, { input: { planVersionId, parameters: { timeScale: 2 } } });
+  const scale = await gql(START, { input: { planVersionId, parameters: { timeScale: 2 } } }, rita);
   expect(scale.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  const zero = await gql(START, { input: { planVersionId, parameters: { timeScale: 0 } } });
+  const zero = await gql(START, { input: { planVersionId, parameters: { timeScale: 0 } } }, rita);
   expect(zero.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-  const noPlan = await gql(START, { input: { planVersionId: 'no-such-plan@1' } });
+  const noPlan = await gql(START, { input: { planVersionId: 'no-such-plan@1' } }, rita);
   expect(noPlan.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   const missing = await gql(ROLLOUT, { id: 'no-such-rollout' });
   expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-  const twice = await gql(START, { input: { id: 'e2e-merchant', planVersionId } });
+  const twice = await gql(START, { input: { id: 'e2e-merchant', planVersionId } }, rita);
   expect(twice.errors?.[0].extensions?.code).toBe('CONFLICT');
 
   type Page = {
@@ -434,4 +451,77 @@ test('bad input, unknown plan versions and rollouts get typed errors; lists page
   expect(new Set(ids).size).toBe(all.totalCount);
   const badCursor = await gql(LIST, { after: 'nope' });
   expect(badCursor.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+});
+
+test('tokens: none or a bad one is UNAUTHENTICATED, a role the operation does not allow is FORBIDDEN; refusals are audited and change nothing', async () => {
+  const planVersionId = await importMerchant();
+  const id = 'e2e-auth';
+  const started = await start(id, planVersionId);
+  const first = started.phases[0].id;
+  const before = await inPhase(id, first);
+  const item = before.phases[0].checklist.find((i) => i.kind !== 'sustained' && i.status === 'OPEN')!;
+  const input = { rolloutId: id, itemId: item.id, note: 'sneaky' };
+  const vera = { id: 'vera', roles: ['viewer'] };
+  const count = async () =>
+    (await gql<{ rollouts: { totalCount: number } }>(LIST, {}, rita)).data!.rollouts.totalCount;
+  const rolloutsBefore = await count();
+
+  const anonymous = await stack.gql(COMPLETE, { input }, null);
+  expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  expect(anonymous.errors?.[0].message).toMatch(/bearer token is required/);
+  expect((await stack.gql(ROLLOUT, { id }, null)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  const forged = await fetch(`${stack.apiUrl}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${(await stack.token('x', ['admin'])).slice(0, -4)}AAAA`,
+    },
+    body: JSON.stringify({ query: COMPLETE, variables: { input } }),
+  }).then((r) => r.json() as Promise<GqlResponse<unknown>>);
+  expect(forged.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+
+  // A viewer reads but does not act; an operator does not start rollouts or import plans.
+  expect((await gql(ROLLOUT, { id }, vera)).data?.rollout.id).toBe(id);
+  const viewerActs = await gql(COMPLETE, { input }, vera);
+  expect(viewerActs.errors?.[0]).toMatchObject({
+    extensions: { code: 'FORBIDDEN' },
+    message: expect.stringMatching(/viewer/) as unknown,
+  });
+  const operatorStarts = await gql(START, { input: { planVersionId, id: 'e2e-auth-2' } }, olga);
+  expect(operatorStarts.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const markdown = readFileSync(join(repoRoot, 'examples/merchant-platform.md'), 'utf8');
+  const operatorImports = await gql(IMPORT, { input: { markdown, name: 'sneaky-plan' } }, olga);
+  expect(operatorImports.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  // The engine's own refusal: skipping needs a skip role.
+  const skip = await gql(SKIP, { input: { rolloutId: id, itemId: item.id, justification: 'no time' } }, dan);
+  expect(skip.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+  // Nothing changed: the item is open, no rollout or plan was added.
+  const after = await read(id);
+  expect(after.phases[0].checklist.find((i) => i.id === item.id)).toMatchObject({ status: 'OPEN' });
+  expect(await count()).toBe(rolloutsBefore);
+  expect((await gql(`query { plans { name } }`, {}, rita)).data).toEqual({
+    plans: [{ name: 'merchant-platform' }],
+  });
+  // And every refusal is in the audit log, by whom, with its code.
+  const refused = (await auditRows({ outcome: 'refused' })).map((r) => [
+    r.actor,
+    r.action,
+    r.rolloutId,
+    (r.payload as { code?: string }).code,
+  ]);
+  expect(refused).toEqual(
+    expect.arrayContaining([
+      ['anonymous', 'api.completeChecklistItem', id, 'UNAUTHENTICATED'],
+      ['anonymous', 'api.rollout', id, 'UNAUTHENTICATED'],
+      ['vera', 'api.completeChecklistItem', id, 'FORBIDDEN'],
+      ['olga', 'api.startRollout', 'e2e-auth-2', 'FORBIDDEN'],
+      ['olga', 'api.importPlan', '-', 'FORBIDDEN'],
+      ['dan', 'api.skipChecklistItem', id, 'FORBIDDEN'],
+    ]),
+  );
+  expect(await auditActions(id)).toEqual([
+    'rollout.transition:RUNNING:rita',
+    'rollout.transition:RUNNING:engine',
+  ]);
 });

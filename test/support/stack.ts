@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
+import { signToken } from '../../libs/auth/src';
 import { rolloutSearchAttributeKeys } from '../../workflows/search-attributes';
 import { freePort } from './ports';
 import { repoRoot, temporalTools } from './temporal-tools';
@@ -22,12 +24,20 @@ export interface Stack {
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   /** What the current (or last) worker process has printed, for a failing test to show. */
   workerOutput(): string;
+  /** A bearer token the API accepts, for this user and roles. */
+  token(user: string, roles: string[]): Promise<string>;
+  /** A GraphQL request as this person (default: `e2e`, an admin); `null` sends no token. */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    actor?: string,
+    as?: StackUser | null,
   ): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
+}
+
+export interface StackUser {
+  id: string;
+  roles: string[];
 }
 
 export interface GqlResponse<T> {
@@ -99,6 +109,8 @@ async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = 'S
 
 export interface StackOptions {
   actionTimeoutMs?: number;
+  /** Extra environment for the API and the worker (`DATABASE_URL` …). */
+  env?: Record<string, string>;
   /** Extra environment for the worker only (adapter URLs such as `HOOK_URLS`, `NOTIFY_WEBHOOK_URL` …). */
   workerEnv?: Record<string, string>;
 }
@@ -114,6 +126,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   });
   const dataDir = mkdtempSync(join(tmpdir(), `rollouts-e2e-${name}-`));
   const port = await freePort();
+  const secret = randomBytes(32).toString('base64url');
   const taskQueue = `e2e-${name}`;
   const appEnv = {
     TEMPORAL_ADDRESS: env.address,
@@ -121,6 +134,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     DATA_DIR: dataDir,
     PORT: String(port),
     API_ACTION_TIMEOUT_MS: String(options.actionTimeoutMs ?? 30_000),
+    AUTH_JWT_SECRET: secret,
+    ...options.env,
   };
   const apiUrl = `http://127.0.0.1:${port}`;
   let api: ChildProcess | undefined;
@@ -163,11 +178,15 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
       worker = undefined;
     },
     workerOutput: () => lastWorkerOutput.join(''),
-    async gql(query, variables, actor = 'e2e') {
+    token: (user, roles) => signToken(secret, { user, roles }, { ttlSeconds: 3600 }),
+    async gql(query, variables, as = { id: 'e2e', roles: ['admin'] }) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (as) headers.authorization = `Bearer ${await stack.token(as.id, as.roles)}`;
       const res = await fetch(`${apiUrl}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-actor': actor },
+        headers,
         body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(20_000),
       });
       return (await res.json()) as never;
     },

@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { TemporalClientModule, type TemporalConfig } from '../../../libs/temporal/src';
 import { PersistenceModule, type PersistenceConfig } from '../../../libs/persistence/src';
+import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
@@ -17,7 +18,12 @@ import { RolloutsModule } from './rollouts/rollouts.module';
 @Module({})
 export class AppModule {
   static forRoot(
-    options: { api?: ApiConfig; temporal?: TemporalConfig; persistence?: PersistenceConfig } = {},
+    options: {
+      api?: ApiConfig;
+      temporal?: TemporalConfig;
+      persistence?: PersistenceConfig;
+      auth?: { secret?: string };
+    } = {},
   ): DynamicModule {
     return {
       module: AppModule,
@@ -35,6 +41,7 @@ export class AppModule {
           context: ({ req }: { req: Request }) => ({ req }),
           formatError: formatGraphQLError,
         }),
+        AuthModule.forRoot(options.auth),
         FlagsModule,
         PlansModule,
         RolloutsModule,

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { RefusalCode } from '../../../../workflows/refusals';
 
 /** Our error codes: the workflow's refusals plus what only the API can tell. */
-export const ERROR_CODES = [...Object.values(RefusalCode), 'UNAVAILABLE'] as const;
+export const ERROR_CODES = [...Object.values(RefusalCode), 'UNAUTHENTICATED', 'UNAVAILABLE'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A client-facing error with a machine-readable `extensions.code`. */

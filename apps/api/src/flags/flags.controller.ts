@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Public } from '../auth/auth.decorators';
 import { FlagsService } from './flags.service';
 
 /**
@@ -6,6 +7,7 @@ import { FlagsService } from './flags.service';
  * (`{ "flags": { "kwik_integration": true } }`). Read-only; no token needed, like a config endpoint.
  */
 @Controller('flags')
+@Public()
 export class FlagsController {
   constructor(private readonly service: FlagsService) {}
 

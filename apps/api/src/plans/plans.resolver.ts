@@ -1,6 +1,5 @@
-import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { Request } from 'express';
-import { actorOf } from '../common/actor';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentActor, type RequestActor, Roles } from '../auth/auth.decorators';
 import { graphQLError } from '../common/graphql-errors';
 import { PlanDocumentInput } from './dto/plan-document.input';
 import { ImportPlanResult, PlanModel, PlanVersionModel, ValidatePlanResult } from './models/plan.model';
@@ -20,13 +19,14 @@ export class PlansResolver {
 
   @Mutation(() => ImportPlanResult, {
     description:
-      'Imports a plan document as a new immutable version (or returns the latest, unchanged, if it holds the same plan).',
+      'Imports a plan document as a new immutable version (or returns the latest, unchanged, if it holds the same plan). Release managers.',
   })
+  @Roles('release-manager')
   async importPlan(
     @Args('input') input: PlanDocumentInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<ImportPlanResult> {
-    const result = await this.service.import(input, actorOf(req));
+    const result = await this.service.import(input, actor.id);
     if ('ok' in result)
       throw graphQLError('BAD_USER_INPUT', `The plan is not valid: ${result.errors[0]?.message ?? ''}`, {
         problems: toProblems(result.errors),

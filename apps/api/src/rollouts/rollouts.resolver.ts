@@ -1,6 +1,5 @@
-import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { Request } from 'express';
-import { actorOf, requestActor } from '../common/actor';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentActor, type RequestActor, Roles } from '../auth/auth.decorators';
 import { graphQLError } from '../common/graphql-errors';
 import { ID_PATTERN } from './dto/ids';
 import {
@@ -43,97 +42,105 @@ export class RolloutsResolver {
   }
 
   @Mutation(() => Rollout, {
-    description: 'Starts a rollout of a plan version: one durable workflow, rollout-<id>.',
+    description: 'Starts a rollout of a plan version: one durable workflow, rollout-<id>. Release managers.',
   })
-  startRollout(@Args('input') input: StartRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
+  @Roles('release-manager')
+  startRollout(
+    @Args('input') input: StartRolloutInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
     const { planVersionId, id, title, parameters } = input;
-    return this.service.start({ planVersionId, id, title, timeScale: parameters?.timeScale }, actorOf(req));
+    return this.service.start({ planVersionId, id, title, timeScale: parameters?.timeScale }, actor.id);
   }
 
   @Mutation(() => Rollout, { description: 'Completes a checklist item of the current phase.' })
   completeChecklistItem(
     @Args('input') input: CompleteChecklistItemInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
     const { rolloutId, itemId, phaseId, note, evidence } = input;
-    const action = { type: 'complete' as const, itemId, actor: requestActor(req), note, evidence };
+    const action = { type: 'complete' as const, itemId, actor, note, evidence };
     return this.service.itemAction(rolloutId, action, phaseId);
   }
 
   @Mutation(() => Rollout, { description: 'Approves an approval item whose work is done (by someone else).' })
   approveChecklistItem(
     @Args('input') input: ChecklistItemActionInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
     const { rolloutId, itemId, phaseId, note } = input;
-    return this.service.itemAction(
-      rolloutId,
-      { type: 'approve', itemId, actor: requestActor(req), note },
-      phaseId,
-    );
+    return this.service.itemAction(rolloutId, { type: 'approve', itemId, actor, note }, phaseId);
   }
 
   @Mutation(() => Rollout, { description: 'Reopens a checklist item of the current phase.' })
   reopenChecklistItem(
     @Args('input') input: ChecklistItemActionInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
     const { rolloutId, itemId, phaseId, note } = input;
-    return this.service.itemAction(
-      rolloutId,
-      { type: 'reopen', itemId, actor: requestActor(req), note },
-      phaseId,
-    );
+    return this.service.itemAction(rolloutId, { type: 'reopen', itemId, actor, note }, phaseId);
   }
 
   @Mutation(() => Rollout, { description: 'Skips a checklist item, with a justification (skip roles only).' })
   skipChecklistItem(
     @Args('input') input: SkipChecklistItemInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
     const { rolloutId, itemId, phaseId, justification } = input;
-    const action = { type: 'skip' as const, itemId, actor: requestActor(req), justification };
+    const action = { type: 'skip' as const, itemId, actor, justification };
     return this.service.itemAction(rolloutId, action, phaseId);
   }
 
   @Mutation(() => Rollout, { description: "Signs the current phase's gate." })
-  signOffGate(@Args('input') input: SignOffGateInput, @Context('req') req?: Request): Promise<Rollout> {
-    return this.service.signOff(input.rolloutId, input.phaseId, requestActor(req), input.note);
+  signOffGate(@Args('input') input: SignOffGateInput, @CurrentActor() actor: RequestActor): Promise<Rollout> {
+    return this.service.signOff(input.rolloutId, input.phaseId, actor, input.note);
   }
 
   @Mutation(() => Rollout, { description: 'Pauses a rollout: no phase is entered or left until it resumes.' })
-  pauseRollout(@Args('input') input: PauseRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
-    return this.service.pause(input.rolloutId, requestActor(req), input.reason);
+  pauseRollout(
+    @Args('input') input: PauseRolloutInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    return this.service.pause(input.rolloutId, actor, input.reason);
   }
 
   @Mutation(() => Rollout, { description: 'Resumes a paused rollout.' })
-  resumeRollout(@Args('input') input: RolloutRefInput, @Context('req') req?: Request): Promise<Rollout> {
-    return this.service.resume(input.rolloutId, requestActor(req));
+  resumeRollout(
+    @Args('input') input: RolloutRefInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    return this.service.resume(input.rolloutId, actor);
   }
 
   @Mutation(() => Rollout, { description: 'Rolls the rollout back (compensations, then the level’s steps).' })
   triggerRollback(
     @Args('input') input: TriggerRollbackInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
-    return this.service.rollback(input.rolloutId, requestActor(req), input.reason, input.level);
+    return this.service.rollback(input.rolloutId, actor, input.reason, input.level);
   }
 
   @Mutation(() => Rollout, { description: 'Completes a post-launch review.' })
-  completeReview(@Args('input') input: CompleteReviewInput, @Context('req') req?: Request): Promise<Rollout> {
-    return this.service.completeReview(input.rolloutId, requestActor(req), input.reviewId, input.note);
+  completeReview(
+    @Args('input') input: CompleteReviewInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    return this.service.completeReview(input.rolloutId, actor, input.reviewId, input.note);
   }
 
   @Mutation(() => Rollout, { description: 'Aborts a rollout.' })
-  abortRollout(@Args('input') input: AbortRolloutInput, @Context('req') req?: Request): Promise<Rollout> {
-    return this.service.abort(input.rolloutId, requestActor(req), input.reason);
+  abortRollout(
+    @Args('input') input: AbortRolloutInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    return this.service.abort(input.rolloutId, actor, input.reason);
   }
 
   @Mutation(() => Rollout, { description: 'Confirms a manual rollback step was done.' })
   confirmRollbackStep(
     @Args('input') input: ConfirmRollbackStepInput,
-    @Context('req') req?: Request,
+    @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
-    return this.service.confirmRollbackStep(input.rolloutId, requestActor(req), input.stepId);
+    return this.service.confirmRollbackStep(input.rolloutId, actor, input.stepId);
   }
 }

@@ -1,0 +1,90 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { type GraphQLResolveInfo, OperationTypeNode } from 'graphql';
+import { TokenError, verifyToken } from '../../../../libs/auth/src';
+import { graphQLError } from '../common/graphql-errors';
+import { type AuthedRequest, PUBLIC_KEY, type RequestActor, requestOf, ROLES_KEY } from './auth.decorators';
+
+export const AUTH_SECRET = Symbol('AUTH_SECRET');
+
+/** The role that may do everything a role-restricted operation allows. */
+const ADMIN = 'admin';
+/** The role that may only read. */
+const VIEWER = 'viewer';
+
+/** Whether the operation changes something: a GraphQL mutation, or an HTTP call other than GET/HEAD. */
+function writes(context: ExecutionContext): boolean {
+  if (context.getType<string>() === 'graphql')
+    return (
+      GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().operation.operation ===
+      OperationTypeNode.MUTATION
+    );
+  const method = context.switchToHttp().getRequest<AuthedRequest>().method;
+  return method !== 'GET' && method !== 'HEAD';
+}
+
+/**
+ * Every operation needs a verified bearer token (HS256, see libs/auth) unless marked `@Public()`. Any valid
+ * token may read (every token carries at least one role, so at least a viewer); a token whose only role is
+ * `viewer` may do nothing else. `@Roles(...)` narrows an
+ * operation to those roles. What a person may do to a checklist item or gate is the engine's to decide:
+ * the actor and roles travel with the Update to its validator.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(AUTH_SECRET) private readonly secret: string,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const graphql = context.getType<string>() === 'graphql';
+    const req = requestOf(context);
+    if (!req) throw refusal(graphql, 'UNAUTHENTICATED', 'No request to authenticate');
+    const actor = req.actor ?? (req.actor = await this.authenticate(req, graphql));
+    if (actor.roles.every((r) => r === VIEWER) && writes(context))
+      throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a viewer: viewers may read, not act`);
+    const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
+    if (allowed && !actor.roles.some((r) => r === ADMIN || allowed.includes(r)))
+      throw refusal(
+        graphql,
+        'FORBIDDEN',
+        `${actor.id} may not do this: it needs one of the roles ${[ADMIN, ...allowed].join(', ')} (has ${actor.roles.join(', ')})`,
+      );
+    return true;
+  }
+
+  private async authenticate(req: AuthedRequest, graphql: boolean): Promise<RequestActor> {
+    const header = req.headers?.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match)
+      throw refusal(
+        graphql,
+        'UNAUTHENTICATED',
+        'A bearer token is required (Authorization: Bearer <token>; `npm run --silent cli -- token create` prints one)',
+      );
+    try {
+      const claims = await verifyToken(this.secret, match[1]);
+      return { id: claims.user, roles: claims.roles };
+    } catch (error) {
+      if (error instanceof TokenError)
+        throw refusal(graphql, 'UNAUTHENTICATED', `The token was refused: ${error.message}`);
+      throw error;
+    }
+  }
+}
+
+function refusal(graphql: boolean, code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): Error {
+  if (graphql) return graphQLError(code, message);
+  return code === 'UNAUTHENTICATED' ? new UnauthorizedException(message) : new ForbiddenException(message);
+}

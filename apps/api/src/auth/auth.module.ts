@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { loadAuthConfig, resolveJwtSecret } from '../../../../libs/auth/src';
+import { AUTH_SECRET, AuthGuard } from './auth.guard';
+import { RefusalAuditPlugin } from './refusal-audit.plugin';
+
+/** Bearer tokens on every operation (a global guard), and an audit entry for every refusal. */
+@Module({})
+export class AuthModule {
+  /** `secret` for tests; otherwise AUTH_JWT_SECRET, or the development secret under the data folder. */
+  static forRoot(options: { secret?: string } = {}): DynamicModule {
+    return {
+      module: AuthModule,
+      providers: [
+        { provide: AUTH_SECRET, useFactory: () => options.secret ?? resolveJwtSecret(loadAuthConfig()) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        RefusalAuditPlugin,
+      ],
+      exports: [AUTH_SECRET],
+    };
+  }
+}

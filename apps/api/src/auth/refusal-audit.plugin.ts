@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { Plugin } from '@nestjs/apollo';
+import { Logger } from '@nestjs/common';
+import { type GraphQLError, Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
+import { AuditLogService } from '../../../../libs/persistence/src';
+import type { AuthedRequest } from './auth.decorators';
+
+/** Codes that answer "no" to a caller, as opposed to faults of ours. */
+const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
+/** On a query, only these are refusals; a NOT_FOUND there is an answer. */
+const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+/** The audit row's rolloutId when the refused operation names no rollout. */
+export const NO_ROLLOUT = '-';
+const MAX_INPUT_CHARS = 2_000;
+
+interface Context {
+  req?: AuthedRequest;
+}
+
+/**
+ * Every refused operation is written to the audit log: who (or `anonymous`), which operation, on which
+ * rollout and item, the code and message, and the input it carried. A refusal changes nothing else.
+ */
+@Plugin()
+export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
+  private readonly logger = new Logger('Audit');
+
+  constructor(private readonly audit: AuditLogService) {}
+
+  requestDidStart(): Promise<GraphQLRequestListener<Context>> {
+    const audit = this.audit;
+    const logger = this.logger;
+    return Promise.resolve({
+      async didEncounterErrors({ errors, operation, contextValue, request }) {
+        if (!operation) return; // unparsable or invalid: nothing was asked of the engine
+        const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
+        const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
+        for (const error of refused) {
+          const field = fieldOf(operation, error);
+          const input = inputOf(request.variables, operation, field);
+          const entry = {
+            idempotencyKey: `refusal/${randomUUID()}`,
+            rolloutId: rolloutOf(error, input),
+            actor: contextValue.req?.actor?.id ?? 'anonymous',
+            action: `api.${field}`,
+            target: targetOf(input) ?? field,
+            outcome: 'refused' as const,
+            payload: {
+              code: String(error.extensions?.code),
+              message: error.message,
+              roles: contextValue.req?.actor?.roles ?? [],
+              requestId: contextValue.req?.headers?.['x-request-id'],
+              input: truncated(input),
+            },
+          };
+          try {
+            await audit.append(entry);
+          } catch (err) {
+            // The caller still gets the refusal; losing the record of it is ours to see in the logs.
+            logger.error(`could not audit a refusal of ${field}: ${(err as Error).message}`);
+          }
+        }
+      },
+    });
+  }
+}
+
+/** The top-level field the error came from (the operation's first field when it has no path). */
+function fieldOf(operation: OperationDefinitionNode, error: GraphQLError): string {
+  const first = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  const name =
+    typeof error.path?.[0] === 'string'
+      ? error.path[0]
+      : first?.kind === Kind.FIELD
+        ? first.name.value
+        : undefined;
+  return name ?? operation.operation;
+}
+
+/** The `input` argument's value for that field, resolving variables; {} when there is none. */
+function inputOf(
+  variables: Record<string, unknown> | undefined,
+  operation: OperationDefinitionNode,
+  field: string,
+): Record<string, unknown> {
+  const node = operation.selectionSet.selections.find(
+    (s) => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === field,
+  );
+  if (!node || node.kind !== Kind.FIELD) return {};
+  const args: Record<string, unknown> = {};
+  for (const arg of node.arguments ?? []) {
+    if (arg.value.kind === Kind.VARIABLE) args[arg.name.value] = variables?.[arg.value.name.value];
+    else if (arg.value.kind === Kind.STRING || arg.value.kind === Kind.ENUM)
+      args[arg.name.value] = arg.value.value;
+    else if (arg.value.kind === Kind.OBJECT)
+      args[arg.name.value] = Object.fromEntries(
+        arg.value.fields.map((f) => [
+          f.name.value,
+          f.value.kind === Kind.VARIABLE
+            ? variables?.[f.value.name.value]
+            : 'value' in f.value
+              ? f.value.value
+              : undefined,
+        ]),
+      );
+  }
+  const input = args.input;
+  return input && typeof input === 'object' ? { ...(input as Record<string, unknown>) } : args;
+}
+
+function rolloutOf(error: GraphQLError, input: Record<string, unknown>): string {
+  const id = error.extensions?.rolloutId ?? input.rolloutId ?? input.id;
+  return typeof id === 'string' && id.length > 0 ? id.slice(0, 128) : NO_ROLLOUT;
+}
+
+function targetOf(input: Record<string, unknown>): string | undefined {
+  const target = input.itemId ?? input.phaseId ?? input.reviewId ?? input.stepId ?? input.planVersionId;
+  return typeof target === 'string' ? target.slice(0, 255) : undefined;
+}
+
+/** The input as recorded: its fields, long texts cut, never more than MAX_INPUT_CHARS in all. */
+function truncated(input: Record<string, unknown>): Record<string, unknown> {
+  const json = JSON.stringify(input) ?? '{}';
+  if (json.length <= MAX_INPUT_CHARS) return input;
+  return { truncated: json.slice(0, MAX_INPUT_CHARS) };
+}
