@@ -318,6 +318,18 @@ async function audit(rolloutId: string): Promise<string[]> {
   return rows.map((r) => `${r.action}:${r.target}:${r.actor}`);
 }
 
+/** What a rollout's final state says was accepted: each item by whoever did it, each gate by its signer. */
+function acceptedActions(s: EngineState): string[] {
+  return s.phases
+    .flatMap((p) => {
+      const r = p.result;
+      if (!r) return [];
+      const items = r.items.filter((i) => i.doneBy).map((i) => `checklist.complete:${i.id}:${i.doneBy}`);
+      return r.gate.signedBy ? [...items, `gate.sign:${p.id}:${r.gate.signedBy}`] : items;
+    })
+    .sort();
+}
+
 async function outbox(rolloutId: string) {
   const rows = await orm.em.fork().find(OutboxMessage, { rolloutId }, { orderBy: { id: 'asc' } });
   return rows.map((r) => ({ key: r.idempotencyKey, status: r.status, attempts: r.attempts }));
@@ -601,16 +613,19 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
   // The flag store as A's and C's last phases left it.
   expect(await flagStore()).toEqual({ ...defaults, ...pilot.flags, ...limited.flags });
 
-  // Audit: one row per transition, the chain intact; the projection at its last version.
+  // Audit: one row per transition and one per accepted action (none lost, none doubled by the restarts), the
+  // chain intact; the projection at its last version.
   const completed = [
     'rollout.transition:RUNNING:rita',
     ...merchant.phases.map(() => 'rollout.transition:RUNNING:engine'),
     'rollout.transition:IN_REVIEW:engine',
     'rollout.transition:COMPLETED:engine',
   ];
-  expect(await audit(A)).toEqual(completed);
-  expect(await audit(C)).toEqual(completed);
-  expect(await audit(B)).toEqual([
+  const transitions = async (id: string) => (await audit(id)).filter((a) => a.startsWith('rollout.transition:'));
+  const actions = async (id: string) => (await audit(id)).filter((a) => !a.startsWith('rollout.transition:')).sort();
+  expect(await transitions(A)).toEqual(completed);
+  expect(await transitions(C)).toEqual(completed);
+  expect(await transitions(B)).toEqual([
     'rollout.transition:RUNNING:rita',
     'rollout.transition:RUNNING:engine',
     'rollout.transition:RUNNING:engine',
@@ -618,7 +633,10 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
     'rollout.transition:ROLLING_BACK:olga',
     'rollout.transition:ROLLED_BACK:engine',
   ]);
-  expect(await new AuditLogService(orm).verify()).toEqual({ ok: true, count: 2 * completed.length + 6 });
+  for (const s of [finalA, finalB, finalC]) expect(await actions(s.rolloutId)).toEqual(acceptedActions(s));
+  const rows = (await Promise.all([A, B, C].map(audit))).reduce((n, r) => n + r.length, 0);
+  expect(rows).toBe(2 * completed.length + 6 + [finalA, finalB, finalC].map(acceptedActions).flat().length);
+  expect(await new AuditLogService(orm).verify()).toEqual({ ok: true, count: rows });
   expect(await projection(A)).toEqual({ status: 'COMPLETED', version: completed.length });
   expect(await projection(C)).toEqual({ status: 'COMPLETED', version: completed.length });
   expect(await projection(B)).toEqual({ status: 'ROLLED_BACK', version: 6 });
