@@ -8,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { signToken } from '../../libs/auth/src';
 import { rolloutSearchAttributeKeys } from '../../workflows/search-attributes';
 import { freePort } from './ports';
+import { createTestDatabase, type TestDatabase } from './postgres';
 import { repoRoot, temporalTools } from './temporal-tools';
 
 /**
@@ -18,6 +19,13 @@ export interface Stack {
   env: TestWorkflowEnvironment;
   apiUrl: string;
   dataDir: string;
+  /** The database the API and worker share (SQLite in `dataDir` unless asked for PostgreSQL). */
+  database: TestDatabase;
+  /**
+   * Its DATABASE_URL, `sqlite:<file>` or `postgresql://…`; a test opens it with
+   * `MikroORM.init(mikroOrmOptions(loadPersistenceConfig({ DATABASE_URL: stack.databaseUrl })))`.
+   */
+  databaseUrl: string;
   /** The task queue the worker polls (where a test starts workflows directly). */
   taskQueue: string;
   startWorker(): Promise<void>;
@@ -113,10 +121,16 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Extra environment for the worker only (adapter URLs such as `HOOK_URLS`, `NOTIFY_WEBHOOK_URL` …). */
   workerEnv?: Record<string, string>;
+  /**
+   * `postgresql`: a fresh database of its own on the test run's PostgreSQL server (TEST_DATABASE_URL, see
+   * test/support/postgres-global.ts), dropped by `stop`. Default `sqlite`: a file in `dataDir`.
+   */
+  database?: TestDatabase;
 }
 
 export async function startStack(name: string, options: StackOptions = {}): Promise<Stack> {
   buildOnce();
+  const pg = options.database === 'postgresql' ? await createTestDatabase(name) : undefined;
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalTools().cli },
@@ -135,6 +149,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     PORT: String(port),
     API_ACTION_TIMEOUT_MS: String(options.actionTimeoutMs ?? 30_000),
     AUTH_JWT_SECRET: secret,
+    ...(pg && { DATABASE_URL: pg.url }),
     ...options.env,
   };
   const apiUrl = `http://127.0.0.1:${port}`;
@@ -146,6 +161,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     await stop(api);
     await env.teardown();
     rmSync(dataDir, { recursive: true, force: true });
+    await pg?.drop();
   };
   /** Whether this worker process polls the task queue (a killed one stays listed for a while). */
   const polls = async (child: ChildProcess) => {
@@ -162,6 +178,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     env,
     apiUrl,
     dataDir,
+    database: options.database ?? 'sqlite',
+    databaseUrl: appEnv.DATABASE_URL ?? `sqlite:${join(dataDir, 'rollouts.sqlite')}`,
     taskQueue,
     async startWorker() {
       worker = spawnApp('worker', { ...appEnv, ...options.workerEnv });
