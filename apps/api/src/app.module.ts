@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { TemporalClientModule, type TemporalConfig } from '../../../libs/temporal/src';
 import { PersistenceModule, type PersistenceConfig } from '../../../libs/persistence/src';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
@@ -42,6 +43,7 @@ export class AppModule {
           formatError: formatGraphQLError,
         }),
         AuthModule.forRoot(options.auth),
+        AuditModule,
         FlagsModule,
         PlansModule,
         RolloutsModule,

@@ -8,6 +8,7 @@ import {
   CompleteChecklistItemInput,
   CompleteReviewInput,
   ConfirmRollbackStepInput,
+  RecordCheckResultInput,
   PauseRolloutInput,
   RolloutFilterInput,
   RolloutRefInput,
@@ -89,6 +90,19 @@ export class RolloutsResolver {
     const { rolloutId, itemId, phaseId, justification } = input;
     const action = { type: 'skip' as const, itemId, actor, justification };
     return this.service.itemAction(rolloutId, action, phaseId);
+  }
+
+  @Mutation(() => Rollout, {
+    description:
+      'Reports a check of a sustained condition of the current phase (healthy or not; a failure restarts its clock). Operators.',
+  })
+  @Roles('operator')
+  recordCheckResult(
+    @Args('input') input: RecordCheckResultInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    const { rolloutId, itemId, phaseId, healthy, note } = input;
+    return this.service.recordCheck(rolloutId, { itemId, phaseId, healthy, note }, actor);
   }
 
   @Mutation(() => Rollout, { description: "Signs the current phase's gate." })

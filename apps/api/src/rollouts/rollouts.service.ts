@@ -7,7 +7,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { RolloutProjection } from '../../../../libs/persistence/src';
+import { AuditLogService, RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
   ActionRefusedError,
@@ -21,6 +21,7 @@ import {
 import type { ItemAction } from '../../../../workflows/engine/actions';
 import {
   abortUpdate,
+  checkResultSignal,
   completeReviewUpdate,
   confirmManualStepUpdate,
   engineStateQuery,
@@ -82,6 +83,7 @@ export class RolloutsService {
     @Inject(API_CONFIG) private readonly api: ApiConfig,
     private readonly plans: PlansService,
     private readonly em: EntityManager,
+    private readonly audit: AuditLogService,
   ) {}
 
   async start(req: StartRollout, actor: string): Promise<Rollout> {
@@ -175,6 +177,62 @@ export class RolloutsService {
   itemAction(rolloutId: string, action: ItemAction, phaseId?: string): Promise<Rollout> {
     return this.call(rolloutId, async () => {
       await sendItemAction(this.client, await this.planOf(rolloutId), rolloutId, action, phaseId);
+      return this.read(rolloutId);
+    });
+  }
+
+  /**
+   * Reports a check of a sustained condition to the current phase (a signal: the phase restarts the
+   * condition's clock on a failure). Routed and refused like an item action; audited here, since a
+   * signal leaves no answer to audit in the workflow.
+   */
+  recordCheck(
+    rolloutId: string,
+    check: { itemId: string; healthy: boolean; phaseId?: string; note?: string },
+    actor: Actor,
+  ): Promise<Rollout> {
+    return this.call(rolloutId, async () => {
+      const plan = await this.planOf(rolloutId);
+      const owner = plan.phases.find((p) => p.checklist.some((i) => i.id === check.itemId));
+      const item = owner?.checklist.find((i) => i.id === check.itemId);
+      if (!owner || !item || (check.phaseId && check.phaseId !== owner.id))
+        throw graphQLError(
+          'NOT_FOUND',
+          `Checklist item "${check.itemId}" is not in ${check.phaseId ? `phase ${check.phaseId}` : 'the plan'}`,
+          { rolloutId },
+        );
+      if (item.kind !== 'sustained')
+        throw graphQLError(
+          'BAD_USER_INPUT',
+          `"${item.id}" is not a sustained condition: complete it instead`,
+          { rolloutId },
+        );
+      const state = await this.client.workflow
+        .getHandle(rolloutWorkflowId(rolloutId))
+        .query(engineStateQuery);
+      if (state.currentPhaseId !== owner.id)
+        throw graphQLError(
+          'CONFLICT',
+          `"${item.id}" belongs to phase ${owner.id}, which is not the current phase (${state.currentPhaseId ?? 'none'})`,
+          { rolloutId },
+        );
+      await this.client.workflow
+        .getHandle(phaseWorkflowId(rolloutId, owner.id))
+        .signal(checkResultSignal, { itemId: item.id, healthy: check.healthy });
+      await this.audit.append({
+        idempotencyKey: `check/${randomBytes(12).toString('hex')}`,
+        rolloutId,
+        actor: actor.id,
+        action: 'check.result',
+        target: item.id,
+        outcome: 'accepted',
+        payload: {
+          phase: owner.id,
+          healthy: check.healthy,
+          roles: actor.roles,
+          ...(check.note ? { note: check.note } : {}),
+        },
+      });
       return this.read(rolloutId);
     });
   }

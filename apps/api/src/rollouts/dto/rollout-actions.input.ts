@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsEnum, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RolloutStatus } from '../models/rollout.model';
 import { ID_MESSAGE, ID_PATTERN } from './ids';
 
@@ -151,4 +151,14 @@ export class RolloutFilterInput {
   @IsString()
   @MaxLength(128)
   phase?: string;
+}
+
+@InputType({
+  description:
+    'The outcome of one check of a sustained condition ("EF availability green for 24h"): a failure restarts its clock.',
+})
+export class RecordCheckResultInput extends ChecklistItemActionInput {
+  @Field({ description: 'Whether the condition held at this check.' })
+  @IsBoolean()
+  healthy: boolean;
 }
