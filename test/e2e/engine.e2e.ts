@@ -621,8 +621,10 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
     'rollout.transition:IN_REVIEW:engine',
     'rollout.transition:COMPLETED:engine',
   ];
-  const transitions = async (id: string) => (await audit(id)).filter((a) => a.startsWith('rollout.transition:'));
-  const actions = async (id: string) => (await audit(id)).filter((a) => !a.startsWith('rollout.transition:')).sort();
+  const transitions = async (id: string) =>
+    (await audit(id)).filter((a) => a.startsWith('rollout.transition:'));
+  const actions = async (id: string) =>
+    (await audit(id)).filter((a) => !a.startsWith('rollout.transition:')).sort();
   expect(await transitions(A)).toEqual(completed);
   expect(await transitions(C)).toEqual(completed);
   expect(await transitions(B)).toEqual([

@@ -379,7 +379,10 @@ describeEachDatabase((database) => {
         if (r.status === 'IN_REVIEW' || r.status === 'COMPLETED') return r;
         throw new Error(r.status);
       });
-      expect([ended.status, ended.reviews.length > 0]).toEqual([reviewed ? 'IN_REVIEW' : 'COMPLETED', reviewed]);
+      expect([ended.status, ended.reviews.length > 0]).toEqual([
+        reviewed ? 'IN_REVIEW' : 'COMPLETED',
+        reviewed,
+      ]);
       for (const review of ended.reviews)
         await accepted(
           `review ${review.id}`,

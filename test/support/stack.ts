@@ -32,6 +32,8 @@ export interface Stack {
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   /** What the current (or last) worker process has printed, for a failing test to show. */
   workerOutput(): string;
+  /** What the API process has printed (its JSON log lines). */
+  apiOutput(): string;
   /** A bearer token the API accepts, for this user and roles. */
   token(user: string, roles: string[]): Promise<string>;
   /** A GraphQL request as this person (default: `e2e`, an admin); `null` sends no token. */
@@ -153,7 +155,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     ...options.env,
   };
   const apiUrl = `http://127.0.0.1:${port}`;
-  let api: ChildProcess | undefined;
+  let api: (ChildProcess & { output: string[] }) | undefined;
   let worker: (ChildProcess & { output: string[] }) | undefined;
   let lastWorkerOutput: string[] = [];
   const teardown = async () => {
@@ -196,6 +198,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
       worker = undefined;
     },
     workerOutput: () => lastWorkerOutput.join(''),
+    apiOutput: () => api?.output.join('') ?? '',
     token: (user, roles) => signToken(secret, { user, roles }, { ttlSeconds: 3600 }),
     async gql(query, variables, as = { id: 'e2e', roles: ['admin'] }) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv } from '../../../libs/config/src';
+import type { QueryLimits } from './common/query-limits';
 
 const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -9,6 +10,9 @@ const env = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size like 1mb')
     .default('1mb'),
+  API_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
+  API_MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  LOG_FORMAT: z.enum(['json', 'text']).default('json'),
 });
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -19,6 +23,9 @@ export interface ApiConfig {
   /** How long a request waits on a rollout's workflow before answering UNAVAILABLE. */
   actionTimeoutMs: number;
   bodyLimit: string;
+  queryLimits: QueryLimits;
+  /** `json`: one JSON object per line (with the request ID); `text`: Nest's coloured lines. */
+  logFormat: 'json' | 'text';
 }
 
 export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -28,5 +35,7 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfi
     host: e.HOST,
     actionTimeoutMs: e.API_ACTION_TIMEOUT_MS,
     bodyLimit: e.API_BODY_LIMIT,
+    queryLimits: { maxDepth: e.API_MAX_QUERY_DEPTH, maxCost: e.API_MAX_QUERY_COST },
+    logFormat: e.LOG_FORMAT,
   };
 }

@@ -11,6 +11,7 @@ import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
+import { queryLimitsPlugin } from './common/query-limits';
 import { HealthController } from './health.controller';
 import { FlagsModule } from './flags/flags.module';
 import { PlansModule } from './plans/plans.module';
@@ -26,6 +27,7 @@ export class AppModule {
       auth?: { secret?: string };
     } = {},
   ): DynamicModule {
+    const api = options.api ?? loadApiConfig();
     return {
       module: AppModule,
       global: true,
@@ -38,7 +40,10 @@ export class AppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
-          plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+          plugins: [
+            ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+            queryLimitsPlugin(api.queryLimits),
+          ],
           context: ({ req }: { req: Request }) => ({ req }),
           formatError: formatGraphQLError,
         }),
@@ -51,7 +56,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GraphQLErrorFilter },
-        { provide: API_CONFIG, useValue: options.api ?? loadApiConfig() },
+        { provide: API_CONFIG, useValue: api },
       ],
       exports: [API_CONFIG],
     };

@@ -1,13 +1,22 @@
 import 'reflect-metadata';
-import { Logger, ValidationPipe } from '@nestjs/common';
+import { ConsoleLogger, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadApiConfig } from './api.config';
 import { AppModule } from './app.module';
+import { JsonLogger } from './common/json-logger';
+import { requestContext } from './common/request-context';
 
 async function bootstrap(): Promise<void> {
   const config = loadApiConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ api: config }));
+  // Set before the modules are built: some log while they are (the database, the Temporal address).
+  const logger = config.logFormat === 'json' ? new JsonLogger() : new ConsoleLogger();
+  Logger.overrideLogger(logger);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ api: config }), {
+    logger,
+  });
+  // First, so every later log line of a request (and its errors) carries its ID.
+  app.use(requestContext);
   // An explicit limit: oversized bodies get a clear 413 instead of a parser error.
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidUnknownValues: true }));

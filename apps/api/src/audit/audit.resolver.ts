@@ -1,4 +1,5 @@
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { pageCost } from '../common/query-limits';
 import { AuditService } from './audit.service';
 import { AuditLogConnection } from './models/audit-entry.model';
 
@@ -7,6 +8,7 @@ export class AuditResolver {
   constructor(private readonly service: AuditService) {}
 
   @Query(() => AuditLogConnection, {
+    complexity: pageCost,
     description:
       'The audit log, newest first: every transition, accepted action and refusal; for one rollout or all. `npm run --silent cli -- audit verify` checks its hash chain.',
   })

@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { ERROR_CODES } from './graphql-errors';
+import { currentRequestId } from './request-context';
 
 const logger = new Logger('GraphQL');
 // Codes that describe the client's request (ours, Nest's and Apollo's), not a fault of the server.
@@ -40,7 +41,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return {
       message: 'Internal server error',
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      // The ID finds the logged stack; the client sees nothing of the server's inside.
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() },
     };
   }
   return { ...formatted, extensions: { ...rest, code } };

@@ -1,6 +1,7 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor, type RequestActor, Roles } from '../auth/auth.decorators';
 import { graphQLError } from '../common/graphql-errors';
+import { pageCost } from '../common/query-limits';
 import { ID_PATTERN } from './dto/ids';
 import {
   AbortRolloutInput,
@@ -32,6 +33,7 @@ export class RolloutsResolver {
   }
 
   @Query(() => RolloutConnection, {
+    complexity: pageCost,
     description: 'Rollouts, newest first, from the projection (no workflow is asked).',
   })
   rollouts(
