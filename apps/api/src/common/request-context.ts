@@ -29,7 +29,9 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
   const requestId = offered && ACCEPTED_ID.test(offered) ? offered : randomUUID();
   res.setHeader(REQUEST_ID_HEADER, requestId);
   const started = process.hrtime.bigint();
-  res.on('finish', () =>
+  res.on('finish', () => {
+    // Health probes come every few seconds; only a failing one is news.
+    if (req.path === '/healthz' && res.statusCode < 400) return;
     storage.run({ requestId }, () =>
       logger.log({
         msg: 'request',
@@ -38,7 +40,7 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
       }),
-    ),
-  );
+    );
+  });
   storage.run({ requestId }, next);
 }
