@@ -31,6 +31,7 @@ import {
   itemActionUpdate,
   metricReadingSignal,
   phaseProgressSignal,
+  guardrailReadingsQuery,
   phaseStateQuery,
   signOffUpdate,
   type PhaseInput,
@@ -54,7 +55,14 @@ import {
 } from './engine/item-timers';
 import { readSimulated, simulatedSource } from './engine/metric-source';
 import type { Sample } from './engine/samples';
-import { emptyWatch, observeReadings, watchedMetrics, windowsOf, type Breach } from './engine/watch';
+import {
+  emptyWatch,
+  guardrailReadings,
+  observeReadings,
+  watchedMetrics,
+  windowsOf,
+  type Breach,
+} from './engine/watch';
 import { refusal } from './refusals';
 
 const { queryMetric } = proxyActivities<RolloutActivities>({
@@ -171,14 +179,17 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     held = hold;
     changed();
   });
+  const evaluation = {
+    cadenceMs: metrics.cadenceMs,
+    missingData: metrics.missingData,
+    // A simulated value holds until it changes; it is read only at changes and window ends, so an
+    // aggregate weights each reading by how long it held.
+    ...(simulated ? { maxGapMs: Infinity, timeWeighted: true } : {}),
+  };
+  // A query adds nothing to history: older runs answer it too once their worker has this code.
+  setHandler(guardrailReadingsQuery, () => guardrailReadings(watch, guardrails, Date.now(), evaluation));
   const observe = (readings: Sample[]) => {
-    const found = observeReadings(watch, guardrails, readings, Date.now(), {
-      cadenceMs: metrics.cadenceMs,
-      missingData: metrics.missingData,
-      // A simulated value holds until it changes; it is read only at changes and window ends, so an
-      // aggregate weights each reading by how long it held.
-      ...(simulated ? { maxGapMs: Infinity, timeWeighted: true } : {}),
-    });
+    const found = observeReadings(watch, guardrails, readings, Date.now(), evaluation);
     if (found.length) {
       breaches.push(...found);
       changed();

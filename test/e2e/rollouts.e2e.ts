@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FilterQuery, MikroORM } from '@mikro-orm/core';
 import { AuditEntry, loadPersistenceConfig, mikroOrmOptions } from '../../libs/persistence/src';
-import { rolloutWorkflowId } from '../../workflows/engine/messages';
+import { metricReadingSignal, phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
 import { repoRoot } from '../support/temporal-tools';
 import { describeEachDatabase } from '../support/postgres';
 import { type GqlResponse, startStack, type Stack } from '../support/stack';
@@ -452,6 +452,23 @@ describeEachDatabase((database) => {
     const started = await start(id, planVersionId);
     const [first, second] = started.phases;
     const state = await inPhase(id, first.id);
+
+    // The guardrails watching the phase (the plan's alert thresholds), then one with a reading pushed to it.
+    const GUARDRAILS = `query G($id: ID!) { rollout(id: $id) { guardrails { id metric condition outcome breached latestValue latestAt readings } } }`;
+    type Guardrails = { rollout: { guardrails: Record<string, unknown>[] } };
+    const watching = (await gql<Guardrails>(GUARDRAILS, { id })).data!.rollout.guardrails;
+    expect(watching.map((g) => g.condition)).toEqual(
+      expect.arrayContaining(['error_rate > 5% for 5 minutes', 'queue_backlog > 1000']),
+    );
+    expect(watching.every((g) => g.readings === 0 && g.outcome === 'inconclusive' && !g.breached)).toBe(true);
+    await stack.env.client.workflow
+      .getHandle(phaseWorkflowId(id, first.id))
+      .signal(metricReadingSignal, { metric: 'queue_backlog', value: 120 });
+    const backlog = await until('the reading shown', async () => {
+      const r = await gql<Guardrails>(GUARDRAILS, { id });
+      return r.data?.rollout.guardrails.find((g) => g.metric === 'queue_backlog' && g.readings === 1);
+    });
+    expect(backlog).toMatchObject({ outcome: 'ok', breached: false, latestValue: 120 });
     const item = state.phases[0].checklist[0];
     const plan = await gql<{ planVersion: { planJson: string } }>(
       `query P($id: ID!) { planVersion(id: $id) { planJson } }`,

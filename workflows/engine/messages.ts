@@ -3,7 +3,7 @@ import type { FlagValue, Guardrail, RolloutPlan, TriggerAction } from '../../lib
 import type { MissingDataOutcome } from './guardrails';
 import type { ScenarioTimelines } from './metric-source';
 import type { Sample } from './samples';
-import type { WatchState } from './watch';
+import type { GuardrailReading, WatchState } from './watch';
 import type { ActionPolicy, ItemAction, SignOff } from './actions';
 import type { Actor, PhaseState } from './phase';
 import type { Compensation, RollbackProgress } from './rollback';
@@ -171,6 +171,8 @@ export interface ManualStepConfirmation extends ActorRequest {
 
 // Phase workflow (rollout-<id>-phase-<phaseId>)
 export const phaseStateQuery = defineQuery<PhaseState>('getPhaseState');
+/** Each guardrail watching the phase: its condition, latest reading and how it stands now. */
+export const guardrailReadingsQuery = defineQuery<GuardrailReading[]>('getGuardrailReadings');
 export const itemActionUpdate = defineUpdate<PhaseState, [ItemAction]>('checklistItemAction');
 export const signOffUpdate = defineUpdate<PhaseState, [SignOff]>('signOffGate');
 export const checkResultSignal = defineSignal<[{ itemId: string; healthy: boolean }]>('checkResult');

@@ -1,9 +1,11 @@
 import { durationToMillis, type Guardrail } from '../../libs/plan/src/model';
 import {
+  condition,
   evaluateGuardrail,
   retentionMs,
   type GuardrailEvaluation,
   type GuardrailOptions,
+  type GuardrailOutcome,
 } from './guardrails';
 import { addSample, emptyWindow, type Sample, type SampleWindow } from './samples';
 
@@ -61,4 +63,49 @@ export function observeReadings(
     breaches.push({ guardrail, evaluation });
   }
   return breaches;
+}
+
+/** How one guardrail stands, as people read it (the phase's `getGuardrailReadings` query). */
+export interface GuardrailReading {
+  guardrailId: string;
+  title?: string;
+  metric: string;
+  /** "error_rate > 5% for 5 minutes". */
+  condition: string;
+  /** Evaluated now over the readings kept: `inconclusive` while the window is not yet covered. */
+  outcome: GuardrailOutcome;
+  /** The value compared with the threshold (the latest reading or the window's average). */
+  value: number | null;
+  reason: string;
+  /** Whether it has breached in this phase (it acts once). */
+  breached: boolean;
+  /** The metric's latest reading, if any. */
+  latest?: Sample;
+  /** Readings of the metric kept for its windows. */
+  readings: number;
+}
+
+/** Each guardrail's standing from the readings kept; reads the watch, changes nothing. */
+export function guardrailReadings(
+  watch: WatchState,
+  guardrails: readonly Guardrail[],
+  now: number,
+  options: GuardrailOptions = {},
+): GuardrailReading[] {
+  return guardrails.map((g) => {
+    const samples = watch.windows[g.metric]?.samples ?? [];
+    const { outcome, value, reason } = evaluateGuardrail(g, samples, now, options);
+    return {
+      guardrailId: g.id,
+      ...(g.title ? { title: g.title } : {}),
+      metric: g.metric,
+      condition: condition(g),
+      outcome,
+      value,
+      reason,
+      breached: watch.reported.includes(g.id),
+      ...(samples.length ? { latest: samples[samples.length - 1] } : {}),
+      readings: samples.length,
+    };
+  });
 }

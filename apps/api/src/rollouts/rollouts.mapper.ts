@@ -2,6 +2,7 @@ import type { RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import type { EngineState, PhaseSummary } from '../../../../workflows/engine/messages';
 import { type ItemState, type PhaseState, sustainedDueAt } from '../../../../workflows/engine/phase';
+import type { GuardrailReading } from '../../../../workflows/engine/watch';
 import {
   type ChecklistItem,
   ChecklistItemStatus,
@@ -25,6 +26,8 @@ export interface RolloutContext {
   title?: string;
   /** The current phase's own state (phaseStateQuery), when the phase workflow answered. */
   currentPhase?: PhaseState;
+  /** Its guardrails as they stand (guardrailReadingsQuery), when it answered. */
+  guardrails?: GuardrailReading[];
   now: number;
 }
 
@@ -101,6 +104,21 @@ export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout
       valueJson: JSON.stringify(value),
     })),
     timers: timersOf(state, live, ctx.now),
+    guardrails: live
+      ? (ctx.guardrails ?? []).map((g) => ({
+          id: g.guardrailId,
+          title: g.title,
+          metric: g.metric,
+          condition: g.condition,
+          outcome: g.outcome,
+          value: g.value ?? undefined,
+          reason: g.reason,
+          breached: g.breached,
+          latestValue: g.latest?.value ?? undefined,
+          latestAt: date(g.latest?.at),
+          readings: g.readings,
+        }))
+      : [],
     breaches: state.breaches.map((b) => ({
       phaseId: b.phaseId,
       guardrailId: b.guardrailId,

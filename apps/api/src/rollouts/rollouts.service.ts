@@ -27,6 +27,7 @@ import {
   engineStateQuery,
   type EngineState,
   pauseUpdate,
+  guardrailReadingsQuery,
   phaseStateQuery,
   phaseWorkflowId,
   type PlanRolloutInput,
@@ -35,6 +36,7 @@ import {
   rolloutWorkflowId,
 } from '../../../../workflows/engine/messages';
 import type { Actor, PhaseState } from '../../../../workflows/engine/phase';
+import type { GuardrailReading } from '../../../../workflows/engine/watch';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 import { graphQLError } from '../common/graphql-errors';
 import { PlansService } from '../plans/plans.service';
@@ -287,15 +289,18 @@ export class RolloutsService {
     const workflowId = rolloutWorkflowId(rolloutId);
     const handle = this.client.workflow.getHandle(workflowId);
     const [state, memo] = await Promise.all([handle.query(engineStateQuery), this.memoOf(handle)]);
-    const currentPhase = state.currentPhaseId
-      ? await this.client.workflow
-          .getHandle(phaseWorkflowId(rolloutId, state.currentPhaseId))
-          .query(phaseStateQuery)
-          .catch((): PhaseState | undefined => undefined)
+    const phase = state.currentPhaseId
+      ? this.client.workflow.getHandle(phaseWorkflowId(rolloutId, state.currentPhaseId))
       : undefined;
+    // Between phases (or on a worker without the guardrail query) the phase does not answer: show none.
+    const [currentPhase, guardrails] = await Promise.all([
+      phase?.query(phaseStateQuery).catch((): PhaseState | undefined => undefined),
+      phase?.query(guardrailReadingsQuery).catch((): GuardrailReading[] => []),
+    ]);
     return toRolloutModel(state, {
       ...memo,
       currentPhase,
+      guardrails,
       workflowId,
       webUiUrl: workflowUiUrl(this.config, workflowId),
       now: Date.now(),

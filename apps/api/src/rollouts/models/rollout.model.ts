@@ -102,6 +102,31 @@ export class Breach {
   @Field() at: Date;
 }
 
+@ObjectType({ description: 'A guardrail watching the current phase, as it stands now.' })
+export class GuardrailStatus {
+  @Field(() => ID) id: string;
+  @Field({ nullable: true }) title?: string;
+  @Field() metric: string;
+  @Field({ description: 'As people read it: "error_rate > 5% for 5 minutes".' }) condition: string;
+  @Field({
+    description:
+      'ok, breach, or inconclusive (its window not yet covered by readings: by default missing data is not a breach).',
+  })
+  outcome: string;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The value compared with the threshold: the latest reading or the window average.',
+  })
+  value?: number;
+  @Field() reason: string;
+  @Field({ description: 'Whether it has breached in this phase (it acts once per phase).' })
+  breached: boolean;
+  @Field(() => Float, { nullable: true, description: 'The latest reading of its metric (null: no data).' })
+  latestValue?: number;
+  @Field({ nullable: true }) latestAt?: Date;
+  @Field(() => Int, { description: 'Readings of the metric kept for its window.' }) readings: number;
+}
+
 @ObjectType()
 export class RollbackStep {
   @Field(() => ID) id: string;
@@ -151,6 +176,11 @@ export class Rollout {
   @Field(() => [RolloutFlag]) flags: RolloutFlag[];
   @Field(() => [PendingTimer], { description: 'Timers still to fire, soonest first.' })
   timers: PendingTimer[];
+  @Field(() => [GuardrailStatus], {
+    description:
+      'The guardrails watching the current phase, with their latest readings (empty between phases).',
+  })
+  guardrails: GuardrailStatus[];
   @Field(() => [Breach]) breaches: Breach[];
   @Field(() => RollbackProgress, { nullable: true }) rollback?: RollbackProgress;
   @Field(() => [Review]) reviews: Review[];
