@@ -116,6 +116,19 @@ test('every response carries a request ID (the caller’s when sane), and the JS
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
   expect(lines.every((l) => typeof l.level === 'string' && typeof l.timestamp === 'number')).toBe(true);
+  // The worker too: its own lines and the Temporal SDK's, one JSON object each.
+  const worker = stack
+    .workerOutput()
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(worker).toContainEqual(expect.objectContaining({ context: 'Temporal', level: 'log' }));
+  expect(worker).toContainEqual(
+    expect.objectContaining({
+      context: 'Worker',
+      message: expect.stringMatching(/^polling task queue/) as unknown,
+    }),
+  );
   expect(lines.filter((l) => l.requestId === chosen)).toEqual([
     expect.objectContaining({
       level: 'log',

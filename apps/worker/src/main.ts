@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { installWorkerLogging } from './logging';
 import { createRolloutWorker } from './rollout-worker';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
+  installWorkerLogging();
   const logger = new Logger('Worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: false });
   const { worker, connection } = await createRolloutWorker(app);
