@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import { TemporalClientModule, type TemporalConfig } from '../../../libs/temporal/src';
 import { PersistenceModule, type PersistenceConfig } from '../../../libs/persistence/src';
 import { AuditModule } from './audit/audit.module';
+import { AutomationModule } from './automation/automation.module';
 import { AuthModule } from './auth/auth.module';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
@@ -49,6 +50,7 @@ export class AppModule {
         }),
         AuthModule.forRoot(options.auth),
         AuditModule,
+        AutomationModule,
         FlagsModule,
         PlansModule,
         RolloutsModule,

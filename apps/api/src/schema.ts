@@ -4,12 +4,19 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { AuditResolver } from './audit/audit.resolver';
+import { MetricSamplesResolver } from './automation/metric-samples.resolver';
 import { FlagsResolver } from './flags/flags.resolver';
 import { PlansResolver } from './plans/plans.resolver';
 import { RolloutsResolver } from './rollouts/rollouts.resolver';
 
 /** Every resolver the API serves: the committed schema.graphql is printed from these. */
-export const RESOLVERS = [AuditResolver, FlagsResolver, PlansResolver, RolloutsResolver];
+export const RESOLVERS = [
+  AuditResolver,
+  FlagsResolver,
+  MetricSamplesResolver,
+  PlansResolver,
+  RolloutsResolver,
+];
 
 /** schema.graphql at the repository root (the nearest folder up holding package.json, from src or dist). */
 export const SCHEMA_FILE = join(

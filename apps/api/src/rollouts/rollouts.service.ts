@@ -28,6 +28,8 @@ import {
   type EngineState,
   pauseUpdate,
   guardrailReadingsQuery,
+  type MetricReadingInput,
+  metricReadingSignal,
   phaseStateQuery,
   phaseWorkflowId,
   type PlanRolloutInput,
@@ -35,6 +37,7 @@ import {
   rollbackUpdate,
   rolloutWorkflowId,
 } from '../../../../workflows/engine/messages';
+import { guardrailsFor } from '../../../../workflows/engine/guardrails';
 import type { Actor, PhaseState } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
 import { API_CONFIG, type ApiConfig } from '../api.config';
@@ -239,6 +242,40 @@ export class RolloutsService {
     });
   }
 
+  /**
+   * Pushes a metric reading to the rollout's current phase, whose guardrails evaluate it (a signal). Refused
+   * when no guardrail of the plan reads the metric, or none of the current phase does. Answers the phase.
+   */
+  pushMetricSample(rolloutId: string, reading: MetricReadingInput): Promise<string> {
+    return this.call(rolloutId, async () => {
+      const plan = await this.planOf(rolloutId);
+      if (!plan.guardrails.some((g) => g.metric === reading.metric))
+        throw graphQLError(
+          'BAD_USER_INPUT',
+          `No guardrail of plan ${plan.metadata.name} reads "${reading.metric}"`,
+          {
+            rolloutId,
+          },
+        );
+      const handle = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
+      const { currentPhaseId, status } = await handle.query(engineStateQuery);
+      const watched =
+        currentPhaseId && guardrailsFor(plan, currentPhaseId).some((g) => g.metric === reading.metric);
+      if (!currentPhaseId || !watched)
+        throw graphQLError(
+          'CONFLICT',
+          currentPhaseId
+            ? `No guardrail of phase ${currentPhaseId} reads "${reading.metric}"`
+            : `Rollout ${rolloutId} is not in a phase (${status})`,
+          { rolloutId },
+        );
+      await this.client.workflow
+        .getHandle(phaseWorkflowId(rolloutId, currentPhaseId))
+        .signal(metricReadingSignal, reading);
+      return currentPhaseId;
+    });
+  }
+
   signOff(rolloutId: string, phaseId: string, actor: Actor, note?: string): Promise<Rollout> {
     return this.call(rolloutId, async () => {
       await sendSignOff(this.client, await this.planOf(rolloutId), rolloutId, phaseId, { actor, note });
@@ -314,7 +351,7 @@ export class RolloutsService {
   }
 
   /** The plan the rollout runs (its version's row): item actions are routed by it. */
-  private async planOf(rolloutId: string): Promise<RolloutPlan> {
+  async planOf(rolloutId: string): Promise<RolloutPlan> {
     const { planVersionId } = await this.memoOf(this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)));
     const version = planVersionId ? await this.plans.version(planVersionId) : null;
     if (!version)
@@ -328,7 +365,7 @@ export class RolloutsService {
    * Talks to a rollout's workflows within the action deadline (an Update waits for a worker, and must not
    * hold an HTTP request forever), and turns failures into typed GraphQL errors.
    */
-  private async call(rolloutId: string, fn: () => Promise<Rollout>): Promise<Rollout> {
+  private async call<T>(rolloutId: string, fn: () => Promise<T>): Promise<T> {
     try {
       const deadline = Date.now() + this.api.actionTimeoutMs;
       return await this.client.connection.withDeadline(deadline, fn);

@@ -1,0 +1,18 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Roles } from '../auth/auth.decorators';
+import { AutomationService } from './automation.service';
+import { MetricSampleResult, RecordMetricSampleInput } from './metric-sample.types';
+
+@Resolver()
+export class MetricSamplesResolver {
+  constructor(private readonly automation: AutomationService) {}
+
+  @Mutation(() => MetricSampleResult, {
+    description:
+      'A metric reading for the guardrails of a rollout’s current phase (or of every active rollout that reads it). Operators.',
+  })
+  @Roles('operator')
+  recordMetricSample(@Args('input') input: RecordMetricSampleInput): Promise<MetricSampleResult> {
+    return this.automation.recordSample(input);
+  }
+}
