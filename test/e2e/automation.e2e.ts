@@ -186,7 +186,10 @@ test('metric readings reach the guardrails of the current phase; a breaching one
     { input: { rolloutId: id, metric: 'queue_backlog', value: 1 } },
     robot,
   );
-  expect(late.errors?.[0].extensions?.code).toBe('CONFLICT');
+  expect(late.errors?.[0]).toMatchObject({
+    message: `Rollout ${id} is ROLLED_BACK; it takes no more readings`,
+    extensions: { code: 'CONFLICT' },
+  });
 });
 
 test('an Alertmanager webhook fires the rollback its alert names; bad calls are refused and change nothing', async () => {
@@ -265,20 +268,39 @@ test('an Alertmanager webhook fires the rollback its alert names; bad calls are 
   expect((repeat.body.alerts as { results: { outcome: string }[] }[])[0].results[0].outcome).toBe('refused');
 
   const audit = await stack.gql<{
-    auditLog: { edges: { node: { action: string; target: string; actor: string; outcome: string } }[] };
+    auditLog: {
+      edges: {
+        node: { action: string; target: string; actor: string; outcome: string; payloadJson: string };
+      }[];
+    };
   }>(
-    `query A($id: ID!) { auditLog(rolloutId: $id, first: 50) { edges { node { action target actor outcome } } } }`,
+    `query A($id: ID!) { auditLog(rolloutId: $id, first: 50) {
+      edges { node { action target actor outcome payloadJson } } } }`,
     { id },
   );
   const rows = audit.data!.auditLog.edges.map((e) => e.node).reverse();
-  expect(rows.filter((r) => r.action === 'alert.fired')).toEqual([
-    { action: 'alert.fired', target: 'error-rate', actor: 'alertmanager', outcome: 'accepted' },
-    { action: 'alert.fired', target: 'error-rate', actor: 'alertmanager', outcome: 'refused' },
+  const alerted = rows.filter((r) => r.action.startsWith('alert.'));
+  expect(alerted).toEqual([
+    expect.objectContaining({
+      action: 'alert.rollback',
+      target: 'error-rate',
+      actor: 'alertmanager',
+      outcome: 'accepted',
+    }),
+    expect.objectContaining({
+      action: 'alert.rollback',
+      target: 'error-rate',
+      actor: 'alertmanager',
+      outcome: 'refused',
+    }),
   ]);
-  expect(rows).toContainEqual({
-    action: 'rollout.transition',
-    target: 'ROLLING_BACK',
-    actor: 'alertmanager',
-    outcome: 'accepted',
-  });
+  expect(JSON.parse(alerted[0].payloadJson)).toMatchObject({ alertname: 'HighErrorRate', fingerprint: 'f0' });
+  expect(rows).toContainEqual(
+    expect.objectContaining({
+      action: 'rollout.transition',
+      target: 'ROLLING_BACK',
+      actor: 'alertmanager',
+      outcome: 'accepted',
+    }),
+  );
 });

@@ -10,6 +10,7 @@ import { metricReadingSignal, phaseWorkflowId, rolloutWorkflowId } from '../../w
 import { repoRoot } from '../support/temporal-tools';
 import { describeEachDatabase } from '../support/postgres';
 import { type GqlResponse, startStack, type Stack } from '../support/stack';
+import { subscribe } from '../support/subscription';
 
 // The GraphQL API over HTTP against the built API and worker on a real Temporal dev server: a plan is
 // imported from Markdown, started at a tiny time scale, and driven to the end
@@ -318,6 +319,15 @@ describeEachDatabase((database) => {
       const doer = { id: 'olga', roles: ['operator', ...planRoles] };
       const approver = { id: 'rita', roles: ['release-manager', ...planRoles] };
       const id = `e2e-${name}`;
+      // An admin UI watching it from before it starts: every event, live, until it has ended.
+      const watching = subscribe<{
+        rolloutEvents: { seq: number; action: string; target: string; actor: string };
+      }>(
+        stack.apiUrl,
+        `subscription E($id: ID!) { rolloutEvents(rolloutId: $id) { seq action target actor } }`,
+        { id },
+        await stack.token('vera', ['viewer']),
+      );
       const started = await start(id, planVersionId);
       expect(started).toMatchObject({
         id,
@@ -434,6 +444,24 @@ describeEachDatabase((database) => {
         ...(reviewed ? ['rollout.transition:IN_REVIEW:engine'] : []),
         'rollout.transition:COMPLETED:engine',
       ]);
+
+      // The subscriber saw the same, in the same order, and the stream ended with the rollout.
+      const streamed = await Promise.race([
+        watching.done,
+        sleep(30_000).then(() => {
+          throw new Error(
+            `the event stream did not complete: ${JSON.stringify(watching.received.slice(-3))}`,
+          );
+        }),
+      ]);
+      await watching.close();
+      const events = streamed.map((e) => e.rolloutEvents);
+      const logged = await auditRows({ rolloutId: id, outcome: { $ne: 'refused' } });
+      expect(events.map((e) => e.seq)).toEqual(logged.map((r) => r.seq));
+      expect(events.map((e) => `${e.action}:${e.target}:${e.actor}`)).toEqual(
+        logged.map((r) => `${r.action}:${r.target}:${r.actor}`),
+      );
+      expect(events.at(-1)).toMatchObject({ action: 'rollout.transition', target: 'COMPLETED' });
 
       // Lists come from the projection.
       const listed = await until('listed as completed', async () => {
@@ -589,6 +617,16 @@ describeEachDatabase((database) => {
       body: JSON.stringify({ query: COMPLETE, variables: { input } }),
     }).then((r) => r.json() as Promise<GqlResponse<unknown>>);
     expect(forged.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    // A subscription without a token is refused too, before it sees anything.
+    const eavesdrop = subscribe(
+      stack.apiUrl,
+      `subscription { rolloutEvents(rolloutId: "${id}") { seq } }`,
+      {},
+      null,
+    );
+    await expect(eavesdrop.done).rejects.toThrow(/UNAUTHENTICATED/);
+    expect(eavesdrop.received).toEqual([]);
+    await eavesdrop.close();
 
     // A viewer reads but does not act; an operator does not start rollouts or import plans.
     expect((await gql(ROLLOUT, { id }, vera)).data?.rollout.id).toBe(id);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -9,14 +10,22 @@ import { PersistenceModule, type PersistenceConfig } from '../../../libs/persist
 import { AuditModule } from './audit/audit.module';
 import { AutomationModule } from './automation/automation.module';
 import { AuthModule } from './auth/auth.module';
+import { wsRequest } from './auth/ws-request';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
 import { queryLimitsPlugin } from './common/query-limits';
 import { HealthController } from './health.controller';
+import { EventsModule } from './events/events.module';
 import { FlagsModule } from './flags/flags.module';
 import { PlansModule } from './plans/plans.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
+
+interface GraphQLContextSource {
+  req?: Request;
+  connectionParams?: Record<string, unknown>;
+  extra?: { request?: IncomingMessage };
+}
 
 @Module({})
 export class AppModule {
@@ -45,12 +54,17 @@ export class AppModule {
             ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             queryLimitsPlugin(api.queryLimits),
           ],
-          context: ({ req }: { req: Request }) => ({ req }),
+          subscriptions: { 'graphql-ws': true },
+          // HTTP operations carry the request; graphql-ws ones their connection's params and upgrade request.
+          context: ({ req, connectionParams, extra }: GraphQLContextSource) => ({
+            req: req ?? wsRequest(connectionParams, extra?.request),
+          }),
           formatError: formatGraphQLError,
         }),
         AuthModule.forRoot(options.auth),
         AuditModule,
         AutomationModule,
+        EventsModule,
         FlagsModule,
         PlansModule,
         RolloutsModule,

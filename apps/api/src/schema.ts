@@ -5,6 +5,7 @@ import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphq
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { AuditResolver } from './audit/audit.resolver';
 import { MetricSamplesResolver } from './automation/metric-samples.resolver';
+import { EventsResolver } from './events/events.resolver';
 import { FlagsResolver } from './flags/flags.resolver';
 import { PlansResolver } from './plans/plans.resolver';
 import { RolloutsResolver } from './rollouts/rollouts.resolver';

@@ -133,7 +133,7 @@ export class AutomationService {
         idempotencyKey: `alert/${randomBytes(12).toString('hex')}`,
         rolloutId,
         actor: actor.id,
-        action: 'alert.fired',
+        action: `alert.${action.type}`,
         target: target.triggerId,
         outcome: result.outcome === 'refused' ? 'refused' : 'accepted',
         payload: { alertname: alert.labels.alertname, fingerprint: alert.fingerprint, receiver, ...result },

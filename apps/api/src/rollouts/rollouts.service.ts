@@ -259,6 +259,11 @@ export class RolloutsService {
         );
       const handle = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
       const { currentPhaseId, status } = await handle.query(engineStateQuery);
+      // An ended rollout (or one rolling back) has no guardrail left to judge the reading.
+      if (['ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED', 'COMPLETED', 'ABORTED'].includes(status))
+        throw graphQLError('CONFLICT', `Rollout ${rolloutId} is ${status}; it takes no more readings`, {
+          rolloutId,
+        });
       const watched =
         currentPhaseId && guardrailsFor(plan, currentPhaseId).some((g) => g.metric === reading.metric);
       if (!currentPhaseId || !watched)
