@@ -1,4 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  type IntrospectionQuery,
+  lexicographicSortSchema,
+  printSchema,
+} from 'graphql';
 import { startStack, type Stack } from '../support/stack';
+import { repoRoot } from '../support/temporal-tools';
 
 // The API's guard rails for every client: query depth and cost limits checked before any resolver runs,
 // a body size limit, no stack traces in answers, and a request ID on every response and log line (JSON).
@@ -141,4 +152,14 @@ test('every response carries a request ID (the caller’s when sane), and the JS
       }) as unknown,
     }),
   ]);
+});
+
+test('the running API serves exactly the committed schema.graphql (every module’s resolvers are in RESOLVERS)', async () => {
+  const r = await stack.gql<IntrospectionQuery>(getIntrospectionQuery());
+  expect(r.errors).toBeUndefined();
+  const served = printSchema(lexicographicSortSchema(buildClientSchema(r.data!)));
+  const committed = printSchema(
+    lexicographicSortSchema(buildSchema(readFileSync(join(repoRoot, 'schema.graphql'), 'utf8'))),
+  );
+  expect(served).toBe(committed);
 });

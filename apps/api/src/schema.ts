@@ -13,6 +13,7 @@ import { RolloutsResolver } from './rollouts/rollouts.resolver';
 /** Every resolver the API serves: the committed schema.graphql is printed from these. */
 export const RESOLVERS = [
   AuditResolver,
+  EventsResolver,
   FlagsResolver,
   MetricSamplesResolver,
   PlansResolver,
