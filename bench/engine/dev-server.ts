@@ -92,7 +92,7 @@ export async function onDevServer(
   }
 }
 
-interface DevServer {
+export interface DevServer {
   client: Client;
   connection: Connection;
   nativeConnection: NativeConnection;
@@ -104,7 +104,7 @@ interface DevServer {
  * whose server inherits this process's stdout and would print its banner among the figures: its output goes
  * to stderr.
  */
-async function startDevServer(): Promise<DevServer> {
+export async function startDevServer(extraArgs: string[] = []): Promise<DevServer> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
   const child = spawn(
@@ -113,6 +113,7 @@ async function startDevServer(): Promise<DevServer> {
       ...['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port)],
       ...['--namespace', 'default', '--log-level', 'error', '--log-format', 'pretty'],
       ...['--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true'],
+      ...extraArgs,
     ],
     { stdio: ['ignore', process.stderr, process.stderr] },
   );

@@ -1,0 +1,273 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MikroORM } from '@mikro-orm/core';
+import { signToken } from '../../libs/auth/src';
+import { loadPersistenceConfig, mikroOrmOptions, RolloutProjection } from '../../libs/persistence/src';
+import { itemActionUpdate, phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
+import type { ItemAction } from '../../workflows/engine/actions';
+import { rolloutSearchAttributeKeys } from '../../workflows/search-attributes';
+import { startDevServer } from '../engine/dev-server';
+import {
+  ascending,
+  freePort,
+  median,
+  merchantPlan,
+  ms,
+  percentile,
+  repoRoot,
+  sleep,
+  startFakeAdapters,
+  validated,
+} from '../engine/support';
+
+// The API's overhead and its list latency, against the real stack: a Temporal dev server, the built API and
+// worker as processes (as `npm start` runs them) over one SQLite file, and a fake adapters endpoint.
+//  (a) `completeChecklistItem` through GraphQL vs the same Update sent with the Temporal client directly,
+//      alternated A/B, B/A so that noise hits both alike;
+//  (b) `rollouts(first: 50)` with 1,000 rollouts in the projection, and paging through all of them.
+
+const quick = process.argv.includes('--quick');
+const SAMPLES = Number(process.env.SAMPLES ?? (quick ? 50 : 200));
+const WARMUP = 10;
+const ITEMS = 100;
+const PROJECTION_ROWS = 1000;
+const LIST_SAMPLES = Number(process.env.LIST_SAMPLES ?? (quick ? 50 : 200));
+const LABEL = 52;
+
+const progress = (message: string): void => {
+  process.stderr.write(`[bench:api] ${message}\n`);
+};
+
+function spawnApp(name: 'api' | 'worker', env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [join(repoRoot, `dist/apps/${name}/src/main.js`)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, LOG_FORMAT: 'json', NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return child;
+}
+
+async function stopApp(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (await check().catch(() => false)) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not come up within a minute`);
+}
+
+const spread = (values: number[]) => {
+  const sorted = ascending(values);
+  return { median: median(sorted), p99: percentile(sorted, 99) };
+};
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  progress(`starting a dev server, the API and a worker (${quick ? 'quick' : 'full'} run)`);
+  const searchAttributes = rolloutSearchAttributeKeys.flatMap((k) => [
+    '--search-attribute',
+    `${k.name}=Keyword`,
+  ]);
+  const dev = await startDevServer(searchAttributes);
+  const fake = await startFakeAdapters();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
+  const secret = randomBytes(32).toString('base64url');
+  const port = await freePort();
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const taskQueue = 'bench-api';
+  const env = {
+    TEMPORAL_ADDRESS: dev.connection.options.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    AUTH_JWT_SECRET: secret,
+    ...(fake.config.notifyDefaultUrl ? { NOTIFY_WEBHOOK_URL: fake.config.notifyDefaultUrl } : {}),
+    HOOK_URLS: JSON.stringify(fake.config.hookUrls ?? {}),
+  };
+  let api: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  try {
+    api = spawnApp('api', env);
+    await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok);
+    worker = spawnApp('worker', env);
+
+    const actor = { id: 'olga', roles: ['operator', 'release-manager'] };
+    const token = await signToken(secret, { user: actor.id, roles: actor.roles }, { ttlSeconds: 3600 });
+    const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+      const res = await fetch(`${apiUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+      if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+      return body.data!;
+    };
+
+    // The seed, its first phase grown to 100 items; JSON is YAML, so it is imported as a document.
+    const seed = merchantPlan();
+    const [first, ...rest] = seed.phases;
+    const items = Array.from({ length: ITEMS }, (_, i) => ({
+      id: `item-${i}`,
+      title: `Item ${i}`,
+      kind: 'manual' as const,
+    }));
+    const plan = validated({
+      ...seed,
+      metadata: { ...seed.metadata, name: 'bench-api' },
+      phases: [{ ...first, checklist: items }, ...rest],
+    });
+    await gql(`mutation I($input: PlanDocumentInput!) { importPlan(input: $input) { planVersion { id } } }`, {
+      input: { yaml: JSON.stringify(plan), name: 'bench-api' },
+    });
+    const rolloutId = 'bench-api';
+    await gql(`mutation S($input: StartRolloutInput!) { startRollout(input: $input) { id } }`, {
+      input: { id: rolloutId, planVersionId: 'bench-api@1' },
+    });
+    const phase = dev.client.workflow.getHandle(phaseWorkflowId(rolloutId, first.id));
+    await waitFor('the first phase', async () => {
+      await phase.describe();
+      return true;
+    });
+    progress('rollout running; measuring completeChecklistItem (GraphQL) against the direct Update');
+
+    const COMPLETE = `mutation C($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { status currentPhase phases { id checklist { id status doneBy } } } }`;
+    const viaGraphQL = async (itemId: string) => {
+      const t = performance.now();
+      await gql(COMPLETE, { input: { rolloutId, itemId } });
+      return performance.now() - t;
+    };
+    const direct = async (itemId: string) => {
+      const action: ItemAction = { type: 'complete', itemId, actor };
+      const t = performance.now();
+      await phase.executeUpdate(itemActionUpdate, { args: [action] });
+      return performance.now() - t;
+    };
+    const reopen = (itemId: string) =>
+      phase.executeUpdate(itemActionUpdate, { args: [{ type: 'reopen', itemId, actor, note: 'bench' }] });
+
+    const graphQLTimes: number[] = [];
+    const directTimes: number[] = [];
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      // Two fresh items per round, each completed one way, A/B then B/A; reopened (untimed) for later rounds.
+      const a = `item-${(2 * i) % ITEMS}`;
+      const b = `item-${(2 * i + 1) % ITEMS}`;
+      const [g, d] =
+        i % 2 === 0
+          ? [await viaGraphQL(a), await direct(b)]
+          : [await direct(b), await viaGraphQL(a)].reverse();
+      if (i >= WARMUP) {
+        graphQLTimes.push(g);
+        directTimes.push(d);
+      }
+      await reopen(a);
+      await reopen(b);
+      if ((i + 1) % 25 === 0) progress(`  ${i + 1}/${WARMUP + SAMPLES} rounds`);
+    }
+
+    progress(`writing ${PROJECTION_ROWS} rollouts into the projection`);
+    const orm = await MikroORM.init(
+      mikroOrmOptions(loadPersistenceConfig({ DATABASE_URL: `sqlite:${join(dataDir, 'rollouts.sqlite')}` })),
+    );
+    try {
+      const em = orm.em.fork();
+      const t0 = Date.UTC(2026, 0, 1);
+      for (let i = 0; i < PROJECTION_ROWS; i++) {
+        em.create(RolloutProjection, {
+          rolloutId: `listed-${String(i).padStart(4, '0')}`,
+          workflowId: rolloutWorkflowId(`listed-${i}`),
+          plan: i % 2 ? 'merchant-platform' : 'admin-panel',
+          status: ['RUNNING', 'COMPLETED', 'ROLLED_BACK', 'WAITING_FOR_SIGN_OFF'][i % 4],
+          currentPhase: i % 4 === 0 ? 'pilot-merchants' : null,
+          startedAt: new Date(t0 + i * 60_000),
+          updatedAt: new Date(t0 + i * 60_000),
+          version: 1,
+        });
+      }
+      await em.flush();
+    } finally {
+      await orm.close();
+    }
+    const LIST = `query L($after: String) { rollouts(first: 50, after: $after) { totalCount edges { cursor node { id status plan currentPhase startedAt } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = { rollouts: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string } } };
+    for (let i = 0; i < WARMUP; i++) await gql<Page>(LIST);
+    const firstPage: number[] = [];
+    for (let i = 0; i < LIST_SAMPLES; i++) {
+      const t = performance.now();
+      const page = await gql<Page>(LIST);
+      firstPage.push(performance.now() - t);
+      if (page.rollouts.totalCount < PROJECTION_ROWS)
+        throw new Error(`only ${page.rollouts.totalCount} rollouts listed`);
+    }
+    const pages: number[] = [];
+    let after: string | undefined;
+    let seen = 0;
+    do {
+      const t = performance.now();
+      const page = await gql<Page>(LIST, { after });
+      pages.push(performance.now() - t);
+      seen++;
+      after = page.rollouts.pageInfo.hasNextPage ? page.rollouts.pageInfo.endCursor : undefined;
+    } while (after);
+
+    const g = spread(graphQLTimes);
+    const d = spread(directTimes);
+    const l = spread(firstPage);
+    const row = (label: string, m: string, p: string) =>
+      `  ${label.padEnd(LABEL)} median ${m.padStart(9)}   p99 ${p.padStart(9)}`;
+    console.log(
+      `API benchmark — ${cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}${quick ? ' (--quick)' : ''}`,
+    );
+    console.log(
+      `completeChecklistItem, ${SAMPLES} samples each (after ${WARMUP} warm-up), A/B alternated, ${ITEMS}-item phase`,
+    );
+    console.log(row('GraphQL mutation (HTTP, token, Update, state read back)', ms(g.median), ms(g.p99)));
+    console.log(row('the same Update with the Temporal client', ms(d.median), ms(d.p99)));
+    console.log(
+      row(
+        'ratio GraphQL / direct (the API’s overhead)',
+        `${(g.median / d.median).toFixed(2)}×`,
+        `${(g.p99 / d.p99).toFixed(2)}×`,
+      ),
+    );
+    console.log(
+      `rollouts(first: 50) with ${PROJECTION_ROWS + 1} rollouts in the projection, ${LIST_SAMPLES} samples`,
+    );
+    console.log(row('first page', ms(l.median), ms(l.p99)));
+    console.log(
+      row(
+        `every page by cursor (${seen} pages)`,
+        ms(median(ascending(pages))),
+        ms(percentile(ascending(pages), 99)),
+      ),
+    );
+    console.log(`total ${Math.round((Date.now() - started) / 1000)} s`);
+    return 0;
+  } finally {
+    await stopApp(worker);
+    await stopApp(api);
+    await fake.close();
+    await dev.teardown();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);
