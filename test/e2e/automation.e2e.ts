@@ -192,6 +192,37 @@ test('metric readings reach the guardrails of the current phase; a breaching one
   });
 });
 
+test('readings dated by `at` fill a guardrail window at once: error rate > 5% for 5 min rolls back', async () => {
+  const id = 'windowed';
+  await running(id);
+  const now = Date.now();
+  const push = async (minutesAgo: number[]) => {
+    for (const ago of minutesAgo) {
+      const at = new Date(now - ago * 60_000).toISOString();
+      const sent = await stack.gql(
+        SAMPLE,
+        { input: { rolloutId: id, metric: 'error_rate', value: 7 + ago / 10, at } },
+        robot,
+      );
+      expect(sent.errors).toBeUndefined();
+    }
+  };
+  // The last three minutes above 5% do not cover the window: still running.
+  await push([3, 2, 1, 0]);
+  await until('four readings shown', async () => {
+    const g = (await read(id)).guardrails.find((x) => x.id === 'error-rate');
+    return g?.readings === 4 ? g : undefined;
+  });
+  expect((await read(id)).status).toBe('RUNNING');
+  // Readings back to the window's start complete it.
+  await push([4, 5]);
+  const rolledBack = await until('rolled back', async () => {
+    const r = await read(id);
+    return r.status === 'ROLLED_BACK' ? r : undefined;
+  });
+  expect(rolledBack.breaches.map((b) => b.guardrailId)).toEqual(['error-rate']);
+});
+
 test('an Alertmanager webhook fires the rollback its alert names; bad calls are refused and change nothing', async () => {
   const id = 'alerted';
   await running(id);
