@@ -15,6 +15,7 @@ import {
 import type { RolloutActivities } from '../activities';
 import { DEFAULT_POLICY, holdsAny, type ActionPolicy } from './engine/actions';
 import {
+  hasEnded,
   abortUpdate,
   completeReviewUpdate,
   confirmManualStepUpdate,
@@ -62,7 +63,6 @@ const undo = proxyActivities<RolloutActivities>({
 
 const OPERATOR_ROLES = ['admin', 'release-manager', 'operator'];
 const ENGINE: Actor = { id: 'engine', roles: ['admin'] };
-const TERMINAL: EngineStatus[] = ['ROLLED_BACK', 'ROLLBACK_FAILED', 'COMPLETED', 'ABORTED'];
 
 /**
  * A rollout of a plan (rollout-<id>): applies each phase's flags and messages, runs the phase as a child
@@ -103,7 +103,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
       throw refusal('FORBIDDEN', `Only ${OPERATOR_ROLES.join(', ')} may ${what}`);
   };
   const requireLive = (what: string) => {
-    if (TERMINAL.includes(state.status))
+    if (hasEnded(state.status))
       throw refusal('CONFLICT', `Rollout ${rolloutId} has ended (${state.status}); cannot ${what}`);
     if (state.status === 'ROLLING_BACK')
       throw refusal('CONFLICT', `Rollout ${rolloutId} is rolling back; cannot ${what}`);
@@ -166,11 +166,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     await transition('PAUSED', `paused by ${actor}${reason ? `: ${reason}` : ''}`, actor);
   }
   setHandler(guardrailBreachSignal, async (breach) => {
-    if (
-      breach.phaseId !== state.currentPhaseId ||
-      TERMINAL.includes(state.status) ||
-      state.status === 'ROLLING_BACK'
-    )
+    if (breach.phaseId !== state.currentPhaseId || hasEnded(state.status) || state.status === 'ROLLING_BACK')
       return;
     state.breaches.push({ ...breach, at: Date.now() });
     record(`guardrail ${breach.guardrailId} breached: ${breach.reason}`);
@@ -240,7 +236,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     rollbackUpdate,
     async (req) => {
       rollbackRequest ??= req;
-      await condition(() => state.status === 'ROLLING_BACK' || TERMINAL.includes(state.status));
+      await condition(() => state.status === 'ROLLING_BACK' || hasEnded(state.status));
       return snapshot();
     },
     {
@@ -259,7 +255,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     abortUpdate,
     async (req) => {
       abortRequest ??= req;
-      await condition(() => TERMINAL.includes(state.status));
+      await condition(() => hasEnded(state.status));
       return snapshot();
     },
     {

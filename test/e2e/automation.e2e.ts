@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startStack, type Stack, type StackUser } from '../support/stack';
+import { adaptersAt, startStack, type Stack, type StackUser } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
 
 // Automation's ways in, over HTTP against the real stack: metric readings by GraphQL reach the current
@@ -38,15 +38,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   stack = await startStack('automation', {
-    workerEnv: {
-      NOTIFY_WEBHOOK_URL: `${base}/notify`,
-      HOOK_URLS: JSON.stringify({
-        'revert-deployment': `${base}/revert`,
-        'restore-backup': `${base}/restore`,
-        'replay-dlq': `${base}/replay`,
-        webhook: `${base}/webhook`,
-      }),
-    },
+    workerEnv: adaptersAt(base),
   });
   const markdown = readFileSync(join(repoRoot, 'examples/merchant-platform.md'), 'utf8');
   const imported = await stack.gql(

@@ -9,7 +9,7 @@ import { AuditEntry, loadPersistenceConfig, mikroOrmOptions } from '../../libs/p
 import { metricReadingSignal, phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
 import { repoRoot } from '../support/temporal-tools';
 import { describeEachDatabase } from '../support/postgres';
-import { type GqlResponse, startStack, type Stack } from '../support/stack';
+import { type GqlResponse, adaptersAt, startStack, type Stack } from '../support/stack';
 import { subscribe } from '../support/subscription';
 
 // The GraphQL API over HTTP against the built API and worker on a real Temporal dev server: a plan is
@@ -293,15 +293,7 @@ describeEachDatabase((database) => {
     calls.length = 0;
     stack = await startStack(`rollouts-${database}`, {
       database,
-      workerEnv: {
-        NOTIFY_WEBHOOK_URL: `${base}/notify`,
-        HOOK_URLS: JSON.stringify({
-          'revert-deployment': `${base}/revert`,
-          'restore-backup': `${base}/restore`,
-          'replay-dlq': `${base}/replay`,
-          webhook: `${base}/webhook`,
-        }),
-      },
+      workerEnv: adaptersAt(base),
     });
   });
 

@@ -130,6 +130,19 @@ export interface StackOptions {
   database?: TestDatabase;
 }
 
+/** Worker settings pointing the notification webhook and every rollback hook at one local test server. */
+export function adaptersAt(base: string): Record<string, string> {
+  return {
+    NOTIFY_WEBHOOK_URL: `${base}/notify`,
+    HOOK_URLS: JSON.stringify({
+      'revert-deployment': `${base}/revert`,
+      'restore-backup': `${base}/restore`,
+      'replay-dlq': `${base}/replay`,
+      webhook: `${base}/webhook`,
+    }),
+  };
+}
+
 export async function startStack(name: string, options: StackOptions = {}): Promise<Stack> {
   buildOnce();
   const pg = options.database === 'postgresql' ? await createTestDatabase(name) : undefined;

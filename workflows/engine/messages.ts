@@ -27,6 +27,16 @@ export type EngineStatus =
   | 'COMPLETED'
   | 'ABORTED';
 
+/** Where a rollout ends: nothing moves it on. */
+export const ENDED_STATUSES: readonly EngineStatus[] = [
+  'ROLLED_BACK',
+  'ROLLBACK_FAILED',
+  'COMPLETED',
+  'ABORTED',
+];
+/** Whether a rollout has ended (a status as the engine, the projection or the audit log spell it). */
+export const hasEnded = (status: string): boolean => (ENDED_STATUSES as readonly string[]).includes(status);
+
 export interface RolloutParameters {
   /** Multiplies every soak and sustain duration (e.g. 0.001 in a rehearsal); 1 = as planned. */
   timeScale?: number;

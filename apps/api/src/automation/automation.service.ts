@@ -3,14 +3,12 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { AuditLogService, RolloutProjection } from '../../../../libs/persistence/src';
+import { ENDED_STATUSES } from '../../../../workflows/engine/messages';
 import type { RequestActor } from '../auth/auth.decorators';
 import { RolloutsService } from '../rollouts/rollouts.service';
 import { alertReason, targetOf } from './alert-routing';
 import type { Alert, AlertmanagerPayload } from './alertmanager.payload';
 import type { MetricSampleResult } from './metric-sample.types';
-
-/** Rollouts that may still be acted on: not ended. */
-const ENDED = ['COMPLETED', 'ROLLED_BACK', 'ROLLBACK_FAILED', 'ABORTED'];
 
 /** What one alert did to one rollout. */
 export interface AlertResult {
@@ -145,7 +143,11 @@ export class AutomationService {
   private async activeRollouts(): Promise<string[]> {
     const rows = await this.em
       .fork()
-      .find(RolloutProjection, { status: { $nin: ENDED } }, { orderBy: { startedAt: 'asc' }, limit: 500 });
+      .find(
+        RolloutProjection,
+        { status: { $nin: [...ENDED_STATUSES] } },
+        { orderBy: { startedAt: 'asc' }, limit: 500 },
+      );
     return rows.map((r) => r.rolloutId);
   }
 }

@@ -1,13 +1,13 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { AuditEntry } from '../../../../libs/persistence/src';
+import { hasEnded } from '../../../../workflows/engine/messages';
 import { toAuditEntryModel } from '../audit/audit.service';
 import { AuditEntryModel } from '../audit/models/audit-entry.model';
 import { graphQLError } from '../common/graphql-errors';
 import { ID_PATTERN } from '../rollouts/dto/ids';
 import { tail } from './audit-tail';
 
-const ENDED = new Set(['COMPLETED', 'ROLLED_BACK', 'ROLLBACK_FAILED', 'ABORTED']);
 /** Each subscription asks the database this often while nothing new has happened. */
 const POLL_MS = 250;
 
@@ -41,7 +41,7 @@ export class EventsResolver {
     };
     return tail(fetch, {
       pollMs: POLL_MS,
-      isLast: (e) => e.action === 'rollout.transition' && ENDED.has(e.target),
+      isLast: (e) => e.action === 'rollout.transition' && hasEnded(e.target),
     });
   }
 }

@@ -20,6 +20,7 @@ import {
 } from '../../../../libs/temporal/src';
 import type { ItemAction } from '../../../../workflows/engine/actions';
 import {
+  hasEnded,
   abortUpdate,
   checkResultSignal,
   completeReviewUpdate,
@@ -260,7 +261,7 @@ export class RolloutsService {
       const handle = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
       const { currentPhaseId, status } = await handle.query(engineStateQuery);
       // An ended rollout (or one rolling back) has no guardrail left to judge the reading.
-      if (['ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED', 'COMPLETED', 'ABORTED'].includes(status))
+      if (status === 'ROLLING_BACK' || hasEnded(status))
         throw graphQLError('CONFLICT', `Rollout ${rolloutId} is ${status}; it takes no more readings`, {
           rolloutId,
         });

@@ -19,6 +19,7 @@ import { PersistenceModule } from '../../../../libs/persistence/src';
 import { registerRolloutSearchAttributes } from '../../../../libs/temporal/src';
 import { healthyValue } from '../../../../workflows/engine/metric-source';
 import {
+  hasEnded,
   checkResultSignal,
   completeReviewUpdate,
   confirmManualStepUpdate,
@@ -48,7 +49,6 @@ import { offsetMs, type Scenario, type ScenarioAction } from './scenario';
 import { workflowBundle } from './workflow-bundle';
 
 const TASK_QUEUE = 'simulation';
-const TERMINAL: EngineStatus[] = ['ROLLED_BACK', 'ROLLBACK_FAILED', 'COMPLETED', 'ABORTED'];
 const DEFAULT_UNTIL_MS = 2 * 365 * 86_400_000;
 /** Real time allowed for the workflows to finish what they are doing before the simulation gives up. */
 const SETTLE_TIMEOUT_MS = 60_000;
@@ -335,7 +335,7 @@ class Driver {
       const now = await this.env.currentTimeMs();
       const state = await this.handle.query(engineStateQuery);
       this.startedAt = state.startedAt;
-      if (TERMINAL.includes(state.status)) return undefined;
+      if (hasEnded(state.status)) return undefined;
       if (now - state.startedAt >= until) return `the scenario ends at ${this.scenario.until ?? 'P2Y'}`;
       const phase = await this.currentPhase(state);
       if ((await this.scripts(now)) || (await this.defaults(state, phase, now))) {
