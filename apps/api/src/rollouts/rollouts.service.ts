@@ -7,6 +7,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import { LRUCache } from 'lru-cache';
 import { AuditLogService, RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
@@ -66,6 +67,14 @@ export interface StartRollout {
 
 export const MAX_PAGE = 100;
 
+/**
+ * A rollout's memo and a plan version are written once and never change (rollout IDs are never reused while
+ * the server keeps the workflow), so actions route by a cached copy instead of a describe and a database read
+ * each. The memo expires after a while all the same: an ID may be reused once the server has let it go.
+ */
+const memoCache = () => new LRUCache<string, RolloutMemo>({ max: 5_000, ttl: 15 * 60_000 });
+const planCache = () => new LRUCache<string, RolloutPlan>({ max: 200 });
+
 /** Cursor over (startedAt, rolloutId), newest first; opaque to clients. */
 export const encodeCursor = (row: Pick<RolloutProjection, 'startedAt' | 'rolloutId'>): string =>
   Buffer.from(JSON.stringify([row.startedAt.getTime(), row.rolloutId])).toString('base64url');
@@ -83,6 +92,9 @@ export function decodeCursor(cursor: string): { startedAt: Date; rolloutId: stri
 
 @Injectable()
 export class RolloutsService {
+  private readonly memos = memoCache();
+  private readonly planVersions = planCache();
+
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(TEMPORAL_CONFIG) private readonly config: TemporalConfig,
@@ -127,6 +139,7 @@ export class RolloutsService {
     } catch (err) {
       throw toGraphQLError(err, id);
     }
+    this.memos.set(id, memo);
     // Answered without waiting on a worker: the rollout as it is before its workflow has run.
     return toRolloutModel(startedState(id, plan, actor, Date.now()), {
       ...memo,
@@ -182,8 +195,8 @@ export class RolloutsService {
 
   itemAction(rolloutId: string, action: ItemAction, phaseId?: string): Promise<Rollout> {
     return this.call(rolloutId, async () => {
-      await sendItemAction(this.client, await this.planOf(rolloutId), rolloutId, action, phaseId);
-      return this.read(rolloutId);
+      const plan = await this.planOf(rolloutId);
+      return this.read(rolloutId, await sendItemAction(this.client, plan, rolloutId, action, phaseId));
     });
   }
 
@@ -284,8 +297,8 @@ export class RolloutsService {
 
   signOff(rolloutId: string, phaseId: string, actor: Actor, note?: string): Promise<Rollout> {
     return this.call(rolloutId, async () => {
-      await sendSignOff(this.client, await this.planOf(rolloutId), rolloutId, phaseId, { actor, note });
-      return this.read(rolloutId);
+      const plan = await this.planOf(rolloutId);
+      return this.read(rolloutId, await sendSignOff(this.client, plan, rolloutId, phaseId, { actor, note }));
     });
   }
 
@@ -327,19 +340,36 @@ export class RolloutsService {
     });
   }
 
-  /** The rollout's state, its current phase's state and the memo written at start. */
-  private async read(rolloutId: string): Promise<Rollout> {
+  /**
+   * The rollout's state, its current phase's state and the memo written at start. `answered` is the phase
+   * state an Update has just answered with: while that phase is still the current one it stands in for the
+   * phase query, and its guardrails are asked alongside the rollout, one round trip fewer for every action.
+   */
+  private async read(rolloutId: string, answered?: PhaseState): Promise<Rollout> {
     const workflowId = rolloutWorkflowId(rolloutId);
     const handle = this.client.workflow.getHandle(workflowId);
-    const [state, memo] = await Promise.all([handle.query(engineStateQuery), this.memoOf(handle)]);
-    const phase = state.currentPhaseId
-      ? this.client.workflow.getHandle(phaseWorkflowId(rolloutId, state.currentPhaseId))
-      : undefined;
+    const phase = (id: string) => this.client.workflow.getHandle(phaseWorkflowId(rolloutId, id));
     // Between phases (or on a worker without the guardrail query) the phase does not answer: show none.
-    const [currentPhase, guardrails] = await Promise.all([
-      phase?.query(phaseStateQuery).catch((): PhaseState | undefined => undefined),
-      phase?.query(guardrailReadingsQuery).catch((): GuardrailReading[] => []),
+    const guardrailsOf = (id: string) =>
+      phase(id)
+        .query(guardrailReadingsQuery)
+        .catch((): GuardrailReading[] => []);
+    const [state, memo, answeredGuardrails] = await Promise.all([
+      handle.query(engineStateQuery),
+      this.memoOf(rolloutId),
+      answered ? guardrailsOf(answered.id) : undefined,
     ]);
+    const current = state.currentPhaseId;
+    const [currentPhase, guardrails] = !current
+      ? [undefined, undefined]
+      : answered?.id === current
+        ? [answered, answeredGuardrails]
+        : await Promise.all([
+            phase(current)
+              .query(phaseStateQuery)
+              .catch((): PhaseState | undefined => undefined),
+            guardrailsOf(current),
+          ]);
     return toRolloutModel(state, {
       ...memo,
       currentPhase,
@@ -350,21 +380,29 @@ export class RolloutsService {
     });
   }
 
-  private async memoOf(handle: WorkflowHandle): Promise<RolloutMemo> {
-    const memo = (await handle.describe()).memo ?? {};
+  private async memoOf(rolloutId: string): Promise<RolloutMemo> {
+    const cached = this.memos.get(rolloutId);
+    if (cached) return cached;
+    const raw = (await this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).describe()).memo ?? {};
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-    return { planVersionId: str(memo.planVersionId), title: str(memo.title) };
+    const memo = { planVersionId: str(raw.planVersionId), title: str(raw.title) };
+    this.memos.set(rolloutId, memo);
+    return memo;
   }
 
   /** The plan the rollout runs (its version's row): item actions are routed by it. */
   async planOf(rolloutId: string): Promise<RolloutPlan> {
-    const { planVersionId } = await this.memoOf(this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)));
+    const { planVersionId } = await this.memoOf(rolloutId);
+    const cached = planVersionId ? this.planVersions.get(planVersionId) : undefined;
+    if (cached) return cached;
     const version = planVersionId ? await this.plans.version(planVersionId) : null;
     if (!version)
       throw graphQLError('NOT_FOUND', `Rollout ${rolloutId} was not started from a known plan version`, {
         rolloutId,
       });
-    return version.plan as unknown as RolloutPlan;
+    const plan = version.plan as unknown as RolloutPlan;
+    this.planVersions.set(version.id, plan);
+    return plan;
   }
 
   /**
