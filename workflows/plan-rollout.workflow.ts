@@ -5,6 +5,7 @@ import {
   type ChildWorkflowHandle,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -266,14 +267,34 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
       },
     },
   );
+  /**
+   * A person's accepted action on the rollout itself that no transition records (a review, a manual rollback
+   * step) is audited before the Update answers. Patched: older runs did not, and answered synchronously.
+   */
+  let actionsAuditing = 0; // what follows such an action waits for its record, so the log keeps their order
+  async function audit(actor: Actor, action: string, target: string, payload: Record<string, unknown>) {
+    actionsAuditing++;
+    try {
+      const at = new Date().toISOString();
+      await forward.recordAudit({ rolloutId, actor: actor.id, action, target, payload, at });
+    } finally {
+      actionsAuditing--;
+    }
+    return snapshot();
+  }
+  const auditedAction = (actor: Actor, action: string, target: string, payload: Record<string, unknown>) =>
+    patched('audit-rollout-actions')
+      ? audit(actor, action, target, { roles: actor.roles, ...payload })
+      : snapshot();
   setHandler(
     completeReviewUpdate,
     ({ actor, reviewId, note }) => {
       const review = state.reviews.find((r) => r.id === reviewId);
-      if (review && !review.completedBy)
-        Object.assign(review, { completedBy: actor.id, completedAt: Date.now(), note });
+      // A repeat by the one who completed it is accepted and changes nothing, so it is not audited again.
+      if (!review || review.completedBy) return snapshot();
+      Object.assign(review, { completedBy: actor.id, completedAt: Date.now(), note });
       record(`review ${reviewId} completed by ${actor.id}`);
-      return snapshot();
+      return auditedAction(actor, 'review.complete', reviewId, note === undefined ? {} : { note });
     },
     {
       validator: ({ reviewId, actor }: ReviewCompletion) => {
@@ -290,9 +311,10 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
   );
   setHandler(
     confirmManualStepUpdate,
-    ({ stepId }) => {
+    ({ actor, stepId }) => {
+      if (confirmedManualSteps.has(stepId)) return snapshot();
       confirmedManualSteps.add(stepId);
-      return snapshot();
+      return auditedAction(actor, 'rollback.confirm-step', stepId, {});
     },
     {
       validator: ({ actor, stepId }: ManualStepConfirmation) => {
@@ -423,7 +445,10 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     const announced = new Set<string>();
     for (;;) {
       const open = state.reviews.filter((r) => !r.completedBy);
-      if (!open.length || interrupted()) return;
+      if (!open.length || interrupted()) {
+        if (actionsAuditing) await condition(() => actionsAuditing === 0);
+        return;
+      }
       const now = Date.now();
       for (const r of open.filter((o) => (o.dueAt ?? 0) <= now && !announced.has(o.id))) {
         announced.add(r.id);
@@ -521,7 +546,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
         });
         return;
       case 'manual':
-        await condition(() => confirmedManualSteps.has(step.id));
+        await condition(() => confirmedManualSteps.has(step.id) && actionsAuditing === 0);
         return;
       default:
         await undo.callHook({

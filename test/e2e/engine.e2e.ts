@@ -327,6 +327,7 @@ function acceptedActions(s: EngineState): string[] {
       const items = r.items.filter((i) => i.doneBy).map((i) => `checklist.complete:${i.id}:${i.doneBy}`);
       return r.gate.signedBy ? [...items, `gate.sign:${p.id}:${r.gate.signedBy}`] : items;
     })
+    .concat(s.reviews.filter((r) => r.completedBy).map((r) => `review.complete:${r.id}:${r.completedBy}`))
     .sort();
 }
 

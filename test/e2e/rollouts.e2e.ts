@@ -434,6 +434,7 @@ describeEachDatabase((database) => {
           `gate.sign:${phase.id}:rita`,
         ]),
         ...(reviewed ? ['rollout.transition:IN_REVIEW:engine'] : []),
+        ...reviews.map((r) => `review.complete:${r.id}:rita`),
         'rollout.transition:COMPLETED:engine',
       ]);
 

@@ -14,6 +14,7 @@ import {
   pauseUpdate,
   resumeUpdate,
   completeReviewUpdate,
+  confirmManualStepUpdate,
   checkResultSignal,
   itemActionUpdate,
   metricReadingSignal,
@@ -290,9 +291,18 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
     state = await handle.executeUpdate(completeReviewUpdate, {
       args: [{ actor: rm, reviewId: review.id, note: 'ok' }],
     });
+    if (review === merchant.reviews[0]) {
+      // A repeat by the same person is accepted and changes nothing (nor the audit log, checked below).
+      const again = await handle.executeUpdate(completeReviewUpdate, {
+        args: [{ actor: rm, reviewId: review.id, note: 'again' }],
+      });
+      expect(again.reviews).toEqual(state.reviews);
+    }
   }
   const final = await finished(handle);
   await recordHistory('plan-rollout-completed', handle);
+  // The same, with review completions audited (the audit-rollout-actions patch): replayed with the rest.
+  await recordHistory('plan-rollout-reviews-audited', handle);
   await recordHistory(
     'plan-phase-completed',
     env.client.workflow.getHandle(phaseWorkflowId('merchant', 'pilot-merchants')),
@@ -337,6 +347,11 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
     ['week-8', 'rita'],
     ['month-3', 'rita'],
   ]);
+  // Each review's completion is audited once, by whom, with its note.
+  const reviewed = (await ctx.auditRows('merchant')).filter((a) => a.action === 'review.complete');
+  expect(reviewed.map((a) => [a.target, a.actor, a.outcome, a.payload])).toEqual(
+    merchant.reviews.map((r) => [r.id, 'rita', 'accepted', { roles: rm.roles, note: 'ok' }]),
+  );
   // Every phase message went to the chat webhook once.
   const messages = merchant.phases.flatMap((p) => p.communications).length;
   expect(received.filter((r) => r.path === '/notify').length).toBeGreaterThanOrEqual(messages);
@@ -657,6 +672,74 @@ test('error rate > 5% for 5 min in phase 3 rolls back, and the audit log keeps t
     6.5, 7, 8, 7.5, 9, 6,
   ]);
   expect(audit.at(-1)).toMatchObject({ action: 'rollout.transition', target: 'ROLLED_BACK' });
+});
+
+test('a manual rollback step waits for an operator to confirm it, and the confirmation is audited', async () => {
+  // The quick level with a step only a person can do between the deploy hook and the banner.
+  const quick = merchant.rollback.levels[0];
+  const plan: RolloutPlan = {
+    ...merchant,
+    rollback: {
+      ...merchant.rollback,
+      levels: [
+        {
+          ...quick,
+          steps: [
+            quick.steps[0],
+            { id: 'check-dashboards', title: 'Check the dashboards by hand', action: { type: 'manual' } },
+            ...quick.steps.slice(1),
+          ],
+        },
+        ...merchant.rollback.levels.slice(1),
+      ],
+    },
+  };
+  const handle = await start('merchant-manual', plan);
+  await inPhase(handle, 'internal-dogfood');
+  await handle.executeUpdate(rollbackUpdate, { args: [{ actor: ops, level: 'quick', reason: 'by hand' }] });
+  let state = await handle.query(engineStateQuery);
+  for (
+    let i = 0;
+    i < 200 && state.rollback?.steps.find((s) => s.id === 'check-dashboards')?.status !== 'RUNNING';
+    i++
+  )
+    state = await handle.query(engineStateQuery);
+  expect(state.rollback?.steps.map((s) => [s.id, s.status]).slice(-3)).toEqual([
+    ['revert-deployment-previous-version', 'DONE'],
+    ['check-dashboards', 'RUNNING'],
+    ['notify-affected-merchants-banner', 'PENDING'],
+  ]);
+  // It waits for a person: a day passing does not move it, and the banner has not gone out; the level's
+  // 5-minute budget has overrun, which is escalated (once).
+  await env.sleep(DAY);
+  expect((await handle.query(engineStateQuery)).status).toBe('ROLLING_BACK');
+  expect(received.slice(-2).map((r) => [r.path, r.body.channel ?? null])).toEqual([
+    ['/hooks/revert-deployment', null],
+    ['/notify', 'escalation'],
+  ]);
+
+  const viewer: Actor = { id: 'v', roles: ['viewer'] };
+  const confirm = (actor: Actor, stepId: string) =>
+    handle.executeUpdate(confirmManualStepUpdate, { args: [{ actor, stepId }] });
+  expect((await refusalOf(confirm(viewer, 'check-dashboards'))).type).toBe('FORBIDDEN');
+  expect((await refusalOf(confirm(ops, 'notify-affected-merchants-banner'))).message).toBe(
+    'Rollback step "notify-affected-merchants-banner" is not waiting for a person',
+  );
+  await confirm(ops, 'check-dashboards');
+  const final = await finished(handle);
+  expect(final.status).toBe('ROLLED_BACK');
+  expect(final.rollback?.steps.every((s) => s.status === 'DONE')).toBe(true);
+  expect(received.slice(-2).map((r) => [r.path, r.body.channel])).toEqual([
+    ['/notify', 'escalation'],
+    ['/notify', 'in-app'],
+  ]);
+  // Confirmed by whom, before the rollout's end in the log; the refusals left nothing there.
+  const audit = (await ctx.auditRows('merchant-manual')).map((a) => `${a.action}:${a.target}:${a.actor}`);
+  expect(audit.slice(-2)).toEqual([
+    'rollback.confirm-step:check-dashboards:olga',
+    'rollout.transition:ROLLED_BACK:engine',
+  ]);
+  expect(audit.filter((a) => a.startsWith('rollback.confirm-step'))).toHaveLength(1);
 });
 
 test('a hook that keeps failing ends the rollout ROLLBACK_FAILED, naming the step', async () => {
