@@ -14,6 +14,7 @@ import {
 import { testDatabaseUrl } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
+import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 
 // The product on PostgreSQL: the built API and worker share a database of their own on the test run's
 // server (see test/support/postgres-global.ts). A plan is imported and a rollout driven through its first
@@ -43,22 +44,7 @@ interface RolloutView {
   phases: { id: string; status: string; checklist: { id: string; kind: string; status: string }[] }[];
 }
 
-const IMPORT = /* GraphQL */ `
-  mutation Import($input: PlanDocumentInput!) {
-    importPlan(input: $input) {
-      planVersion {
-        id
-      }
-    }
-  }
-`;
-const START = `mutation Start($input: StartRolloutInput!) { startRollout(input: $input) { ${ROLLOUT_FIELDS} } }`;
-const ROLLOUT = `query Rollout($id: ID!) { rollout(id: $id) { ${ROLLOUT_FIELDS} } }`;
-const mutation = (name: string, input: string) =>
-  `mutation M($input: ${input}!) { ${name}(input: $input) { ${ROLLOUT_FIELDS} } }`;
-const COMPLETE = mutation('completeChecklistItem', 'CompleteChecklistItemInput');
-const APPROVE = mutation('approveChecklistItem', 'ChecklistItemActionInput');
-const SIGN = mutation('signOffGate', 'SignOffGateInput');
+const { START, ROLLOUT, COMPLETE, APPROVE, SIGN } = rolloutOperations(ROLLOUT_FIELDS);
 
 const olga = { id: 'olga', roles: ['operator'] };
 const rita = { id: 'rita', roles: ['release-manager'] };
@@ -113,7 +99,7 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
 
     const markdown = readFileSync(join(repoRoot, 'examples/merchant-platform.md'), 'utf8');
     const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-      IMPORT,
+      IMPORT_PLAN,
       { input: { markdown, name: 'merchant-platform' } },
       rita,
     );

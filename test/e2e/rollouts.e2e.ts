@@ -11,6 +11,7 @@ import { repoRoot } from '../support/temporal-tools';
 import { describeEachDatabase } from '../support/postgres';
 import { type GqlResponse, adaptersAt, startStack, type Stack } from '../support/stack';
 import { subscribe } from '../support/subscription';
+import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 
 // The GraphQL API over HTTP against the built API and worker on a real Temporal dev server: a plan is
 // imported from Markdown, started at a tiny time scale, and driven to the end
@@ -100,23 +101,8 @@ interface RolloutView {
   reviews: { id: string; completedBy?: string }[];
 }
 
-const IMPORT = /* GraphQL */ `
-  mutation Import($input: PlanDocumentInput!) {
-    importPlan(input: $input) {
-      planVersion {
-        id
-      }
-    }
-  }
-`;
-const START = `mutation Start($input: StartRolloutInput!) { startRollout(input: $input) { ${ROLLOUT_FIELDS} } }`;
-const ROLLOUT = `query Rollout($id: ID!) { rollout(id: $id) { ${ROLLOUT_FIELDS} } }`;
-const mutation = (name: string, input: string) =>
-  `mutation M($input: ${input}!) { ${name}(input: $input) { ${ROLLOUT_FIELDS} } }`;
-const COMPLETE = mutation('completeChecklistItem', 'CompleteChecklistItemInput');
-const APPROVE = mutation('approveChecklistItem', 'ChecklistItemActionInput');
+const { START, ROLLOUT, mutation, COMPLETE, APPROVE, SIGN } = rolloutOperations(ROLLOUT_FIELDS);
 const SKIP = mutation('skipChecklistItem', 'SkipChecklistItemInput');
-const SIGN = mutation('signOffGate', 'SignOffGateInput');
 const PAUSE = mutation('pauseRollout', 'PauseRolloutInput');
 const RESUME = mutation('resumeRollout', 'RolloutRefInput');
 const ROLLBACK = mutation('triggerRollback', 'TriggerRollbackInput');
@@ -205,7 +191,7 @@ const inPhase = (id: string, phaseId: string) =>
 async function importPlan(name: string): Promise<string> {
   const markdown = readFileSync(join(repoRoot, `examples/${name}.md`), 'utf8');
   const r = await gql<{ importPlan: { planVersion: { id: string } } }>(
-    IMPORT,
+    IMPORT_PLAN,
     { input: { markdown, name } },
     rita,
   );
@@ -631,7 +617,7 @@ describeEachDatabase((database) => {
     const operatorStarts = await gql(START, { input: { planVersionId, id: 'e2e-auth-2' } }, olga);
     expect(operatorStarts.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const markdown = readFileSync(join(repoRoot, 'examples/merchant-platform.md'), 'utf8');
-    const operatorImports = await gql(IMPORT, { input: { markdown, name: 'sneaky-plan' } }, olga);
+    const operatorImports = await gql(IMPORT_PLAN, { input: { markdown, name: 'sneaky-plan' } }, olga);
     expect(operatorImports.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     // The engine's own refusal: skipping needs a skip role.
     const skip = await gql(
