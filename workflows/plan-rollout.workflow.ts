@@ -272,20 +272,15 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
    * step) is audited before the Update answers. Patched: older runs did not, and answered synchronously.
    */
   let actionsAuditing = 0; // what follows such an action waits for its record, so the log keeps their order
-  async function audit(actor: Actor, action: string, target: string, payload: Record<string, unknown>) {
+  function auditedAction(actor: Actor, action: string, target: string, payload: Record<string, unknown>) {
+    if (!patched('audit-rollout-actions')) return snapshot();
     actionsAuditing++;
-    try {
-      const at = new Date().toISOString();
-      await forward.recordAudit({ rolloutId, actor: actor.id, action, target, payload, at });
-    } finally {
-      actionsAuditing--;
-    }
-    return snapshot();
+    const entry = { rolloutId, actor: actor.id, action, target, at: new Date().toISOString() };
+    return forward
+      .recordAudit({ ...entry, payload: { roles: actor.roles, ...payload } })
+      .finally(() => actionsAuditing--)
+      .then(snapshot);
   }
-  const auditedAction = (actor: Actor, action: string, target: string, payload: Record<string, unknown>) =>
-    patched('audit-rollout-actions')
-      ? audit(actor, action, target, { roles: actor.roles, ...payload })
-      : snapshot();
   setHandler(
     completeReviewUpdate,
     ({ actor, reviewId, note }) => {

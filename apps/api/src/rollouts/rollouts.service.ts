@@ -67,14 +67,6 @@ export interface StartRollout {
 
 export const MAX_PAGE = 100;
 
-/**
- * A rollout's memo and a plan version are written once and never change (rollout IDs are never reused while
- * the server keeps the workflow), so actions route by a cached copy instead of a describe and a database read
- * each. The memo expires after a while all the same: an ID may be reused once the server has let it go.
- */
-const memoCache = () => new LRUCache<string, RolloutMemo>({ max: 5_000, ttl: 15 * 60_000 });
-const planCache = () => new LRUCache<string, RolloutPlan>({ max: 200 });
-
 /** Cursor over (startedAt, rolloutId), newest first; opaque to clients. */
 export const encodeCursor = (row: Pick<RolloutProjection, 'startedAt' | 'rolloutId'>): string =>
   Buffer.from(JSON.stringify([row.startedAt.getTime(), row.rolloutId])).toString('base64url');
@@ -92,8 +84,13 @@ export function decodeCursor(cursor: string): { startedAt: Date; rolloutId: stri
 
 @Injectable()
 export class RolloutsService {
-  private readonly memos = memoCache();
-  private readonly planVersions = planCache();
+  /**
+   * A rollout's memo and a plan version are written once and never change (rollout IDs are never reused while
+   * the server keeps the workflow), so actions route by a cached copy instead of a describe and a database
+   * read each. A memo expires all the same: an ID may be reused once the server has let the workflow go.
+   */
+  private readonly memos = new LRUCache<string, RolloutMemo>({ max: 5_000, ttl: 15 * 60_000 });
+  private readonly planVersions = new LRUCache<string, RolloutPlan>({ max: 200 });
 
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
