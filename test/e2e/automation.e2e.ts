@@ -152,6 +152,13 @@ test('metric readings reach the guardrails of the current phase; a breaching one
       deliveredTo: [{ rolloutId: id, phaseId: 'internal-dogfood' }],
     },
   });
+  // A reading without `at` is stamped with the phase's time when it arrives. Wait for it before sending
+  // one stamped by this clock: sent at once, both could land in one workflow task, the first then stamped
+  // later than the second, which would be the older reading and never shown as the latest.
+  await until('the first reading shown', async () => {
+    const g = (await read(id)).guardrails.find((x) => x.metric === 'queue_backlog');
+    return g?.latestValue === 200 ? g : undefined;
+  });
   const all = await stack.gql<{ recordMetricSample: { deliveredTo: { rolloutId: string }[] } }>(
     SAMPLE,
     { input: { metric: 'queue_backlog', value: 300, at: new Date().toISOString() } },
