@@ -760,3 +760,56 @@ test('a hook that keeps failing ends the rollout ROLLBACK_FAILED, naming the ste
     'notify-merchants-data-restoration',
   ]);
 });
+
+test('a guardrail whose action is notify tells its channel and goes on; one whose action is pause holds the rollout', async () => {
+  const plan: RolloutPlan = {
+    ...merchant,
+    guardrails: merchant.guardrails.map((g) =>
+      g.id === 'queue-backlog'
+        ? { ...g, action: { type: 'notify', channel: 'sre-oncall' } }
+        : g.id === 'payment-success'
+          ? { ...g, action: { type: 'pause' } }
+          : g,
+    ),
+  };
+  const handle = await start('merchant-guard-actions', plan);
+  await inPhase(handle, 'internal-dogfood');
+  const phase = env.client.workflow.getHandle(phaseWorkflowId('merchant-guard-actions', 'internal-dogfood'));
+  const until = async (what: string, check: (s: EngineState) => boolean): Promise<EngineState> => {
+    for (let i = 0; i < 200; i++) {
+      const state = await handle.query(engineStateQuery);
+      if (check(state)) return state;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`${what}: ${await whereItStands(handle)}`);
+  };
+
+  // Queue backlog > 1000: a message to the guardrail's channel, and the rollout runs on.
+  await phase.signal(metricReadingSignal, { metric: 'queue_backlog', value: 5000 });
+  let state = await until('the backlog breach recorded', (s) => s.breaches.length === 1);
+  for (let i = 0; i < 200 && !received.some((r) => r.body.channel === 'sre-oncall'); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  expect(received.filter((r) => r.body.channel === 'sre-oncall').map((r) => r.body.message)).toEqual([
+    expect.stringMatching(/^Guardrail queue-backlog breached: .*5000/),
+  ]);
+  expect(state.status).toBe('RUNNING');
+  expect(state.rollback).toBeUndefined();
+
+  // Payment success < 95%: the rollout is paused by the engine and its phase held until someone resumes it.
+  await phase.signal(metricReadingSignal, { metric: 'payment_success_rate', value: 80 });
+  state = await until('paused by the payment breach', (s) => s.status === 'PAUSED');
+  expect(state.breaches.map((b) => b.guardrailId)).toEqual(['queue-backlog', 'payment-success']);
+  expect(state.rollback).toBeUndefined();
+  const audit = (await ctx.auditRows('merchant-guard-actions')).map(
+    (a) => `${a.action}:${a.target}:${a.actor}`,
+  );
+  expect(audit.filter((a) => !a.startsWith('flags.') && !a.startsWith('message.')).slice(-3)).toEqual([
+    'guardrail.breach:queue-backlog:engine',
+    'guardrail.breach:payment-success:engine',
+    'rollout.transition:PAUSED:engine',
+  ]);
+  const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ actor: ops }] });
+  expect(resumed.status).toBe('RUNNING');
+  await handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: 'done testing' }] });
+  expect((await finished(handle)).status).toBe('ABORTED');
+});
