@@ -40,7 +40,11 @@ describe('recordAudit', () => {
     ]);
     expect(rows[0].idempotencyKey).toBe('rollout-audit-act/run-1/1');
     expect(rows[1].prevHash).toBe(rows[0].hash);
-    await expect(ctx.app.get(AuditLogService).verify()).resolves.toEqual({ ok: true, count: 2 });
+    await expect(ctx.app.get(AuditLogService).verify()).resolves.toEqual({
+      ok: true,
+      count: 2,
+      prunedSeq: 0,
+    });
   });
 
   test('a record whose time is not a date fails for good, and writes nothing', async () => {

@@ -21,7 +21,7 @@ async function run(...argv: string[]) {
 }
 
 /** The product's database in DATA_DIR, migrated (up to `to`), with `count` audit entries. */
-async function database(count: number, to?: string) {
+async function database(count: number, to?: string, daysOld = 0) {
   const options = mikroOrmOptions({ driver: 'sqlite', file: join(dataDir, 'rollouts.sqlite'), debug: false });
   const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, silent: true } });
   await orm.getMigrator().up(to ? { to } : undefined);
@@ -34,6 +34,7 @@ async function database(count: number, to?: string) {
       actor: 'alice',
       action: 'checklist.complete',
       target: `item-${i}`,
+      at: new Date(Date.now() - daysOld * 86_400_000),
     });
     ids.push(entry.id);
   }
@@ -71,7 +72,7 @@ describe('audit verify', () => {
     const { code, stderr } = await run('audit', 'verify');
     expect(code).toBe(EXIT.INVALID);
     expect(stderr).toContain('audit log BROKEN at the chain head, after 2 entries: head mismatch');
-    expect(stderr).toContain('the chain head says 3 entries');
+    expect(stderr).toContain('the chain head says the log ends at seq 3');
   });
 
   test('will not create a database that is not there', async () => {
@@ -86,5 +87,51 @@ describe('audit verify', () => {
     const { code, stderr } = await run('audit', 'verify');
     expect(code).toBe(EXIT.USAGE);
     expect(stderr).toContain('Migration20261123000000_audit_chain');
+  });
+});
+
+describe('audit prune', () => {
+  test('removes entries past the age asked, says what it did, and the chain still verifies from its new start', async () => {
+    const { orm } = await database(3, undefined, 400);
+    await orm.close();
+    const dry = await run('audit', 'prune', '--older-than', 'P1Y', '--dry-run');
+    expect(dry.code).toBe(EXIT.OK);
+    expect(dry.stdout).toMatch(/^would prune 3 entries \(seq 1-3, /);
+    expect((await run('audit', 'verify')).stdout).toBe('audit log OK: 3 entries\n');
+
+    const pruned = await run('audit', 'prune', '--older-than', 'P1Y');
+    expect(pruned).toMatchObject({ code: EXIT.OK, stderr: '' });
+    expect(pruned.stdout).toMatch(
+      /^pruned 3 entries \(seq 1-3, .*\)\nrecorded as audit entry seq 4 \(audit\.prune\)\n$/,
+    );
+    expect(await run('audit', 'verify')).toEqual({
+      code: EXIT.OK,
+      stdout: 'audit log OK: 1 entry (from seq 4; the 3 before it were pruned)\n',
+      stderr: '',
+    });
+    const again = await run('audit', 'prune', '--older-than', 'P1Y');
+    expect(again.stdout).toMatch(/^nothing to prune\nkept from seq 4 \(.*\): younger than P1Y\n$/);
+  });
+
+  test('a duration that is not one, or is not positive, is refused before the database is touched', async () => {
+    for (const bad of ['1 year', 'P0D', '-P1D']) {
+      const { code, stdout, stderr } = await run('audit', 'prune', '--older-than', bad);
+      expect({ code, stdout }).toEqual({ code: EXIT.USAGE, stdout: '' });
+      expect(stderr).toContain(`--older-than "${bad}" is not a positive ISO 8601 duration`);
+    }
+    expect((await run('audit', 'prune')).stderr).toContain("required option '--older-than <duration>'");
+  });
+
+  test('a broken chain is not pruned, and says so', async () => {
+    const { orm, ids } = await database(2, undefined, 400);
+    await orm.em
+      .getConnection()
+      .execute("update audit_entry set actor = 'mallory' where id = ?", [ids[0]], 'run');
+    await orm.close();
+    const { code, stderr } = await run('audit', 'prune', '--older-than', 'P1Y');
+    expect(code).toBe(EXIT.INVALID);
+    expect(stderr).toContain('hash mismatch');
+    expect(stderr).toContain('nothing was pruned');
+    expect((await run('audit', 'verify')).stderr).toContain(`entry id ${ids[0]} (seq 1)`);
   });
 });

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { MikroORM } from '@mikro-orm/core';
-import { AuditLogService, type AuditVerifyResult } from '../../../libs/persistence/src/audit-log.service';
+import { durationProblem, durationToMillis } from '../../../libs/plan/src/model';
+import {
+  AuditLogService,
+  type AuditPruneResult,
+  type AuditVerifyResult,
+} from '../../../libs/persistence/src/audit-log.service';
 import { mikroOrmOptions } from '../../../libs/persistence/src/mikro-orm.config';
 import { describePersistence, loadPersistenceConfig } from '../../../libs/persistence/src/persistence.config';
 
@@ -12,23 +18,85 @@ export interface AuditIo {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The CLI's exit codes: 0 the log is sound, 1 it is broken, 2 it could not be checked. */
+/** The CLI's exit codes: 0 done (the log is sound), 1 it is broken, 2 it could not be checked or pruned. */
 const EXIT = { OK: 0, INVALID: 1, USAGE: 2 } as const;
 
-/** `audit verify`: checks the audit log's hash chain in the database the product uses. */
+export interface PruneOptions {
+  olderThan: string;
+  dryRun?: boolean;
+}
+
+/** `audit verify` checks the audit log's hash chain; `audit prune` removes entries past their retention. */
 export function registerAuditCommands(program: Command, io: AuditIo, setCode: (code: number) => void): void {
-  const audit = program.command('audit').description('Check the append-only audit log');
+  const audit = program.command('audit').description('Check and prune the append-only audit log');
   audit
     .command('verify')
     .description(
       'Walk the audit hash chain (DATA_DIR / DATABASE_URL); exit 0 when sound, 1 naming the first broken entry',
     )
     .action(async () => setCode(await verifyAuditLog(io)));
+  audit
+    .command('prune')
+    .description(
+      "Remove the oldest entries past their retention: older than --older-than and than their plan's " +
+        'auditRetention, of rollouts that have ended; the chain is verified first and the prune is audited',
+    )
+    .requiredOption(
+      '--older-than <duration>',
+      'ISO 8601 duration: keep every entry younger than this (P1Y, P180D)',
+    )
+    .option('--dry-run', 'report what would be removed, remove nothing')
+    .action(async (options: PruneOptions) => setCode(await pruneAuditLog(io, options)));
 }
 
-export async function verifyAuditLog(io: AuditIo): Promise<number> {
+export function verifyAuditLog(io: AuditIo): Promise<number> {
+  return withAuditLog(io, 'verify', async (log) => {
+    const result = await log.verify();
+    if (result.ok) {
+      const pruned = result.prunedSeq
+        ? ` (from seq ${result.prunedSeq + 1}; the ${result.prunedSeq} before it were pruned)`
+        : '';
+      io.stdout(`audit log OK: ${entries(result.count)}${pruned}\n`);
+      return EXIT.OK;
+    }
+    io.stderr(describeBreak(result));
+    return EXIT.INVALID;
+  });
+}
+
+export async function pruneAuditLog(io: AuditIo, options: PruneOptions): Promise<number> {
+  const problem = durationProblem(options.olderThan);
+  const olderThanMs = problem ? undefined : durationToMillis(options.olderThan);
+  if (olderThanMs === undefined) {
+    io.stderr(
+      `error: --older-than "${options.olderThan}" is not a positive ISO 8601 duration (${problem ?? 'format'}); e.g. P1Y, P180D\n`,
+    );
+    return EXIT.USAGE;
+  }
+  return withAuditLog(io, 'prune', async (log) => {
+    const result = await log.prune({
+      olderThan: options.olderThan,
+      olderThanMs,
+      actor: `cli:${userInfo().username}`,
+      dryRun: options.dryRun,
+    });
+    if (!result.ok) {
+      io.stderr(`${describeBreak(result.broken)}  nothing was pruned: a broken chain is kept as evidence\n`);
+      return EXIT.INVALID;
+    }
+    io.stdout(describePrune(result, options));
+    return EXIT.OK;
+  });
+}
+
+/** Opens the product's database (read from DATA_DIR / DATABASE_URL), migrated, for one audit command. */
+async function withAuditLog(
+  io: AuditIo,
+  what: string,
+  run: (log: AuditLogService) => Promise<number>,
+): Promise<number> {
   const config = loadPersistenceConfig(io.env ?? process.env);
-  // Read only: never create an empty database where the product's should be.
+  // Never create an empty database where the product's should be.
   if (config.driver === 'sqlite' && !existsSync(config.file)) {
     io.stderr(`error: no database at ${config.file} (set DATA_DIR or DATABASE_URL)\n`);
     return EXIT.USAGE;
@@ -40,20 +108,26 @@ export async function verifyAuditLog(io: AuditIo): Promise<number> {
     if (pending.length > 0) {
       io.stderr(
         `error: ${describePersistence(config)} has ${pending.length} migration(s) to apply ` +
-          `(${pending.map((m) => m.name).join(', ')}): start the API or the worker once, then verify\n`,
+          `(${pending.map((m) => m.name).join(', ')}): start the API or the worker once, then ${what}\n`,
       );
       return EXIT.USAGE;
     }
-    const result = await new AuditLogService(orm).verify();
-    if (result.ok) {
-      io.stdout(`audit log OK: ${entries(result.count)}\n`);
-      return EXIT.OK;
-    }
-    io.stderr(describeBreak(result));
-    return EXIT.INVALID;
+    return await run(new AuditLogService(orm));
   } finally {
     await orm.close();
   }
+}
+
+function describePrune(result: Extract<AuditPruneResult, { ok: true }>, options: PruneOptions): string {
+  const lines: string[] = [];
+  if (result.from && result.through) {
+    const span = `seq ${result.from.seq}-${result.through.seq}, ${iso(result.from.at)} to ${iso(result.through.at)}`;
+    lines.push(`${options.dryRun ? 'would prune' : 'pruned'} ${entries(result.pruned)} (${span})`);
+  } else lines.push('nothing to prune');
+  if (result.stop)
+    lines.push(`kept from seq ${result.stop.seq} (${iso(result.stop.at)}): ${result.stop.why}`);
+  if (result.record) lines.push(`recorded as audit entry seq ${result.record.seq} (audit.prune)`);
+  return lines.join('\n') + '\n';
 }
 
 function describeBreak(result: Extract<AuditVerifyResult, { ok: false }>): string {
@@ -67,3 +141,4 @@ function describeBreak(result: Extract<AuditVerifyResult, { ok: false }>): strin
 }
 
 const entries = (count: number): string => `${count} ${count === 1 ? 'entry' : 'entries'}`;
+const iso = (at: Date): string => at.toISOString();

@@ -5,8 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import { spawnTs } from '../../../test/support/ts-child';
 import { auditHash } from './audit-chain';
-import { AuditLogService, type AuditAppend, type AuditVerifyResult } from './audit-log.service';
+import { AuditLogService, NO_ROLLOUT, type AuditAppend, type AuditVerifyResult } from './audit-log.service';
 import { AuditEntry } from './entities/audit-entry.entity';
+import { PlanVersion } from './entities/plan-version.entity';
+import { RolloutProjection } from './entities/rollout-projection.entity';
 import { mikroOrmOptions } from './mikro-orm.config';
 import { loadPersistenceConfig } from './persistence.config';
 
@@ -108,7 +110,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
         payload: { n: 3 },
       });
       expect(c.at.toISOString()).toBe('2026-11-23T10:00:03.123Z');
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 3 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 3, prunedSeq: 0 });
     });
 
     test('writes a key once: appending it again returns the first entry and leaves the chain as it was', async () => {
@@ -117,7 +119,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
       expect(first.created).toBe(true);
       expect(again).toMatchObject({ created: false, entry: { id: first.entry.id, actor: 'alice' } });
       expect(await rows()).toHaveLength(1);
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1, prunedSeq: 0 });
     });
 
     test('defaults: outcome ok, empty payload, now', async () => {
@@ -131,14 +133,14 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
       });
       expect(entry).toMatchObject({ outcome: 'ok', payload: {} });
       expect(entry.at.getTime()).toBeGreaterThanOrEqual(before);
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1, prunedSeq: 0 });
     });
 
     test('stores the payload as it hashed it: undefined members are dropped, key order does not matter', async () => {
       await log.append(record(1, { payload: { z: 1, a: { y: undefined, b: [3, { d: 1, c: 2 }] } } }));
       const [row] = await rows();
       expect(row.payload).toEqual({ z: 1, a: { b: [3, { d: 1, c: 2 }] } });
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1, prunedSeq: 0 });
     });
 
     test('concurrent appends in one process still form one valid chain', async () => {
@@ -147,7 +149,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
       await Promise.all([log.append(record(41)), log.append(record(41)), log.append(record(41))]);
       const all = await rows();
       expect(all.map((e) => e.seq)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 41 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 41, prunedSeq: 0 });
     });
 
     test('two processes appending at once (API and worker) still form one valid chain', async () => {
@@ -191,7 +193,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
       // The two writers really did interleave (otherwise this test proves little).
       const switches = all.slice(1).filter((e, i) => i > 0 && e.actor !== all[i].actor).length;
       expect(switches).toBeGreaterThan(1);
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1 + 2 * perProcess });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1 + 2 * perProcess, prunedSeq: 0 });
     }, 60_000);
   });
 
@@ -224,7 +226,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
         expect(Date.now() - started).toBeGreaterThanOrEqual(250);
         expect({ created, seq: entry.seq }).toEqual({ created: true, seq: 2 });
         expect(await released).toBe('let go');
-        await expect(log.verify()).resolves.toEqual({ ok: true, count: 2 });
+        await expect(log.verify()).resolves.toEqual({ ok: true, count: 2, prunedSeq: 0 });
       } finally {
         await impatient.close();
       }
@@ -233,7 +235,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
 
   describe('AuditLogService.verify', () => {
     test('an empty log is sound', async () => {
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 0 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 0, prunedSeq: 0 });
     });
 
     test('a row edited by hand (raw SQL) fails at that entry: hash mismatch', async () => {
@@ -301,7 +303,11 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
 
     test('walks the log in batches', async () => {
       await appendAll(10);
-      await expect(log.verify({ batchSize: 3 })).resolves.toEqual({ ok: true, count: 10 });
+      await expect(log.verify({ batchSize: 3 })).resolves.toEqual({
+        ok: true,
+        count: 10,
+        prunedSeq: 0,
+      });
       await sql("update audit_entry set target = 'x' where seq = 8");
       await expect(log.verify({ batchSize: 3 })).resolves.toMatchObject({
         ok: false,
@@ -329,7 +335,7 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
         return em;
       });
       try {
-        await expect(log.verify()).resolves.toEqual({ ok: true, count: 4 });
+        await expect(log.verify()).resolves.toEqual({ ok: true, count: 4, prunedSeq: 0 });
         expect(appended).toBe(true);
       } finally {
         spy.mockRestore();
@@ -388,10 +394,171 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
       await sql('delete from audit_chain_head');
       await expect(log.verify()).resolves.toMatchObject({
         ok: false,
-        count: 2,
+        count: 0,
         problem: 'head mismatch',
         detail: 'the chain head row is missing',
       });
+    });
+  });
+
+  describe('AuditLogService.prune', () => {
+    const DAY = 86_400_000;
+    const now = new Date(Date.UTC(2026, 11, 1, 12));
+    const daysAgo = (days: number) => new Date(now.getTime() - days * DAY);
+    const P1Y = { olderThan: 'P1Y', olderThanMs: 365 * DAY, actor: 'cli:ops', now };
+
+    /** Entries of these (rollout, age in days), in this order. */
+    async function appendAged(entries: [rolloutId: string, days: number][]): Promise<AuditEntry[]> {
+      const written: AuditEntry[] = [];
+      for (const [i, [rolloutId, days]] of entries.entries())
+        written.push((await log.append(record(i + 1, { rolloutId, at: daysAgo(days) }))).entry);
+      return written;
+    }
+
+    /** A rollout in the projection; ended ones ran version 1 of plan `p`, which keeps its audit for `retention`. */
+    async function rollout(rolloutId: string, ended: boolean, retention?: string) {
+      const em = orm.em.fork();
+      if (retention && !(await em.findOne(PlanVersion, { id: 'p@1' })))
+        em.create(PlanVersion, {
+          id: 'p@1',
+          name: 'p',
+          version: 1,
+          format: 'yaml',
+          source: '',
+          plan: { settings: { auditRetention: retention } },
+          digest: 'd',
+          report: null,
+          changes: [],
+          createdBy: 'rita',
+          createdAt: daysAgo(900),
+        });
+      em.create(RolloutProjection, {
+        rolloutId,
+        workflowId: `rollout-${rolloutId}`,
+        plan: 'p',
+        planVersion: 1,
+        status: ended ? 'COMPLETED' : 'RUNNING',
+        startedAt: daysAgo(900),
+        updatedAt: daysAgo(800),
+        completedAt: ended ? daysAgo(800) : null,
+        version: 1,
+      });
+      await em.flush();
+    }
+
+    test('removes the oldest entries past the age asked, records where the chain now starts, and the rest verifies', async () => {
+      const written = await appendAged([
+        ['gone', 400],
+        ['gone', 390],
+        ['gone', 380],
+        ['gone', 10],
+        ['gone', 5],
+      ]);
+      // A dry run says what would go and changes nothing.
+      const dry = await log.prune({ ...P1Y, dryRun: true });
+      expect(dry).toMatchObject({ ok: true, pruned: 3, from: { seq: 1 }, through: { seq: 3 } });
+      expect(dry).not.toHaveProperty('record');
+      expect(await rows()).toHaveLength(5);
+
+      const result = await log.prune(P1Y);
+      expect(result).toMatchObject({
+        ok: true,
+        pruned: 3,
+        from: { seq: 1 },
+        through: { seq: 3 },
+        stop: { seq: 4, rolloutId: 'gone', why: 'younger than P1Y' },
+        record: { seq: 6 },
+      });
+      const kept = await rows();
+      expect(kept.map((e) => e.seq)).toEqual([4, 5, 6]);
+      expect(kept[0].prevHash).toBe(written[2].hash);
+      expect(kept[2]).toMatchObject({
+        action: 'audit.prune',
+        actor: 'cli:ops',
+        rolloutId: NO_ROLLOUT,
+        target: 'seq 1-3',
+        payload: { throughSeq: 3, throughHash: written[2].hash, count: 3, olderThan: 'P1Y', keptFrom: 4 },
+      });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 3, prunedSeq: 3 });
+
+      // Later, everything is old enough, the first prune's own entry too: the chain starts after it.
+      const later = await log.prune({
+        ...P1Y,
+        olderThan: 'P1D',
+        olderThanMs: DAY,
+        now: new Date(now.getTime() + 400 * DAY),
+      });
+      expect(later).toMatchObject({
+        ok: true,
+        pruned: 3,
+        from: { seq: 4 },
+        through: { seq: 6 },
+        record: { seq: 7 },
+      });
+      expect((await rows()).map((e) => e.seq)).toEqual([7]);
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1, prunedSeq: 6 });
+      // Nothing left to prune: the last prune's entry is young.
+      await expect(log.prune({ ...P1Y, now: new Date(now.getTime() + 400 * DAY) })).resolves.toMatchObject({
+        ok: true,
+        pruned: 0,
+        stop: { seq: 7 },
+      });
+    });
+
+    test("never below a plan's retention, nor while a rollout runs: pruning stops at the first entry kept", async () => {
+      await rollout('ended', true, 'P2Y');
+      await rollout('live', false);
+      await appendAged([
+        ['ended', 800],
+        ['ended', 700],
+        ['gone', 600],
+      ]);
+      const floor = { ...P1Y, olderThan: 'P30D', olderThanMs: 30 * DAY };
+      expect(await log.prune(floor)).toMatchObject({
+        ok: true,
+        pruned: 1,
+        stop: { seq: 2, rolloutId: 'ended', why: 'plan p@1 (rollout ended) keeps its audit entries for P2Y' },
+      });
+      expect((await rows()).map((e) => e.seq)).toEqual([2, 3, 4]);
+
+      // Years later the plan's retention is over; the next entries belong to a rollout still running.
+      await log.append(record(9, { rolloutId: 'live', at: daysAgo(500) }));
+      const years = { ...floor, now: new Date(now.getTime() + 1000 * DAY) };
+      expect(await log.prune(years)).toMatchObject({
+        ok: true,
+        pruned: 3,
+        through: { seq: 4 },
+        stop: { seq: 5, rolloutId: 'live', why: 'rollout live has not ended (RUNNING)' },
+      });
+      await expect(log.verify()).resolves.toMatchObject({ ok: true, prunedSeq: 4 });
+    });
+
+    test('a start removed by other means than prune is found, even with the head moved to match', async () => {
+      const written = await appendAged([
+        ['gone', 400],
+        ['gone', 390],
+        ['gone', 10],
+      ]);
+      await sql('delete from audit_entry where seq <= 2');
+      await expect(log.verify()).resolves.toMatchObject({ ok: false, problem: 'sequence gap' });
+      await sql('update audit_chain_head set pruned_seq = 2, pruned_hash = ?', [written[1].hash]);
+      await expect(log.verify()).resolves.toMatchObject({
+        ok: false,
+        count: 1,
+        problem: 'prune mismatch',
+        detail: expect.stringContaining('no audit.prune entry in the chain records that') as unknown,
+      });
+    });
+
+    test('a broken chain is not pruned: the evidence stays', async () => {
+      const written = await appendAged([
+        ['gone', 400],
+        ['gone', 390],
+      ]);
+      await sql("update audit_entry set actor = 'mallory' where id = ?", [written[1].id]);
+      const result = await log.prune(P1Y);
+      expect(result).toMatchObject({ ok: false, broken: { problem: 'hash mismatch', entry: { seq: 2 } } });
+      expect((await rows()).map((e) => e.seq)).toEqual([1, 2]);
     });
   });
 });

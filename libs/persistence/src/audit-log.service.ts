@@ -9,11 +9,15 @@ import {
 } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
 import { auditHash, canonicalJson, type AuditOutcome } from './audit-chain';
+import { loadRetentions, prunablePrefix, type PrunablePrefix, type Retention } from './audit-retention';
 import { AuditChainHead } from './entities/audit-chain-head.entity';
 import { AuditEntry } from './entities/audit-entry.entity';
 
 /** The head row's id: the chain has exactly one head. */
 export const AUDIT_CHAIN_HEAD_ID = 1;
+
+/** The rollout id of entries that concern no rollout (a refusal naming none, a prune). */
+export const NO_ROLLOUT = '-';
 
 export interface AuditAppend {
   /** One key per logical write (an activity's key, a request id …): appending it again is a no-op. */
@@ -33,10 +37,16 @@ export type AuditBreak =
   | 'hash mismatch' // the entry's fields (or its hash) were changed after it was written
   | 'prev link mismatch' // its prevHash is not the previous entry's hash: an entry before it was changed
   | 'sequence gap' // entries before it are missing
-  | 'head mismatch'; // the chain head disagrees with the log's end: entries removed, added or rewritten there
+  | 'head mismatch' // the chain head disagrees with the log's end: entries removed, added or rewritten there
+  | 'prune mismatch'; // the chain head says entries were pruned, but no audit.prune entry records it
 
 export type AuditVerifyResult =
-  | { ok: true; count: number }
+  | {
+      ok: true;
+      count: number;
+      /** The last entry pruned (`prune`): the chain starts after it. 0 when nothing was. */
+      prunedSeq: number;
+    }
   | {
       ok: false;
       /** Entries checked and found sound before the break. */
@@ -46,6 +56,31 @@ export type AuditVerifyResult =
       entry?: { id: number; seq: number };
       detail: string;
     };
+
+export interface AuditPruneOptions {
+  /** Entries younger than this stay whatever else holds: the ISO duration as given, and in ms. */
+  olderThan: string;
+  olderThanMs: number;
+  /** Who prunes (audited). */
+  actor: string;
+  dryRun?: boolean;
+  now?: Date;
+}
+
+export type AuditPruneResult =
+  | {
+      ok: true;
+      pruned: number;
+      /** The first and last entry pruned (or that would be). */
+      from?: { seq: number; at: Date };
+      through?: { seq: number; at: Date };
+      /** The first entry kept, and the rule that keeps it. */
+      stop?: PrunablePrefix['stop'];
+      /** The `audit.prune` entry written (not on a dry run, nor when nothing was pruned). */
+      record?: { seq: number };
+    }
+  /** The chain was broken before pruning: nothing was removed. */
+  | { ok: false; broken: Extract<AuditVerifyResult, { ok: false }> };
 
 const VERIFY_BATCH = 500;
 
@@ -89,38 +124,115 @@ export class AuditLogService {
       // Under the lock: a concurrent append with the same key has either committed (seen here) or waits.
       const written = await tx.findOne(AuditEntry, { idempotencyKey: input.idempotencyKey });
       if (written) return { entry: written, created: false };
-      const head = await tx.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
-      if (!head) throw new Error('audit_chain_head has no row: the audit chain migration has not run');
-      const fields = {
-        seq: head.seq + 1,
-        idempotencyKey: input.idempotencyKey,
-        rolloutId: input.rolloutId,
-        actor: input.actor,
-        action: input.action,
-        target: input.target,
-        // Hashed and stored as it will read back: plain JSON.
-        payload: JSON.parse(canonicalJson(input.payload ?? {})) as Record<string, unknown>,
-        outcome: input.outcome ?? 'ok',
-        at,
-        prevHash: head.hash,
-      };
-      const entry = tx.create(AuditEntry, { ...fields, hash: auditHash(fields) });
-      head.seq = entry.seq;
-      head.hash = entry.hash;
-      return { entry, created: true };
+      return { entry: await appendLocked(tx, input, at), created: true };
     });
   }
 
   /**
-   * Walks the chain in order and reports the first entry that breaks it, or how many entries are sound.
-   * Only reads, and holds no lock: appends may go on meanwhile. An entry and the head that points at it
-   * are committed together, so the head is read after the walk, and when it has moved past the last
-   * entry read, the walk goes on from there before anything is called missing.
+   * Removes the oldest entries that are past their retention (see `prunablePrefix`: never younger than
+   * `olderThan`, nor than their rollout's plan asks, nor of a rollout that has not ended), and appends an
+   * `audit.prune` entry recording where the chain now starts. The chain head keeps the last pruned position
+   * and hash, so `verify` checks the rest from there, and finds a start removed by any other means.
+   * Refuses a broken chain: pruning would destroy the evidence. `dryRun` reports and changes nothing.
+   */
+  async prune(options: AuditPruneOptions): Promise<AuditPruneResult> {
+    const now = options.now ?? new Date();
+    const floor = { keepMs: options.olderThanMs, why: `younger than ${options.olderThan}` };
+    const verified = await this.verify();
+    if (!verified.ok) return { ok: false, broken: verified };
+    const em = this.orm.em.fork();
+    const run = async (tx: EntityManager): Promise<AuditPruneResult> => {
+      if (!options.dryRun) await lockHead(tx);
+      const head = await tx.findOneOrFail(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
+      let last: AuditEntry | undefined;
+      let first: AuditEntry | undefined;
+      let count = 0;
+      let stop: PrunablePrefix['stop'];
+      const retentions = new Map<string, Retention>();
+      // Batch by batch from the chain's start, until an entry must stay.
+      while (!stop) {
+        const batch = await tx.find(
+          AuditEntry,
+          { seq: { $gt: last?.seq ?? head.prunedSeq } },
+          { orderBy: { seq: 'asc' }, limit: VERIFY_BATCH },
+        );
+        const unknown = [...new Set(batch.map((e) => e.rolloutId))].filter((id) => !retentions.has(id));
+        for (const [id, retention] of await loadRetentions(tx, unknown)) retentions.set(id, retention);
+        const prefix = prunablePrefix(batch, now, floor, retentions);
+        if (prefix.count) {
+          first ??= batch[0];
+          last = batch[prefix.count - 1];
+          count += prefix.count;
+        }
+        stop = prefix.stop;
+        if (batch.length < VERIFY_BATCH) break;
+      }
+      const result = {
+        ok: true as const,
+        pruned: count,
+        ...(first &&
+          last && { from: { seq: first.seq, at: first.at }, through: { seq: last.seq, at: last.at } }),
+        ...(stop && { stop }),
+      };
+      if (options.dryRun || !last) return result;
+      await tx.nativeDelete(AuditEntry, { seq: { $lte: last.seq } });
+      head.prunedSeq = last.seq;
+      head.prunedHash = last.hash;
+      const record = await appendLocked(
+        tx,
+        {
+          idempotencyKey: `audit-prune/${last.seq}`,
+          rolloutId: NO_ROLLOUT,
+          actor: options.actor,
+          action: 'audit.prune',
+          target: `seq ${first!.seq}-${last.seq}`,
+          payload: {
+            throughSeq: last.seq,
+            throughHash: last.hash,
+            count,
+            olderThan: options.olderThan,
+            ...(stop && { keptFrom: stop.seq, keptBecause: stop.why }),
+          },
+        },
+        now,
+      );
+      return { ...result, record: { seq: record.seq } };
+    };
+    return options.dryRun ? run(em) : em.transactional(run);
+  }
+
+  /**
+   * Walks the chain in order, from its start (after the last pruned entry, if any were pruned), and reports
+   * the first entry that breaks it, or how many entries are sound. Only reads, and holds no lock: appends may
+   * go on meanwhile. An entry and the head that points at it are committed together, so the head is read
+   * after the walk, and when it has moved past the last entry read, the walk goes on from there before
+   * anything is called missing. A prune that lands meanwhile moves the start: the walk is made again.
    */
   async verify({ batchSize = VERIFY_BATCH }: { batchSize?: number } = {}): Promise<AuditVerifyResult> {
     const em = this.orm.em.fork();
+    const startOf = async () => {
+      const head = await em.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
+      em.clear();
+      return head && { seq: head.prunedSeq, hash: head.prunedHash };
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      const start = await startOf();
+      if (!start)
+        return { ok: false, count: 0, problem: 'head mismatch', detail: 'the chain head row is missing' };
+      const result = await this.walk(em, start, batchSize);
+      if (result.ok || attempt > 1 || (await startOf())?.seq === start.seq) return result;
+    }
+  }
+
+  private async walk(
+    em: EntityManager,
+    start: { seq: number; hash: string | null },
+    batchSize: number,
+  ): Promise<AuditVerifyResult> {
     let count = 0;
     let last: { id: number; seq: number; hash: string } | undefined;
+    /** The latest `audit.prune` entry met: it must record the start the head gives. */
+    let prune: Record<string, unknown> | undefined;
     /** How far the walk had got when the head was last found ahead of it. */
     let chased = -1;
     for (;;) {
@@ -129,16 +241,17 @@ export class AuditLogService {
         const where = last ? { seq: { $gt: last.seq } } : {};
         const batch = await em.find(AuditEntry, where, { orderBy: { seq: 'asc' }, limit: batchSize });
         for (const entry of batch) {
-          const broken = checkEntry(entry, (last?.seq ?? 0) + 1, last?.hash ?? null);
+          const broken = checkEntry(entry, (last?.seq ?? start.seq) + 1, last ? last.hash : start.hash);
           if (broken) return { ok: false, count, entry: { id: entry.id, seq: entry.seq }, ...broken };
+          if (entry.action === 'audit.prune') prune = entry.payload;
           last = { id: entry.id, seq: entry.seq, hash: entry.hash };
           count += 1;
         }
         em.clear();
         if (batch.length < batchSize) break;
       }
-      const lastSeq = last?.seq ?? 0;
-      const lastHash = last?.hash ?? null;
+      const lastSeq = last?.seq ?? start.seq;
+      const lastHash = last ? last.hash : start.hash;
       const head = await em.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
       em.clear();
       if (!head) {
@@ -154,7 +267,7 @@ export class AuditLogService {
           ok: false,
           count,
           problem: 'head mismatch',
-          detail: `the chain head says ${head.seq} entries ending in ${short(head.hash)}, the log has ${lastSeq}: entries at the end were removed`,
+          detail: `the chain head says the log ends at seq ${head.seq} with ${short(head.hash)}, it ends at seq ${lastSeq}: entries at the end were removed`,
         };
       }
       if (head.seq < lastSeq) {
@@ -162,7 +275,7 @@ export class AuditLogService {
         const beyond = await em.findOne(AuditEntry, { seq: head.seq + 1 });
         return {
           ok: false,
-          count: head.seq,
+          count: Math.max(head.seq - start.seq, 0),
           problem: 'head mismatch',
           ...(beyond && { entry: { id: beyond.id, seq: beyond.seq } }),
           detail: `the chain head ends at seq ${head.seq}, the log at ${lastSeq}: entries after the head were not appended through the log`,
@@ -178,9 +291,44 @@ export class AuditLogService {
           detail: `the last entry's hash ${short(lastHash)} is not the one the chain head recorded, ${short(head.hash)}: it was rewritten`,
         };
       }
-      return { ok: true, count };
+      if (start.seq > 0 && (prune?.throughSeq !== start.seq || prune?.throughHash !== start.hash)) {
+        // Only `prune` moves the start, and it records the move in the chain itself.
+        return {
+          ok: false,
+          count,
+          problem: 'prune mismatch',
+          detail: `the chain head says entries up to seq ${start.seq} were pruned, but no audit.prune entry in the chain records that: entries at its start were removed by other means`,
+        };
+      }
+      return { ok: true, count, prunedSeq: start.seq };
     }
   }
+}
+
+/**
+ * Appends one entry at the chain's end; the caller holds the chain's lock (`lockHead`) in `tx`. The entry and
+ * the head that points at it are written together, when `tx` commits.
+ */
+async function appendLocked(tx: EntityManager, input: AuditAppend, at: Date): Promise<AuditEntry> {
+  const head = await tx.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
+  if (!head) throw new Error('audit_chain_head has no row: the audit chain migration has not run');
+  const fields = {
+    seq: head.seq + 1,
+    idempotencyKey: input.idempotencyKey,
+    rolloutId: input.rolloutId,
+    actor: input.actor,
+    action: input.action,
+    target: input.target,
+    // Hashed and stored as it will read back: plain JSON.
+    payload: JSON.parse(canonicalJson(input.payload ?? {})) as Record<string, unknown>,
+    outcome: input.outcome ?? 'ok',
+    at,
+    prevHash: head.hash,
+  };
+  const entry = tx.create(AuditEntry, { ...fields, hash: auditHash(fields) });
+  head.seq = entry.seq;
+  head.hash = entry.hash;
+  return entry;
 }
 
 /** Driver error codes for the same, as raw statements (`lockHead`) report them unconverted. */

@@ -2,10 +2,14 @@ export { auditHash, canonicalJson, type AuditHashInput, type AuditOutcome } from
 export {
   AUDIT_CHAIN_HEAD_ID,
   AuditLogService,
+  NO_ROLLOUT,
   type AuditAppend,
   type AuditBreak,
+  type AuditPruneOptions,
+  type AuditPruneResult,
   type AuditVerifyResult,
 } from './audit-log.service';
+export { prunablePrefix, type Retention } from './audit-retention';
 export { AuditChainHead } from './entities/audit-chain-head.entity';
 export { AuditEntry } from './entities/audit-entry.entity';
 export { FlagChange, type FlagValues } from './entities/flag-change.entity';

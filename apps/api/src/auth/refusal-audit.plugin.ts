@@ -3,15 +3,13 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { Plugin } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { type GraphQLError, Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
-import { AuditLogService } from '../../../../libs/persistence/src';
+import { AuditLogService, NO_ROLLOUT } from '../../../../libs/persistence/src';
 import type { AuthedRequest } from './auth.decorators';
 
 /** Codes that answer "no" to a caller, as opposed to faults of ours. */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
 /** On a query, only these are refusals; a NOT_FOUND there is an answer. */
 const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-/** The audit row's rolloutId when the refused operation names no rollout. */
-export const NO_ROLLOUT = '-';
 const MAX_INPUT_CHARS = 2_000;
 
 interface Context {

@@ -16,4 +16,12 @@ export class AuditChainHead {
 
   @Property({ type: 'string', length: 64, nullable: true })
   hash: string | null = null;
+
+  /** The last pruned entry's `seq` (`audit prune`): the chain starts after it. 0 while nothing was pruned. */
+  @Property({ type: 'integer' })
+  prunedSeq: number = 0;
+
+  /** The last pruned entry's hash, which the first kept entry links to; null while nothing was pruned. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  prunedHash: string | null = null;
 }

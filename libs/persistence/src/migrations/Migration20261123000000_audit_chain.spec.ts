@@ -62,7 +62,7 @@ test.each(dialects)(
       await orm.getMigrator().up();
 
       const log = new AuditLogService(orm);
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 3 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 3, prunedSeq: 0 });
       const { entry } = await log.append({
         idempotencyKey: 'wf/4',
         rolloutId: 'legacy',
@@ -80,7 +80,7 @@ test.each(dialects)(
       expect(rows[0].prevHash).toBeNull();
       expect(entry.prevHash).toBe(rows[2].hash);
       expect(rows[2].at.toISOString()).toBe('2026-11-02T09:30:00.250Z');
-      await expect(log.verify()).resolves.toEqual({ ok: true, count: 4 });
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 4, prunedSeq: 0 });
     } finally {
       await orm.close();
       rmSync(dir, { recursive: true, force: true });
@@ -106,7 +106,7 @@ test.each(dialects)('%s: rolls back to the plain log and forward again', async (
     await orm.getMigrator().down({ to: 'Migration20261122100000_adapters' });
     await orm.getMigrator().up();
     await append('after');
-    await expect(log.verify()).resolves.toEqual({ ok: true, count: 2 });
+    await expect(log.verify()).resolves.toEqual({ ok: true, count: 2, prunedSeq: 0 });
   } finally {
     await orm.close();
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { Migration20261122000000_audit_entry } from './Migration20261122000000_a
 import { Migration20261122100000_adapters } from './Migration20261122100000_adapters';
 import { Migration20261123000000_audit_chain } from './Migration20261123000000_audit_chain';
 import { Migration20261123100000_plan_versions } from './Migration20261123100000_plan_versions';
+import { Migration20261201000000_audit_prune } from './Migration20261201000000_audit_prune';
 
 // Migrations are code, listed here in order, so they run the same from sources (tests) and from dist.
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261122100000_adapters', class: Migration20261122100000_adapters },
   { name: 'Migration20261123000000_audit_chain', class: Migration20261123000000_audit_chain },
   { name: 'Migration20261123100000_plan_versions', class: Migration20261123100000_plan_versions },
+  { name: 'Migration20261201000000_audit_prune', class: Migration20261201000000_audit_prune },
 ];
