@@ -2,7 +2,12 @@ import { loadAdaptersConfig } from './adapters.config';
 
 describe('adapters configuration', () => {
   test('nothing configured: no URLs, 30 s timeout', () => {
-    expect(loadAdaptersConfig({})).toEqual({ notifyUrls: {}, hookUrls: {}, timeoutMs: 30_000 });
+    expect(loadAdaptersConfig({})).toEqual({
+      notifyUrls: {},
+      hookUrls: {},
+      metricQueries: {},
+      timeoutMs: 30_000,
+    });
   });
 
   test('reads per-channel and per-hook URLs as JSON objects', () => {
@@ -12,6 +17,8 @@ describe('adapters configuration', () => {
         NOTIFY_WEBHOOK_URL: 'https://hooks.example.com/all',
         HOOK_URLS: '{"revert-deployment":"http://deployer:8080/revert"}',
         PROMETHEUS_URL: 'http://prometheus:9090',
+        METRIC_QUERIES:
+          '{"error_rate":"100 * sum(rate(http_requests_total{code=~\\"5..\\"}[5m])) / sum(rate(http_requests_total[5m]))"}',
         ADAPTER_TIMEOUT_MS: '5000',
       }),
     ).toEqual({
@@ -19,6 +26,10 @@ describe('adapters configuration', () => {
       notifyDefaultUrl: 'https://hooks.example.com/all',
       hookUrls: { 'revert-deployment': 'http://deployer:8080/revert' },
       prometheusUrl: 'http://prometheus:9090',
+      metricQueries: {
+        error_rate:
+          '100 * sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
+      },
       timeoutMs: 5000,
     });
   });
@@ -28,6 +39,8 @@ describe('adapters configuration', () => {
     [{ NOTIFY_WEBHOOK_URLS: '{"ops":"not a url"}' }, /NOTIFY_WEBHOOK_URLS\.ops/],
     [{ HOOK_URLS: '{"revert_deployment":"http://x"}' }, /HOOK_URLS.*revert_deployment/],
     [{ PROMETHEUS_URL: 'ftp://prometheus' }, /PROMETHEUS_URL/],
+    [{ METRIC_QUERIES: '["up"]' }, /METRIC_QUERIES/],
+    [{ METRIC_QUERIES: '{"error_rate":"  "}' }, /METRIC_QUERIES\.error_rate/],
     [{ ADAPTER_TIMEOUT_MS: '0' }, /ADAPTER_TIMEOUT_MS/],
   ])('refuses %j at start-up', (env, message) => {
     expect(() => loadAdaptersConfig(env)).toThrow(message);

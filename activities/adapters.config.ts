@@ -13,6 +13,8 @@ export interface AdaptersConfig {
   hookUrls: Partial<Record<HookKind, string>>;
   /** Base URL of a Prometheus-compatible HTTP API (`/api/v1/query` is appended). */
   prometheusUrl?: string;
+  /** The PromQL each plan metric is read with; a metric not named here is queried by its own name. */
+  metricQueries: Record<string, string>;
   /** Per-request timeout of every adapter call (a hook may ask for its own). */
   timeoutMs: number;
 }
@@ -41,6 +43,7 @@ const env = z.object({
   NOTIFY_WEBHOOK_URL: httpUrl.optional(),
   HOOK_URLS: jsonObject(z.partialRecord(z.enum(HOOK_KINDS), httpUrl)).optional(),
   PROMETHEUS_URL: httpUrl.optional(),
+  METRIC_QUERIES: jsonObject(z.record(z.string().min(1), z.string().trim().min(1))).optional(),
   ADAPTER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
@@ -51,6 +54,7 @@ export function loadAdaptersConfig(source: NodeJS.ProcessEnv = process.env): Ada
     notifyDefaultUrl: e.NOTIFY_WEBHOOK_URL,
     hookUrls: e.HOOK_URLS ?? {},
     prometheusUrl: e.PROMETHEUS_URL,
+    metricQueries: e.METRIC_QUERIES ?? {},
     timeoutMs: e.ADAPTER_TIMEOUT_MS,
   };
 }

@@ -9,7 +9,9 @@ let prometheus: Awaited<ReturnType<typeof startWebhookReceiver>>;
 beforeAll(async () => {
   prometheus = await startWebhookReceiver();
   // A path prefix, as behind a reverse proxy: the API path is appended to it.
-  ctx = await createActivityContext({ adapters: { prometheusUrl: `${prometheus.url}/prom` } });
+  ctx = await createActivityContext({
+    adapters: { prometheusUrl: `${prometheus.url}/prom`, metricQueries: { error_rate: query } },
+  });
 });
 afterAll(async () => {
   await ctx.close();
@@ -39,6 +41,22 @@ describe('queryMetric', () => {
     const url = new URL(request.path, prometheus.url);
     expect([request.method, url.pathname]).toEqual(['GET', '/prom/api/v1/query']);
     expect(Object.fromEntries(url.searchParams)).toEqual({ query, time: String(Date.parse(at) / 1000) });
+  });
+
+  test("a plan's metric is read with the query configured for it (METRIC_QUERIES); another by its own name", async () => {
+    prometheus.answer(vector('4.5'), vector('120'));
+    await expect(
+      inActivity('m1')(ctx.activities.queryMetric, { query: 'error_rate', at }),
+    ).resolves.toMatchObject({
+      value: 4.5,
+    });
+    await expect(
+      inActivity('m2')(ctx.activities.queryMetric, { query: 'queue_backlog', at }),
+    ).resolves.toMatchObject({
+      value: 120,
+    });
+    const sent = prometheus.received.map((r) => new URL(r.path, prometheus.url).searchParams.get('query'));
+    expect(sent).toEqual([query, 'queue_backlog']);
   });
 
   test('no data (an empty vector, or NaN) is a null reading, not an error', async () => {

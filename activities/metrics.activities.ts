@@ -4,7 +4,11 @@ import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
 import { httpCall } from './http-call';
 
 export interface QueryMetricInput {
-  /** PromQL; it must yield one series (aggregate it, e.g. `max(...)`) or none. */
+  /**
+   * The plan's metric (a guardrail's `metric`), read with the PromQL that `METRIC_QUERIES` configures for it,
+   * else PromQL itself (a metric's own name is a valid query). It must yield one series (aggregate it, e.g.
+   * `max(...)`) or none.
+   */
   query: string;
   /** Evaluation time (ISO 8601); now when absent. */
   at?: string;
@@ -27,15 +31,20 @@ export class MetricsActivities {
   constructor(@Inject(ADAPTERS_CONFIG) private readonly config: AdaptersConfig) {}
 
   /** One instant query against a Prometheus-compatible HTTP API (`GET /api/v1/query`). */
-  async queryMetric({ query, at }: QueryMetricInput): Promise<MetricReading> {
+  async queryMetric({ query: metric, at }: QueryMetricInput): Promise<MetricReading> {
     const base = this.config.prometheusUrl;
+    // Resolved here, not in the workflow: a changed query applies to running rollouts at their next reading.
+    const query = this.config.metricQueries[metric] ?? metric;
     if (!base)
       throw ApplicationFailure.nonRetryable('PROMETHEUS_URL is not configured', 'MetricsNotConfigured');
     const time = at ? new Date(at) : new Date();
     const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
     url.searchParams.set('query', query);
     url.searchParams.set('time', String(time.getTime() / 1000));
-    const names = { what: `Metric query ${query}`, failure: 'MetricQuery' };
+    const names = {
+      what: query === metric ? `Metric query ${query}` : `Metric ${metric} (query ${query})`,
+      failure: 'MetricQuery',
+    };
     const { body } = await httpCall(
       { method: 'GET', url: url.toString(), timeoutMs: this.config.timeoutMs },
       names,
