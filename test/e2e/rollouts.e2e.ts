@@ -453,6 +453,27 @@ describeEachDatabase((database) => {
     },
   );
 
+  test('startRollout answers with the rollout in its first phase, where an action sent at once finds it', async () => {
+    const planVersionId = await importMerchant();
+    const id = 'e2e-entered';
+    const started = await start(id, planVersionId);
+    expect(started).toMatchObject({ status: 'RUNNING', currentPhase: 'internal-dogfood' });
+    expect(started.phases[0]).toMatchObject({ id: 'internal-dogfood', status: 'RUNNING' });
+    expect(started.phases[0].checklist.map((i) => i.status)).toEqual(['OPEN', 'OPEN', 'OPEN']);
+    // No waiting in between: the README's walk-through does exactly this.
+    const done = await gql(
+      COMPLETE,
+      { input: { rolloutId: id, itemId: 'deploy-staging-environment' } },
+      olga,
+    );
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.completeChecklistItem.phases[0].checklist[0]).toMatchObject({
+      id: 'deploy-staging-environment',
+      status: 'DONE',
+      doneBy: 'olga',
+    });
+  });
+
   test('refusals are typed: unknown item, wrong role, another phase; pause, resume and rollback', async () => {
     const planVersionId = await importMerchant();
     const id = 'e2e-refusals';

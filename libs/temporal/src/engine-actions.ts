@@ -1,4 +1,5 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RolloutPlan } from '../../plan/src';
 import type { ItemAction, SignOff } from '../../../workflows/engine/actions';
 import {
@@ -25,6 +26,13 @@ export class ActionRefusedError extends Error {
 }
 
 /**
+ * How long an action routed to the current phase waits for that phase's workflow to start: the rollout names
+ * a phase current as it enters it, a moment (its flags, its messages) before the phase's workflow exists.
+ */
+export const PHASE_ENTRY_WAIT_MS = 10_000;
+const PHASE_ENTRY_POLL_MS = 100;
+
+/**
  * Sends a checklist-item action to the phase that owns the item, once the rollout's state says that phase
  * is current; the phase's validators then check roles, separation of duties and the item's status. A phase
  * that ends between the check and the Update answers with the SDK's own error.
@@ -39,7 +47,7 @@ export async function sendItemAction(
   const phase = await routed(client, rolloutId, (state) =>
     routeItemAction(plan, state, action.itemId, phaseId),
   );
-  return phase.executeUpdate(itemActionUpdate, { args: [action] });
+  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(itemActionUpdate, { args: [action] }));
 }
 
 /** Signs the gate of `phaseId`, if it is the current phase. */
@@ -51,7 +59,7 @@ export async function sendSignOff(
   signOff: SignOff,
 ): Promise<PhaseState> {
   const phase = await routed(client, rolloutId, (state) => routeSignOff(plan, state, phaseId));
-  return phase.executeUpdate(signOffUpdate, { args: [signOff] });
+  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(signOffUpdate, { args: [signOff] }));
 }
 
 async function routed(
@@ -63,4 +71,29 @@ async function routed(
   const to = route(state);
   if (!to.ok) throw new ActionRefusedError(to.code, to.message);
   return client.workflow.getHandle(phaseWorkflowId(rolloutId, to.phaseId));
+}
+
+/**
+ * Sends to a phase the rollout has named current, waiting (up to PHASE_ENTRY_WAIT_MS) while its workflow is
+ * still being started; a phase still absent then is a CONFLICT, not a missing rollout.
+ */
+async function whenEntered<T>(
+  phase: WorkflowHandle,
+  rolloutId: string,
+  send: (phase: WorkflowHandle) => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + PHASE_ENTRY_WAIT_MS;
+  for (;;) {
+    try {
+      return await send(phase);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      if (Date.now() >= deadline)
+        throw new ActionRefusedError(
+          'CONFLICT',
+          `Rollout ${rolloutId} is still entering its current phase (${phase.workflowId} has not started); try again shortly`,
+        );
+      await sleep(PHASE_ENTRY_POLL_MS);
+    }
+  }
 }

@@ -2,4 +2,4 @@ export { connectionOptions, loadTemporalConfig, workflowUiUrl, type TemporalConf
 export { TemporalClientModule } from './temporal-client.module';
 export { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
 export { registerRolloutSearchAttributes } from './search-attributes';
-export { ActionRefusedError, sendItemAction, sendSignOff } from './engine-actions';
+export { ActionRefusedError, PHASE_ENTRY_WAIT_MS, sendItemAction, sendSignOff } from './engine-actions';

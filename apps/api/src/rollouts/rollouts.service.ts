@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -12,6 +13,7 @@ import { AuditLogService, RolloutProjection } from '../../../../libs/persistence
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
   ActionRefusedError,
+  PHASE_ENTRY_WAIT_MS,
   sendItemAction,
   sendSignOff,
   TEMPORAL_CLIENT,
@@ -137,13 +139,31 @@ export class RolloutsService {
       throw toGraphQLError(err, id);
     }
     this.memos.set(id, memo);
-    // Answered without waiting on a worker: the rollout as it is before its workflow has run.
+    // Answered once the rollout is in its first phase, so that the answer, and the action that follows it,
+    // find it there. Without a worker to run it: after a while, as it stands before its workflow has run.
+    const entered = await this.firstPhaseEntered(id, plan.phases[0]?.id);
+    if (entered) return this.call(id, () => this.read(id, entered));
     return toRolloutModel(startedState(id, plan, actor, Date.now()), {
       ...memo,
       workflowId,
       webUiUrl: workflowUiUrl(this.config, workflowId),
       now: Date.now(),
     });
+  }
+
+  /** The first phase's state once its workflow answers, or undefined when it has not within the wait. */
+  private async firstPhaseEntered(rolloutId: string, phaseId?: string): Promise<PhaseState | undefined> {
+    if (!phaseId) return undefined;
+    const phase = this.client.workflow.getHandle(phaseWorkflowId(rolloutId, phaseId));
+    const deadline = Date.now() + Math.min(PHASE_ENTRY_WAIT_MS, this.api.actionTimeoutMs);
+    while (Date.now() < deadline) {
+      const state = await this.client.connection
+        .withDeadline(deadline, () => phase.query(phaseStateQuery))
+        .catch(() => undefined);
+      if (state) return state;
+      await sleep(50);
+    }
+    return undefined;
   }
 
   get(rolloutId: string): Promise<Rollout> {
