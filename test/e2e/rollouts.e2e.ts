@@ -453,7 +453,7 @@ describeEachDatabase((database) => {
     },
   );
 
-  test('startRollout answers with the rollout in its first phase, where an action sent at once finds it', async () => {
+  test('startRollout and signOffGate answer with the rollout in the phase it entered, where an action sent at once finds it', async () => {
     const planVersionId = await importMerchant();
     const id = 'e2e-entered';
     const started = await start(id, planVersionId);
@@ -472,6 +472,20 @@ describeEachDatabase((database) => {
       status: 'DONE',
       doneBy: 'olga',
     });
+    for (const itemId of ['monitor-all-metrics-logs', 'fix-any-blocking-issues'])
+      expect((await gql(COMPLETE, { input: { rolloutId: id, itemId } }, olga)).errors).toBeUndefined();
+    // The sign-off answers once the rollout is in the next phase, where the next action finds it at once.
+    const signed = await accepted(
+      'the first gate',
+      SIGN,
+      { rolloutId: id, phaseId: 'internal-dogfood' },
+      rita,
+    );
+    expect(signed).toMatchObject({ status: 'RUNNING', currentPhase: 'pilot-merchants' });
+    expect(signed.phases.map((p) => p.status)).toEqual(['COMPLETED', 'RUNNING', 'PENDING', 'PENDING']);
+    const next = signed.phases[1].checklist[0].id;
+    const nextDone = await gql(COMPLETE, { input: { rolloutId: id, itemId: next } }, olga);
+    expect(nextDone.errors).toBeUndefined();
   });
 
   test('refusals are typed: unknown item, wrong role, another phase; pause, resume and rollback', async () => {

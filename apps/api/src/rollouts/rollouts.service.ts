@@ -141,7 +141,8 @@ export class RolloutsService {
     this.memos.set(id, memo);
     // Answered once the rollout is in its first phase, so that the answer, and the action that follows it,
     // find it there. Without a worker to run it: after a while, as it stands before its workflow has run.
-    const entered = await this.firstPhaseEntered(id, plan.phases[0]?.id);
+    const entered =
+      plan.phases[0] && (await this.phaseAnswering(id, plan.phases[0].id, this.entryDeadline()));
     if (entered) return this.call(id, () => this.read(id, entered));
     return toRolloutModel(startedState(id, plan, actor, Date.now()), {
       ...memo,
@@ -151,11 +152,18 @@ export class RolloutsService {
     });
   }
 
-  /** The first phase's state once its workflow answers, or undefined when it has not within the wait. */
-  private async firstPhaseEntered(rolloutId: string, phaseId?: string): Promise<PhaseState | undefined> {
-    if (!phaseId) return undefined;
+  /** Until when an answer waits for a rollout to enter a phase (its flags, its messages, its workflow). */
+  private entryDeadline(): number {
+    return Date.now() + Math.min(PHASE_ENTRY_WAIT_MS, this.api.actionTimeoutMs);
+  }
+
+  /** The phase's state once its workflow answers, or undefined when it has not by the deadline. */
+  private async phaseAnswering(
+    rolloutId: string,
+    phaseId: string,
+    deadline: number,
+  ): Promise<PhaseState | undefined> {
     const phase = this.client.workflow.getHandle(phaseWorkflowId(rolloutId, phaseId));
-    const deadline = Date.now() + Math.min(PHASE_ENTRY_WAIT_MS, this.api.actionTimeoutMs);
     while (Date.now() < deadline) {
       const state = await this.client.connection
         .withDeadline(deadline, () => phase.query(phaseStateQuery))
@@ -164,6 +172,28 @@ export class RolloutsService {
       await sleep(50);
     }
     return undefined;
+  }
+
+  /**
+   * The rollout once it has moved on from a phase whose gate was just signed: in the next phase, whose
+   * workflow answers (so an action sent next finds it), or in its reviews. One that does not move on within
+   * the wait (paused, rolling back) is answered as it stands, with the phase as the sign-off left it.
+   */
+  private async movedOn(rolloutId: string, phaseId: string, signed: PhaseState): Promise<Rollout> {
+    const rollout = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
+    const deadline = this.entryDeadline();
+    while (Date.now() < deadline) {
+      const state = await rollout.query(engineStateQuery);
+      if (state.status === 'PAUSED' || state.status === 'ROLLING_BACK' || hasEnded(state.status)) break;
+      if (state.currentPhaseId !== phaseId) {
+        const next = state.currentPhaseId
+          ? await this.phaseAnswering(rolloutId, state.currentPhaseId, deadline)
+          : undefined;
+        return this.read(rolloutId, next);
+      }
+      await sleep(50);
+    }
+    return this.read(rolloutId, signed);
   }
 
   get(rolloutId: string): Promise<Rollout> {
@@ -315,7 +345,8 @@ export class RolloutsService {
   signOff(rolloutId: string, phaseId: string, actor: Actor, note?: string): Promise<Rollout> {
     return this.call(rolloutId, async () => {
       const plan = await this.planOf(rolloutId);
-      return this.read(rolloutId, await sendSignOff(this.client, plan, rolloutId, phaseId, { actor, note }));
+      const signed = await sendSignOff(this.client, plan, rolloutId, phaseId, { actor, note });
+      return this.movedOn(rolloutId, phaseId, signed);
     });
   }
 
