@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
+import { migrateSchema } from './migrate';
 
 /** Brings the schema up to date before the application serves anything. */
 @Injectable()
@@ -9,7 +10,9 @@ export class MigrateOnBoot implements OnModuleInit {
   constructor(private readonly orm: MikroORM) {}
 
   async onModuleInit(): Promise<void> {
-    const applied = await this.orm.getMigrator().up();
-    if (applied.length) this.logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+    const applied = await migrateSchema(this.orm.config.getAll(), (error, attempt) =>
+      this.logger.warn(`migrating failed (try ${attempt}; another process migrating too?): ${String(error)}`),
+    );
+    if (applied.length) this.logger.log(`applied migrations: ${applied.join(', ')}`);
   }
 }
