@@ -149,6 +149,7 @@ export class AuditLogService {
       let count = 0;
       let stop: PrunablePrefix['stop'];
       const retentions = new Map<string, Retention>();
+      const looked = new Set<string>();
       // Batch by batch from the chain's start, until an entry must stay.
       while (!stop) {
         const batch = await tx.find(
@@ -156,7 +157,8 @@ export class AuditLogService {
           { seq: { $gt: last?.seq ?? head.prunedSeq } },
           { orderBy: { seq: 'asc' }, limit: VERIFY_BATCH },
         );
-        const unknown = [...new Set(batch.map((e) => e.rolloutId))].filter((id) => !retentions.has(id));
+        const unknown = [...new Set(batch.map((e) => e.rolloutId))].filter((id) => !looked.has(id));
+        unknown.forEach((id) => looked.add(id));
         for (const [id, retention] of await loadRetentions(tx, unknown)) retentions.set(id, retention);
         const prefix = prunablePrefix(batch, now, floor, retentions);
         if (prefix.count) {
