@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
-import { spawnTs } from '../../../test/support/ts-child';
+import { spawnTogether } from '../../../test/support/ts-child';
 import { auditHash } from './audit-chain';
 import { AuditLogService, NO_ROLLOUT, type AuditAppend, type AuditVerifyResult } from './audit-log.service';
 import { AuditEntry } from './entities/audit-entry.entity';
@@ -156,28 +156,13 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
       await log.append(record(0));
       const appender = join(__dirname, '../../../test/support/audit-appender.ts');
       const perProcess = 10;
-      const children = ['api', 'worker'].map((name) => {
-        const child = spawnTs(appender, [target.database, name, String(perProcess)]);
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        const ready = new Promise<void>((resolve, reject) => {
-          child.stdout.on('data', () => out.includes('ready') && resolve());
-          child.once('exit', (code) => reject(new Error(`${name} exited ${code} before ready:\n${err}`)));
-        });
-        const exited = new Promise<void>((resolve, reject) =>
-          child.once('exit', (code) =>
-            code === 0 ? resolve() : reject(new Error(`${name} exited ${code}:\n${out}\n${err}`)),
-          ),
-        );
-        return { child, ready, exited };
-      });
-      await Promise.all(children.map((c) => c.ready));
-      for (const { child } of children) child.stdin.write('go\n');
+      const { done } = await spawnTogether(
+        appender,
+        ['api', 'worker'].map((name) => [target.database, name, String(perProcess)]),
+      );
       // An operator runs `audit verify` meanwhile: the log is sound at every moment.
       let writing = true;
-      const exited = Promise.all(children.map((c) => c.exited)).finally(() => (writing = false));
+      const exited = done.finally(() => (writing = false));
       const checks: AuditVerifyResult[] = [];
       while (writing) {
         checks.push(await log.verify());

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { spawnTs } from '../../../test/support/ts-child';
+import { spawnTogether } from '../../../test/support/ts-child';
 import { migrationsList } from './migrations';
 import { mikroOrmOptions } from './mikro-orm.config';
 import { loadPersistenceConfig } from './persistence.config';
@@ -15,29 +15,12 @@ jest.setTimeout(120_000);
 const migrator = join(__dirname, '../../../test/support/migrator.ts');
 
 /** Starts `count` migrating processes together on `database`; answers what each applied. */
-async function migrateTogether(database: string, count: number) {
-  const children = Array.from({ length: count }, () => {
-    const child = spawnTs(migrator, [database]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const ready = new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => out.includes('ready') && resolve());
-      child.once('exit', (code) => reject(new Error(`exited ${code} before ready:\n${err}`)));
-    });
-    const applied = new Promise<string[]>((resolve, reject) =>
-      child.once('exit', (code) =>
-        code === 0
-          ? resolve(JSON.parse(out.split('\n')[1]) as string[])
-          : reject(new Error(`a migrator exited ${code}:\n${err}`)),
-      ),
-    );
-    return { child, ready, applied };
-  });
-  await Promise.all(children.map((c) => c.ready));
-  for (const { child } of children) child.stdin.write('go\n');
-  return Promise.all(children.map((c) => c.applied));
+async function migrateTogether(database: string, count: number): Promise<string[][]> {
+  const { done } = await spawnTogether(
+    migrator,
+    Array.from({ length: count }, () => [database]),
+  );
+  return (await done).map((out) => JSON.parse(out.split('\n')[1]) as string[]);
 }
 
 async function appliedIn(url: string): Promise<string[]> {
