@@ -17,7 +17,7 @@ async function run(database: string): Promise<void> {
     await new Promise<void>((go) => createInterface({ input: process.stdin }).once('line', () => go()));
     const applied = process.env.PLAIN_MIGRATOR
       ? (await orm.getMigrator().up()).map((m) => m.name)
-      : await migrateSchema(options);
+      : await migrateSchema(orm);
     process.stdout.write(`${JSON.stringify(applied)}\n`);
   } finally {
     await orm.close();

@@ -77,7 +77,7 @@ export async function pruneAuditLog(io: AuditIo, options: PruneOptions): Promise
     const result = await log.prune({
       olderThan: options.olderThan,
       olderThanMs,
-      actor: `cli:${userInfo().username}`,
+      actor: `cli:${whoRuns()}`,
       dryRun: options.dryRun,
     });
     if (!result.ok) {
@@ -138,6 +138,15 @@ function describeBreak(result: Extract<AuditVerifyResult, { ok: false }>): strin
     ? `${entries(result.count)} before it ${result.count === 1 ? 'is' : 'are'} sound`
     : `the ${entries(result.count)} present ${result.count === 1 ? 'is' : 'are'} sound`;
   return `audit log BROKEN at ${where}: ${result.problem}\n  ${result.detail}\n  ${sound}\n`;
+}
+
+/** The OS user running the command, for the audit entry (a container may have no user name). */
+function whoRuns(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
 }
 
 const entries = (count: number): string => `${count} ${count === 1 ? 'entry' : 'entries'}`;

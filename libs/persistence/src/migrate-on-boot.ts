@@ -10,7 +10,7 @@ export class MigrateOnBoot implements OnModuleInit {
   constructor(private readonly orm: MikroORM) {}
 
   async onModuleInit(): Promise<void> {
-    const applied = await migrateSchema(this.orm.config.getAll(), (error, attempt) =>
+    const applied = await migrateSchema(this.orm, (error, attempt) =>
       this.logger.warn(`migrating failed (try ${attempt}; another process migrating too?): ${String(error)}`),
     );
     if (applied.length) this.logger.log(`applied migrations: ${applied.join(', ')}`);
