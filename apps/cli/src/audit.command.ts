@@ -32,9 +32,10 @@ export function registerAuditCommands(program: Command, io: AuditIo, setCode: (c
   audit
     .command('verify')
     .description(
-      'Walk the audit hash chain (DATA_DIR / DATABASE_URL); exit 0 when sound, 1 naming the first broken entry',
+      'Walk the whole audit hash chain (DATA_DIR / DATABASE_URL); exit 0 when sound, 1 naming every broken entry',
     )
-    .action(async () => setCode(await verifyAuditLog(io)));
+    .option('--json', 'print the result as one JSON object on stdout (same exit codes)')
+    .action(async (options: { json?: boolean }) => setCode(await verifyAuditLog(io, options)));
   audit
     .command('prune')
     .description(
@@ -49,9 +50,13 @@ export function registerAuditCommands(program: Command, io: AuditIo, setCode: (c
     .action(async (options: PruneOptions) => setCode(await pruneAuditLog(io, options)));
 }
 
-export function verifyAuditLog(io: AuditIo): Promise<number> {
+export function verifyAuditLog(io: AuditIo, options: { json?: boolean } = {}): Promise<number> {
   return withAuditLog(io, 'verify', async (log) => {
     const result = await log.verify();
+    if (options.json) {
+      io.stdout(`${JSON.stringify(result)}\n`);
+      return result.ok ? EXIT.OK : EXIT.INVALID;
+    }
     if (result.ok) {
       const pruned = result.prunedSeq
         ? ` (from seq ${result.prunedSeq + 1}; the ${result.prunedSeq} before it were pruned)`
@@ -130,14 +135,29 @@ function describePrune(result: Extract<AuditPruneResult, { ok: true }>, options:
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Every break, one block each: a line `audit log BROKEN at <where>: <problem>` (one per break, so
+ * `grep -c '^audit log BROKEN at'` counts them), then its detail, indented; a summary line last.
+ */
 function describeBreak(result: Extract<AuditVerifyResult, { ok: false }>): string {
-  const where = result.entry
-    ? `entry id ${result.entry.id} (seq ${result.entry.seq})`
-    : `the chain head, after ${result.count} entries`;
-  const sound = result.entry
-    ? `${entries(result.count)} before it ${result.count === 1 ? 'is' : 'are'} sound`
-    : `the ${entries(result.count)} present ${result.count === 1 ? 'is' : 'are'} sound`;
-  return `audit log BROKEN at ${where}: ${result.problem}\n  ${result.detail}\n  ${sound}\n`;
+  const blocks = result.breaks.map((b, i) => {
+    const where = b.entry
+      ? `entry id ${b.entry.id} (seq ${b.entry.seq})`
+      : `the chain head, after ${entries(result.checked)}`;
+    const lines = [`audit log BROKEN at ${where}: ${b.problem}`, `  ${b.detail}`];
+    if (i === 0) {
+      const n = result.count;
+      lines.push(
+        b.entry
+          ? `  ${entries(n)} before it ${n === 1 ? 'is' : 'are'} sound`
+          : `  the ${entries(n)} present ${n === 1 ? 'is' : 'are'} sound`,
+      );
+    }
+    return lines.join('\n');
+  });
+  const more = result.breakCount > result.breaks.length ? ` (the first ${result.breaks.length} listed)` : '';
+  const summary = `${result.breakCount} ${result.breakCount === 1 ? 'break' : 'breaks'} found${more}, ${entries(result.checked)} checked`;
+  return `${blocks.join('\n')}\n${summary}\n`;
 }
 
 /** The OS user running the command, for the audit entry (a container may have no user name). */

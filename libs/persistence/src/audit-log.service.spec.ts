@@ -386,6 +386,96 @@ describe.each(targets)('audit log on %s', (dialect, makeTarget) => {
     });
   });
 
+  describe('AuditLogService.verify reports every break, not only the first', () => {
+    const named = (result: AuditVerifyResult) =>
+      result.ok ? [] : result.breaks.map((b) => [b.problem, b.entry?.seq ?? 'head']);
+
+    test('two rows edited by hand are both named', async () => {
+      await appendAll(6);
+      await sql("update audit_entry set actor = 'mallory' where seq = 2");
+      await sql("update audit_entry set target = 'elsewhere' where seq = 5");
+      const result = await log.verify();
+      expect(named(result)).toEqual([
+        ['hash mismatch', 2],
+        ['hash mismatch', 5],
+      ]);
+      expect(result).toMatchObject({ ok: false, count: 1, checked: 6, breakCount: 2, entry: { seq: 2 } });
+    });
+
+    test('an edited row, a row removed in the middle and the last row removed: each reported', async () => {
+      await appendAll(8);
+      await sql("update audit_entry set outcome = 'refused' where seq = 2");
+      await sql('delete from audit_entry where seq = 5');
+      await sql('delete from audit_entry where seq = 8');
+      expect(named(await log.verify())).toEqual([
+        ['hash mismatch', 2],
+        ['sequence gap', 6],
+        ['head mismatch', 'head'],
+      ]);
+    });
+
+    test('a row removed and the next one edited: the gap does not hide the edit', async () => {
+      await appendAll(5);
+      await sql('delete from audit_entry where seq = 3');
+      await sql("update audit_entry set actor = 'mallory' where seq = 4");
+      expect(named(await log.verify())).toEqual([
+        ['sequence gap', 4],
+        ['hash mismatch', 4],
+      ]);
+    });
+
+    test('a row rewritten with a recomputed hash, and a later row edited: both reported', async () => {
+      await appendAll(5);
+      const forged = (await rows())[1];
+      forged.actor = 'mallory';
+      await sql('update audit_entry set actor = ?, hash = ? where seq = 2', ['mallory', auditHash(forged)]);
+      await sql("update audit_entry set target = 'x' where seq = 4");
+      expect(named(await log.verify({ batchSize: 2 }))).toEqual([
+        ['prev link mismatch', 3],
+        ['hash mismatch', 4],
+      ]);
+    });
+  });
+
+  describe('AuditLogService.append stores exactly what it hashes', () => {
+    test('lone surrogates and control characters become U+FFFD in every field, and the chain verifies', async () => {
+      await appendAll(2);
+      const { entry } = await log.append({
+        idempotencyKey: 'refusal/\ud83d',
+        rolloutId: 'r\u0000',
+        actor: 'anonymous\udc00',
+        action: 'api.completeChecklistItem',
+        target: '\ud83d',
+        payload: { input: { itemId: '\ud83d', note: 'a\u0000b\u001bc\td\ne', ['k\u0000']: ['\udfff'] } },
+        outcome: 'refused',
+      });
+      await log.append(record(3));
+      const [stored] = await orm.em.fork().find(AuditEntry, { id: entry.id });
+      expect(stored).toMatchObject({
+        idempotencyKey: 'refusal/\ufffd',
+        rolloutId: 'r\ufffd',
+        actor: 'anonymous\ufffd',
+        target: '\ufffd',
+        payload: { input: { itemId: '\ufffd', note: 'a\ufffdb\ufffdc\td\ne', ['k\ufffd']: ['\ufffd'] } },
+      });
+      expect(stored.hash).toBe(auditHash(stored));
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 4, prunedSeq: 0 });
+      // The same key, sent again as it came, finds the entry: the key is made storable before it is looked up.
+      const again = await log.append({ ...record(9), idempotencyKey: 'refusal/\ud83d' });
+      expect(again).toMatchObject({ created: false, entry: { id: entry.id } });
+    });
+
+    test('texts longer than their column are cut to it (and a cut pair mended) before hashing', async () => {
+      const { entry } = await log.append(
+        record(1, { target: `${'t'.repeat(254)}\ud83d\ude00`, actor: 'a'.repeat(400) }),
+      );
+      const [stored] = await orm.em.fork().find(AuditEntry, { id: entry.id });
+      expect(stored.target).toBe(`${'t'.repeat(254)}\ufffd`);
+      expect(stored.actor).toHaveLength(255);
+      await expect(log.verify()).resolves.toEqual({ ok: true, count: 1, prunedSeq: 0 });
+    });
+  });
+
   describe('AuditLogService.prune', () => {
     const DAY = 86_400_000;
     const now = new Date(Date.UTC(2026, 11, 1, 12));

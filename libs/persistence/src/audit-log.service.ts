@@ -8,7 +8,7 @@ import {
   type EntityManager,
 } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
-import { auditHash, canonicalJson, type AuditOutcome } from './audit-chain';
+import { auditHash, canonicalJson, storableJson, storableText, type AuditOutcome } from './audit-chain';
 import { loadRetentions, prunablePrefix, type PrunablePrefix, type Retention } from './audit-retention';
 import { AuditChainHead } from './entities/audit-chain-head.entity';
 import { AuditEntry } from './entities/audit-entry.entity';
@@ -40,6 +40,14 @@ export type AuditBreak =
   | 'head mismatch' // the chain head disagrees with the log's end: entries removed, added or rewritten there
   | 'prune mismatch'; // the chain head says entries were pruned, but no audit.prune entry records it
 
+/** One broken place in the chain: an entry, or the chain head (no entry named). */
+export interface AuditBreakReport {
+  problem: AuditBreak;
+  /** The entry that breaks the chain; absent when entries are missing at the end, or for the head row. */
+  entry?: { id: number; seq: number };
+  detail: string;
+}
+
 export type AuditVerifyResult =
   | {
       ok: true;
@@ -47,15 +55,21 @@ export type AuditVerifyResult =
       /** The last entry pruned (`prune`): the chain starts after it. 0 when nothing was. */
       prunedSeq: number;
     }
-  | {
+  | ({
       ok: false;
-      /** Entries checked and found sound before the break. */
+      /** Entries checked and found sound before the first break. */
       count: number;
-      problem: AuditBreak;
-      /** The first entry that breaks the chain; absent when entries are missing at the end, or the head row. */
-      entry?: { id: number; seq: number };
-      detail: string;
-    };
+      /** Every entry the walk read (sound or not). */
+      checked: number;
+      /**
+       * Every break found, in chain order (the head's last), at most MAX_REPORTED_BREAKS of them: the walk
+       * goes on past a break, so one bad row never hides another. An entry may appear twice: once for its
+       * link (a gap or a prev-hash mismatch: something before it removed or rewritten), once for its fields.
+       */
+      breaks: AuditBreakReport[];
+      /** How many breaks were found in all (more than `breaks` holds when it was capped). */
+      breakCount: number;
+    } & AuditBreakReport); // the first break, as before: `problem`, `entry`, `detail`
 
 export interface AuditPruneOptions {
   /** Entries younger than this stay whatever else holds: the ISO duration as given, and in ms. */
@@ -84,6 +98,9 @@ export type AuditPruneResult =
 
 const VERIFY_BATCH = 500;
 
+/** How many breaks `verify` lists; it counts them all. */
+export const MAX_REPORTED_BREAKS = 1_000;
+
 /** How often `append` tries when it meets another writer's lock for too long (or a deadlock). */
 const APPEND_ATTEMPTS = 5;
 const APPEND_RETRY_MS = 50;
@@ -101,7 +118,8 @@ export class AuditLogService {
    * idempotency key. Concurrent appenders, in this process or another, queue on the chain head; one that
    * waited too long (SQLite's busy timeout, a PostgreSQL lock timeout or deadlock) tries again, a few times.
    */
-  async append(input: AuditAppend): Promise<{ entry: AuditEntry; created: boolean }> {
+  async append(raw: AuditAppend): Promise<{ entry: AuditEntry; created: boolean }> {
+    const input = storable(raw);
     const at = new Date(input.at ?? Date.now());
     if (Number.isNaN(at.getTime())) throw new Error(`audit entry ${input.idempotencyKey}: invalid time`);
     for (let attempt = 1; ; attempt += 1) {
@@ -204,8 +222,8 @@ export class AuditLogService {
   }
 
   /**
-   * Walks the chain in order, from its start (after the last pruned entry, if any were pruned), and reports
-   * the first entry that breaks it, or how many entries are sound. Only reads, and holds no lock: appends may
+   * Walks the whole chain in order, from its start (after the last pruned entry, if any were pruned), and
+   * reports every entry that breaks it (going on past each break), or how many entries are sound. Only reads, and holds no lock: appends may
    * go on meanwhile. An entry and the head that points at it are committed together, so the head is read
    * after the walk, and when it has moved past the last entry read, the walk goes on from there before
    * anything is called missing. A prune that lands meanwhile moves the start: the walk is made again.
@@ -219,8 +237,10 @@ export class AuditLogService {
     };
     for (let attempt = 1; ; attempt += 1) {
       const start = await startOf();
-      if (!start)
-        return { ok: false, count: 0, problem: 'head mismatch', detail: 'the chain head row is missing' };
+      if (!start) {
+        const missing = { problem: 'head mismatch' as const, detail: 'the chain head row is missing' };
+        return { ok: false, count: 0, checked: 0, ...missing, breaks: [missing], breakCount: 1 };
+      }
       const result = await this.walk(em, start, batchSize);
       if (result.ok || attempt > 1 || (await startOf())?.seq === start.seq) return result;
     }
@@ -232,22 +252,29 @@ export class AuditLogService {
     batchSize: number,
   ): Promise<AuditVerifyResult> {
     let count = 0;
+    let checked = 0;
+    const found = new Breaks();
     let last: { id: number; seq: number; hash: string } | undefined;
     /** The latest `audit.prune` entry met: it must record the start the head gives. */
     let prune: Record<string, unknown> | undefined;
     /** How far the walk had got when the head was last found ahead of it. */
     let chased = -1;
+    const report = (): AuditVerifyResult =>
+      found.none() ? { ok: true, count, prunedSeq: start.seq } : found.result(count, checked);
     for (;;) {
       for (;;) {
         // The first batch takes every row, whatever its seq (an edited seq is a gap, not a row skipped).
         const where = last ? { seq: { $gt: last.seq } } : {};
         const batch = await em.find(AuditEntry, where, { orderBy: { seq: 'asc' }, limit: batchSize });
         for (const entry of batch) {
+          // Its link and its fields are checked apart, and the walk goes on from the entry as stored:
+          // a row removed before an edited one is reported, and so is the edit.
           const broken = checkEntry(entry, (last?.seq ?? start.seq) + 1, last ? last.hash : start.hash);
-          if (broken) return { ok: false, count, entry: { id: entry.id, seq: entry.seq }, ...broken };
+          for (const b of broken) found.add({ ...b, entry: { id: entry.id, seq: entry.seq } }, count);
           if (entry.action === 'audit.prune') prune = entry.payload;
           last = { id: entry.id, seq: entry.seq, hash: entry.hash };
-          count += 1;
+          checked += 1;
+          if (found.none()) count += 1;
         }
         em.clear();
         if (batch.length < batchSize) break;
@@ -257,7 +284,8 @@ export class AuditLogService {
       const head = await em.findOne(AuditChainHead, { id: AUDIT_CHAIN_HEAD_ID });
       em.clear();
       if (!head) {
-        return { ok: false, count, problem: 'head mismatch', detail: 'the chain head row is missing' };
+        found.add({ problem: 'head mismatch', detail: 'the chain head row is missing' }, count);
+        return report();
       }
       if (head.seq > lastSeq && chased !== lastSeq) {
         // Entries appended while we walked (or missing: the next round tells, by reading nothing new).
@@ -265,46 +293,93 @@ export class AuditLogService {
         continue;
       }
       if (head.seq > lastSeq) {
-        return {
-          ok: false,
+        found.add(
+          {
+            problem: 'head mismatch',
+            detail: `the chain head says the log ends at seq ${head.seq} with ${short(head.hash)}, it ends at seq ${lastSeq}: entries at the end were removed`,
+          },
           count,
-          problem: 'head mismatch',
-          detail: `the chain head says the log ends at seq ${head.seq} with ${short(head.hash)}, it ends at seq ${lastSeq}: entries at the end were removed`,
-        };
-      }
-      if (head.seq < lastSeq) {
+        );
+      } else if (head.seq < lastSeq) {
         // Rows after the head: written around `append` (a head and its entry are committed together).
-        const beyond = await em.findOne(AuditEntry, { seq: head.seq + 1 });
-        return {
-          ok: false,
-          count: Math.max(head.seq - start.seq, 0),
-          problem: 'head mismatch',
-          ...(beyond && { entry: { id: beyond.id, seq: beyond.seq } }),
-          detail: `the chain head ends at seq ${head.seq}, the log at ${lastSeq}: entries after the head were not appended through the log`,
-        };
-      }
-      if (head.hash !== lastHash) {
-        // Sound fields, sound link, yet not the hash the head recorded: rewritten with a recomputed hash.
-        return {
-          ok: false,
-          count: Math.max(count - 1, 0),
-          problem: 'head mismatch',
-          ...(last && { entry: { id: last.id, seq: last.seq } }),
-          detail: `the last entry's hash ${short(lastHash)} is not the one the chain head recorded, ${short(head.hash)}: it was rewritten`,
-        };
+        const beyond = await em.findOne(AuditEntry, { seq: { $gt: head.seq } }, { orderBy: { seq: 'asc' } });
+        em.clear();
+        found.add(
+          {
+            problem: 'head mismatch',
+            ...(beyond && { entry: { id: beyond.id, seq: beyond.seq } }),
+            detail: `the chain head ends at seq ${head.seq}, the log at ${lastSeq}: entries after the head were not appended through the log`,
+          },
+          Math.min(count, Math.max(head.seq - start.seq, 0)),
+        );
+      } else if (head.hash !== lastHash) {
+        // Sound link, yet not the hash the head recorded: rewritten with a recomputed hash.
+        found.add(
+          {
+            problem: 'head mismatch',
+            ...(last && { entry: { id: last.id, seq: last.seq } }),
+            detail: `the last entry's hash ${short(lastHash)} is not the one the chain head recorded, ${short(head.hash)}: it was rewritten`,
+          },
+          Math.max(Math.min(count, checked - 1), 0),
+        );
       }
       if (start.seq > 0 && (prune?.throughSeq !== start.seq || prune?.throughHash !== start.hash)) {
         // Only `prune` moves the start, and it records the move in the chain itself.
-        return {
-          ok: false,
+        found.add(
+          {
+            problem: 'prune mismatch',
+            detail: `the chain head says entries up to seq ${start.seq} were pruned, but no audit.prune entry in the chain records that: entries at its start were removed by other means`,
+          },
           count,
-          problem: 'prune mismatch',
-          detail: `the chain head says entries up to seq ${start.seq} were pruned, but no audit.prune entry in the chain records that: entries at its start were removed by other means`,
-        };
+        );
       }
-      return { ok: true, count, prunedSeq: start.seq };
+      return report();
     }
   }
+}
+
+/** The breaks a walk finds: all counted, the first MAX_REPORTED_BREAKS kept. */
+class Breaks {
+  private readonly list: AuditBreakReport[] = [];
+  private total = 0;
+  /** Sound entries before the first break. */
+  private soundBefore = 0;
+
+  add(found: AuditBreakReport, soundSoFar: number): void {
+    if (this.total === 0) this.soundBefore = soundSoFar;
+    this.total += 1;
+    if (this.list.length < MAX_REPORTED_BREAKS) this.list.push(found);
+  }
+
+  none(): boolean {
+    return this.total === 0;
+  }
+
+  result(count: number, checked: number): Extract<AuditVerifyResult, { ok: false }> {
+    const [first] = this.list;
+    return {
+      ok: false,
+      ...first,
+      count: Math.min(this.soundBefore, count),
+      checked,
+      breaks: [...this.list],
+      breakCount: this.total,
+    };
+  }
+}
+
+/** The entry as it is hashed and stored: every text well-formed and within its column, the payload too. */
+function storable(input: AuditAppend): AuditAppend {
+  return {
+    ...input,
+    idempotencyKey: storableText(input.idempotencyKey, 255),
+    rolloutId: storableText(input.rolloutId, 128),
+    actor: storableText(input.actor, 255),
+    action: storableText(input.action, 128),
+    target: storableText(input.target, 255),
+    payload: storableJson(JSON.parse(canonicalJson(input.payload ?? {}))) as Record<string, unknown>,
+    ...(input.outcome && { outcome: storableText(input.outcome, 32) as AuditOutcome }),
+  };
 }
 
 /**
@@ -382,29 +457,36 @@ function checkEntry(
   entry: AuditEntry,
   seq: number,
   prevHash: string | null,
-): { problem: AuditBreak; detail: string } | undefined {
+): { problem: AuditBreak; detail: string }[] {
+  const found: { problem: AuditBreak; detail: string }[] = [];
   if (entry.seq !== seq) {
-    return { problem: 'sequence gap', detail: `expected seq ${seq}, found ${entry.seq}` };
-  }
-  if (entry.prevHash !== prevHash) {
-    return {
+    found.push({
+      problem: 'sequence gap',
+      detail:
+        entry.seq > seq
+          ? `expected seq ${seq}, found ${entry.seq}: ${entry.seq - seq === 1 ? 'the entry' : `${entry.seq - seq} entries`} before it ${entry.seq - seq === 1 ? 'was' : 'were'} removed`
+          : `expected seq ${seq}, found ${entry.seq}`,
+    });
+  } else if (entry.prevHash !== prevHash) {
+    // (After a gap the link cannot hold either: the gap says why.)
+    found.push({
       problem: 'prev link mismatch',
-      detail: `prevHash ${short(entry.prevHash)} is not the previous entry's hash ${short(prevHash)}`,
-    };
+      detail: `prevHash ${short(entry.prevHash)} is not the previous entry's hash ${short(prevHash)}: the entry before it was rewritten`,
+    });
   }
-  let actual: string;
+  let actual: string | undefined;
   try {
     actual = auditHash(entry);
   } catch (error) {
-    return { problem: 'hash mismatch', detail: `fields cannot be hashed: ${String(error)}` };
+    found.push({ problem: 'hash mismatch', detail: `fields cannot be hashed: ${String(error)}` });
   }
-  if (actual !== entry.hash) {
-    return {
+  if (actual !== undefined && actual !== entry.hash) {
+    found.push({
       problem: 'hash mismatch',
-      detail: `stored ${short(entry.hash)}, fields hash to ${short(actual)}`,
-    };
+      detail: `stored ${short(entry.hash)}, fields hash to ${short(actual)}: its fields (or hash) were edited`,
+    });
   }
-  return undefined;
+  return found;
 }
 
 const short = (hash: string | null): string => (hash === null ? 'none' : hash.slice(0, 12));

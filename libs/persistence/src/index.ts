@@ -1,10 +1,19 @@
-export { auditHash, canonicalJson, type AuditHashInput, type AuditOutcome } from './audit-chain';
+export {
+  auditHash,
+  canonicalJson,
+  storableJson,
+  storableText,
+  type AuditHashInput,
+  type AuditOutcome,
+} from './audit-chain';
 export {
   AUDIT_CHAIN_HEAD_ID,
   AuditLogService,
+  MAX_REPORTED_BREAKS,
   NO_ROLLOUT,
   type AuditAppend,
   type AuditBreak,
+  type AuditBreakReport,
   type AuditPruneOptions,
   type AuditPruneResult,
   type AuditVerifyResult,
