@@ -21,7 +21,7 @@ describeEachDatabase((database) => {
     if (database === 'postgresql') {
       const pg = await createTestDatabase(`audit_cli_${process.pid}_${Date.now()}`);
       env = { DATABASE_URL: pg.url };
-      cleanup = pg.drop;
+      cleanup = () => pg.drop();
     } else {
       const dir = mkdtempSync(join(tmpdir(), 'audit-cli-all-'));
       env = { DATA_DIR: dir };
