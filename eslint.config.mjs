@@ -25,6 +25,11 @@ const workflowRestrictions = {
       message: 'Workflow code takes the plan from libs/plan/src/model: the parsers need Node built-ins.',
     },
     {
+      regex: '/libs/auth/src(/index|/tokens|/auth\\.config)?$',
+      allowTypeImports: true,
+      message: 'Workflow code takes names from libs/auth/src/names: tokens and secrets need Node built-ins.',
+    },
+    {
       group: ['**/activities', '**/activities/*', '**/apps/*', '**/libs/persistence/*', '**/libs/temporal/*'],
       allowTypeImports: true,
       message: 'Activities and app code enter workflows by `import type` only.',

@@ -14,11 +14,13 @@ import {
 } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities';
 import {
+  type ActionPolicy,
   type ActionRecord,
   applyItemAction,
   applySignOff,
   checkItemAction,
   checkSignOff,
+  DEFAULT_POLICY,
   itemActionRecord,
   type ItemAction,
   type SignOff,
@@ -129,6 +131,11 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   let changes = 0; // bumped by every handler, so the wait below wakes on any change
   const changed = () => changes++;
 
+  // Users compared by their key (`Otto` is `otto`), as roles are. Patched: older runs compared them exactly.
+  const policy: ActionPolicy = {
+    ...(input.policy ?? DEFAULT_POLICY),
+    foldUserNames: patched('fold-user-names'),
+  };
   setHandler(phaseStateQuery, () => state);
   /**
    * Accepted actions are audited before the Update answers (patched: older runs did not audit them). Without
@@ -150,7 +157,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     },
     {
       validator: (action: ItemAction) => {
-        const refused = checkItemAction(state, action, input.policy);
+        const refused = checkItemAction(state, action, policy);
         if (refused) throw refusal(refused.code, refused.message);
       },
     },
@@ -166,7 +173,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     {
       validator: (signOff: SignOff) => {
         const pending = waitsOf(state, Date.now()).some((w) => w.kind !== 'sign-off');
-        const refused = checkSignOff(state, signOff, input.gateRoles, pending, input.policy);
+        const refused = checkSignOff(state, signOff, input.gateRoles, pending, policy);
         if (refused) throw refusal(refused.code, refused.message);
       },
     },

@@ -1,3 +1,4 @@
+import { nameKey, sameName } from '../../libs/auth/src/names';
 import type { RefusalCode } from '../refusals';
 import type { Actor, ItemState, PhaseState } from './phase';
 import { initialSustained } from './sustained';
@@ -19,6 +20,11 @@ export interface ActionPolicy {
   gateRoles: string[];
   /** The same person may not both do an approval item's work and approve it, nor sign off their own work. */
   separationOfDuties: boolean;
+  /**
+   * Users compared by `nameKey` (`Otto` is `otto`) for separation of duties and reopening, as roles always
+   * were. Set by the phase workflow (patched): runs recorded before compared users exactly.
+   */
+  foldUserNames?: boolean;
 }
 
 export const DEFAULT_POLICY: ActionPolicy = {
@@ -41,16 +47,15 @@ export interface SignOff {
 
 const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
 
-/** Compares role names the way plans write them: "Project lead" and "project-lead" are the same role. */
-const roleKey = (role: string): string =>
-  role
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, '-');
-
+/** Compares role names the way plans write them (`nameKey`): "Project lead" and "project-lead" are one role. */
 export function holdsAny(actor: Actor, roles: string[]): boolean {
-  const held = new Set(actor.roles.map(roleKey));
-  return roles.some((r) => held.has(roleKey(r)));
+  const held = new Set(actor.roles.map(nameKey));
+  return roles.some((r) => held.has(nameKey(r)));
+}
+
+/** Whether `user` names the same person as `actor`: by `nameKey` under the policy, else exactly. */
+function samePerson(user: string | undefined, actor: Actor, policy: ActionPolicy): boolean {
+  return policy.foldUserNames ? sameName(user, actor.id) : user === actor.id;
 }
 
 function mayActOn(item: ItemState, actor: Actor, policy: ActionPolicy): boolean {
@@ -91,7 +96,7 @@ export function checkItemAction(
       if (item.status !== 'DONE') return refuse('CONFLICT', `"${item.id}" is already ${describe(item)}`);
       if (!mayActOn(item, actor, policy))
         return refuse('FORBIDDEN', `Only ${who(item.roles)} may approve "${item.id}"`);
-      if (policy.separationOfDuties && item.doneBy === actor.id) {
+      if (policy.separationOfDuties && samePerson(item.doneBy, actor, policy)) {
         return refuse('FORBIDDEN', `${actor.id} did the work of "${item.id}" and may not also approve it`);
       }
       return undefined;
@@ -99,7 +104,7 @@ export function checkItemAction(
       if (item.status === 'OPEN') return refuse('CONFLICT', `"${item.id}" is already open`);
       if (phase.gate.signedBy)
         return refuse('CONFLICT', `The gate of phase ${phase.id} is signed; items are final`);
-      if (!mayActOn(item, actor, policy) && item.doneBy !== actor.id) {
+      if (!mayActOn(item, actor, policy) && !samePerson(item.doneBy, actor, policy)) {
         return refuse(
           'FORBIDDEN',
           `Only ${who(item.roles)} or ${item.doneBy ?? 'whoever did it'} may reopen "${item.id}"`,
@@ -250,7 +255,10 @@ export function checkSignOff(
       `Phase ${phase.id} is not ready for sign-off: items, approvals or its soak are still pending`,
     );
   }
-  if (policy.separationOfDuties && phase.items.some((i) => i.kind === 'approval' && i.doneBy === actor.id)) {
+  if (
+    policy.separationOfDuties &&
+    phase.items.some((i) => i.kind === 'approval' && samePerson(i.doneBy, actor, policy))
+  ) {
     return refuse(
       'FORBIDDEN',
       `${actor.id} did approval work in phase ${phase.id} and may not also sign its gate`,

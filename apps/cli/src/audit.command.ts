@@ -1,15 +1,12 @@
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { MikroORM } from '@mikro-orm/core';
 import { durationProblem, durationToMillis } from '../../../libs/plan/src/model';
 import {
   AuditLogService,
   type AuditPruneResult,
   type AuditVerifyResult,
 } from '../../../libs/persistence/src/audit-log.service';
-import { mikroOrmOptions } from '../../../libs/persistence/src/mikro-orm.config';
-import { describePersistence, loadPersistenceConfig } from '../../../libs/persistence/src/persistence.config';
+import { withDatabase } from './database';
 
 /** Where the command writes and the environment it reads configuration from (DATA_DIR, DATABASE_URL). */
 export interface AuditIo {
@@ -95,32 +92,12 @@ export async function pruneAuditLog(io: AuditIo, options: PruneOptions): Promise
 }
 
 /** Opens the product's database (read from DATA_DIR / DATABASE_URL), migrated, for one audit command. */
-async function withAuditLog(
+function withAuditLog(
   io: AuditIo,
   what: string,
   run: (log: AuditLogService) => Promise<number>,
 ): Promise<number> {
-  const config = loadPersistenceConfig(io.env ?? process.env);
-  // Never create an empty database where the product's should be.
-  if (config.driver === 'sqlite' && !existsSync(config.file)) {
-    io.stderr(`error: no database at ${config.file} (set DATA_DIR or DATABASE_URL)\n`);
-    return EXIT.USAGE;
-  }
-  const options = mikroOrmOptions(config);
-  const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, silent: true } });
-  try {
-    const pending = await orm.getMigrator().getPendingMigrations();
-    if (pending.length > 0) {
-      io.stderr(
-        `error: ${describePersistence(config)} has ${pending.length} migration(s) to apply ` +
-          `(${pending.map((m) => m.name).join(', ')}): start the API or the worker once, then ${what}\n`,
-      );
-      return EXIT.USAGE;
-    }
-    return await run(new AuditLogService(orm));
-  } finally {
-    await orm.close();
-  }
+  return withDatabase(io, what, (orm) => run(new AuditLogService(orm)));
 }
 
 function describePrune(result: Extract<AuditPruneResult, { ok: true }>, options: PruneOptions): string {

@@ -28,13 +28,13 @@ describe('token create', () => {
       '--user',
       'alice',
       '--roles',
-      'release-manager, finance',
+      'release-manager, Operator',
     );
     expect({ code, stderr }).toEqual({ code: EXIT.OK, stderr: '' });
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     await expect(verifyToken(secret, stdout.trim())).resolves.toEqual({
       user: 'alice',
-      roles: ['release-manager', 'finance'],
+      roles: ['release-manager', 'operator'],
     });
     const { iat, exp } = decodeJwt(stdout.trim());
     expect(exp! - iat!).toBe(12 * 3600);

@@ -1,7 +1,8 @@
 // Tokens for people and automation: HS256 JWTs naming a user and their roles. Plain functions, no Nest:
 // the API's guard, the CLI and tests use the same ones.
 export { loadAuthConfig, resolveJwtSecret, type AuthConfig } from './auth.config';
-export { isRoleName, parseRoles, PRODUCT_ROLES, type ProductRole } from './roles';
+export { nameKey, roleKeys, sameName } from './names';
+export { isRoleName, parseRoles, PRODUCT_ROLES, unknownRoles, type ProductRole } from './roles';
 export {
   DEFAULT_TOKEN_TTL,
   parseTtl,

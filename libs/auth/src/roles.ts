@@ -1,3 +1,5 @@
+import { nameKey, roleKeys } from './names';
+
 /** The product's own roles. Plans name roles of their own (finance, compliance, ops …): tokens may carry those too. */
 export const PRODUCT_ROLES = ['admin', 'release-manager', 'operator', 'viewer'] as const;
 export type ProductRole = (typeof PRODUCT_ROLES)[number];
@@ -10,8 +12,8 @@ export function isRoleName(role: string): boolean {
 }
 
 /**
- * Parses "a,b" (as typed on the command line) into role names: trimmed, each non-empty, duplicates dropped.
- * Throws naming what is wrong.
+ * Parses "a,b" (as typed on the command line) into role names, each by its key (`nameKey`: `Release Manager`
+ * is `release-manager`), each non-empty, duplicates dropped. Throws naming what is wrong.
  */
 export function parseRoles(text: string): string[] {
   const roles = text.split(',').map((r) => r.trim());
@@ -20,5 +22,14 @@ export function parseRoles(text: string): string[] {
   if (bad !== undefined) {
     throw new Error(bad === '' ? `empty role name in "${text}"` : `invalid role name "${bad}"`);
   }
-  return [...new Set(roles)];
+  return roleKeys(roles);
+}
+
+/**
+ * The roles of `roles` that neither the product nor `planRoles` (every role an imported plan names) knows,
+ * compared by `nameKey`; as given.
+ */
+export function unknownRoles(roles: readonly string[], planRoles: Iterable<string>): string[] {
+  const known = new Set([...PRODUCT_ROLES, ...planRoles].map(nameKey));
+  return roles.filter((r) => !known.has(nameKey(r)));
 }

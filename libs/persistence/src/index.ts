@@ -29,3 +29,4 @@ export { entities, mikroOrmOptions } from './mikro-orm.config';
 export { describePersistence, loadPersistenceConfig, type PersistenceConfig } from './persistence.config';
 export { PersistenceModule } from './persistence.module';
 export { PlanVersion } from './entities/plan-version.entity';
+export { rolesNamedByPlans } from './plan-roles';

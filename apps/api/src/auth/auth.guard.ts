@@ -9,7 +9,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { type GraphQLResolveInfo, OperationTypeNode } from 'graphql';
-import { TokenError, verifyToken } from '../../../../libs/auth/src';
+import { nameKey, roleKeys, TokenError, verifyToken } from '../../../../libs/auth/src';
 import { graphQLError } from '../common/graphql-errors';
 import { type AuthedRequest, PUBLIC_KEY, type RequestActor, requestOf, ROLES_KEY } from './auth.decorators';
 
@@ -32,7 +32,8 @@ function writes(context: ExecutionContext): boolean {
 }
 
 /**
- * Every operation needs a verified bearer token (HS256, see libs/auth) unless marked `@Public()`. Any valid
+ * Every operation needs a verified bearer token (HS256, see libs/auth) unless marked `@Public()`. The token's
+ * user and roles are taken by their keys (`nameKey`: trimmed, lower-cased, spaces and `_` as `-`). Any valid
  * token may read (every token carries at least one role, so at least a viewer); a token whose only role is
  * `viewer` may do nothing else. `@Roles(...)` narrows an
  * operation to those roles. What a person may do to a checklist item or gate is the engine's to decide:
@@ -54,7 +55,7 @@ export class AuthGuard implements CanActivate {
     const actor = req.actor ?? (req.actor = await this.authenticate(req, graphql));
     if (actor.roles.every((r) => r === VIEWER) && writes(context))
       throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a viewer: viewers may read, not act`);
-    const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets);
+    const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets)?.map(nameKey);
     if (allowed && !actor.roles.some((r) => r === ADMIN || allowed.includes(r)))
       throw refusal(
         graphql,
@@ -75,7 +76,9 @@ export class AuthGuard implements CanActivate {
       );
     try {
       const claims = await verifyToken(this.secret, match[1]);
-      return { id: claims.user, roles: claims.roles };
+      // Named by their keys (libs/auth/src/names.ts), as the workflows compare them: a token made before
+      // `token create` folded names, carrying `Viewer` or `Otto`, is viewer and otto here too.
+      return { id: nameKey(claims.user), roles: roleKeys(claims.roles) };
     } catch (error) {
       if (error instanceof TokenError)
         throw refusal(graphql, 'UNAUTHENTICATED', `The token was refused: ${error.message}`);
