@@ -174,7 +174,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   const teardown = async () => {
     await stop(worker);
     await stop(api);
-    await env.teardown();
+    await env.teardown().catch(() => undefined); // a test may have stopped the server already
     rmSync(dataDir, { recursive: true, force: true });
     await pg?.drop();
   };

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { TemporalClientModule, type TemporalConfig } from '../../../libs/temporal/src';
@@ -10,12 +10,16 @@ import { PersistenceModule, type PersistenceConfig } from '../../../libs/persist
 import { AuditModule } from './audit/audit.module';
 import { AutomationModule } from './automation/automation.module';
 import { AuthModule } from './auth/auth.module';
+import { auditSubscriptionResult } from './auth/refusal-audit.plugin';
 import { wsRequest } from './auth/ws-request';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
 import { queryLimitsPlugin } from './common/query-limits';
 import { HealthController } from './health.controller';
+import { ReadinessController } from './health/readiness.controller';
+import { ReadinessService } from './health/readiness.service';
+import { WritableInterceptor } from './health/writable.interceptor';
 import { EventsModule } from './events/events.module';
 import { FlagsModule } from './flags/flags.module';
 import { PlansModule } from './plans/plans.module';
@@ -54,7 +58,12 @@ export class AppModule {
             ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             queryLimitsPlugin(api.queryLimits),
           ],
-          subscriptions: { 'graphql-ws': true },
+          // A subscription refused over graphql-ws bypasses Apollo's plugins: audited from its one result.
+          subscriptions: {
+            'graphql-ws': {
+              onNext: (_ctx, _id, _payload, args, result) => auditSubscriptionResult(args, result),
+            },
+          },
           // HTTP operations carry the request; graphql-ws ones their connection's params and upgrade request.
           context: ({ req, connectionParams, extra }: GraphQLContextSource) => ({
             req: req ?? wsRequest(connectionParams, extra?.request),
@@ -69,10 +78,13 @@ export class AppModule {
         PlansModule,
         RolloutsModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ReadinessController],
       providers: [
         { provide: APP_FILTER, useClass: GraphQLErrorFilter },
         { provide: API_CONFIG, useValue: api },
+        ReadinessService,
+        // An action whose audit entry cannot be written is not carried out (after the guard, before the handler).
+        { provide: APP_INTERCEPTOR, useClass: WritableInterceptor },
       ],
       exports: [API_CONFIG],
     };

@@ -147,6 +147,17 @@ export class AuditLogService {
   }
 
   /**
+   * Whether an entry could be appended now: a write statement on the chain head's table (matching no row, so
+   * it takes no row lock from appenders) in a transaction of its own. Throws what the database says when it
+   * takes no writes (read-only, disk full, unreachable …). What readiness and the actions' pre-check ask.
+   */
+  async checkWritable(): Promise<void> {
+    await this.orm.em.fork().transactional(async (tx) => {
+      await executeWrite(tx, `update audit_chain_head set seq = seq where id = -1`);
+    });
+  }
+
+  /**
    * Removes the oldest entries that are past their retention (see `prunablePrefix`: never younger than
    * `olderThan`, nor than their rollout's plan asks, nor of a rollout that has not ended), and appends an
    * `audit.prune` entry recording where the chain now starts. The chain head keeps the last pruned position
@@ -438,7 +449,11 @@ function isContention(error: unknown): boolean {
  * COMMIT on that connection then fails ("SQL statements in progress"). `exec` cleans up after itself.
  */
 async function lockHead(tx: EntityManager): Promise<void> {
-  const sql = `update audit_chain_head set seq = seq where id = ${AUDIT_CHAIN_HEAD_ID}`;
+  await executeWrite(tx, `update audit_chain_head set seq = seq where id = ${AUDIT_CHAIN_HEAD_ID}`);
+}
+
+/** Runs one write statement on `tx`'s own connection (on SQLite by `exec`, see `lockHead`). */
+async function executeWrite(tx: EntityManager, sql: string): Promise<void> {
   const ctx = tx.getTransactionContext<RawTransaction>();
   if (tx.getDriver() instanceof LibSqlDriver && ctx) {
     const connection = (await ctx.client.acquireConnection()) as { exec(sql: string): unknown };

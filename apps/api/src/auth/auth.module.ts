@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { loadAuthConfig, resolveJwtSecret } from '../../../../libs/auth/src';
 import { AUTH_SECRET, AuthGuard } from './auth.guard';
+import { RefusalAuditFilter } from './refusal-audit.filter';
 import { RefusalAuditPlugin } from './refusal-audit.plugin';
+import { RefusalAuditService } from './refusal-audit.service';
 
-/** Bearer tokens on every operation (a global guard), and an audit entry for every refusal. */
+/** Bearer tokens on every operation (a global guard), and an audit entry for every refusal: GraphQL, graphql-ws, REST. */
 @Module({})
 export class AuthModule {
   /** `secret` for tests; otherwise AUTH_JWT_SECRET, or the development secret under the data folder. */
@@ -14,9 +16,12 @@ export class AuthModule {
       providers: [
         { provide: AUTH_SECRET, useFactory: () => options.secret ?? resolveJwtSecret(loadAuthConfig()) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        RefusalAuditService,
         RefusalAuditPlugin,
+        // REST refusals, audited like GraphQL's (the plugin), and graphql-ws's (auditSubscriptionResult).
+        { provide: APP_FILTER, useClass: RefusalAuditFilter },
       ],
-      exports: [AUTH_SECRET],
+      exports: [AUTH_SECRET, RefusalAuditService],
     };
   }
 }

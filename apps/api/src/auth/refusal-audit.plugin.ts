@@ -1,67 +1,97 @@
-import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
-import { Logger } from '@nestjs/common';
-import { type GraphQLError, Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
-import { AuditLogService, NO_ROLLOUT } from '../../../../libs/persistence/src';
+import {
+  type ExecutionResult,
+  type GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+  type DocumentNode,
+} from 'graphql';
 import type { AuthedRequest } from './auth.decorators';
+import { RefusalAuditService } from './refusal-audit.service';
 
 /** Codes that answer "no" to a caller, as opposed to faults of ours. */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
-/** On a query, only these are refusals; a NOT_FOUND there is an answer. */
+/** On a query or subscription, only these are refusals; a NOT_FOUND there is an answer. */
 const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
-const MAX_INPUT_CHARS = 2_000;
 
 interface Context {
   req?: AuthedRequest;
 }
 
+/** The plugin the API runs (set when Nest builds it): graphql-ws operations, which bypass Apollo, report here. */
+let current: RefusalAuditPlugin | undefined;
+
 /**
- * Every refused operation is written to the audit log: who (or `anonymous`), which operation, on which
- * rollout and item, the code and message, and the input it carried. A refusal changes nothing else.
+ * Every refused GraphQL operation is written to the audit log (through `RefusalAuditService`): who (or
+ * `anonymous`), which operation, on which rollout and item, the code and message, and the input it carried.
+ * Operations over HTTP come through Apollo's request pipeline; subscriptions over graphql-ws do not, and come
+ * through `auditSubscriptionResult` (the graphql-ws `onNext` hook). A refusal changes nothing else.
  */
 @Plugin()
 export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
-  private readonly logger = new Logger('Audit');
-
-  constructor(private readonly audit: AuditLogService) {}
+  constructor(private readonly refusals: RefusalAuditService) {
+    current = this; // eslint-disable-line @typescript-eslint/no-this-alias
+  }
 
   requestDidStart(): Promise<GraphQLRequestListener<Context>> {
-    const audit = this.audit;
-    const logger = this.logger;
     return Promise.resolve({
-      async didEncounterErrors({ errors, operation, contextValue, request }) {
+      didEncounterErrors: async ({ errors, operation, contextValue, request }) => {
         if (!operation) return; // unparsable or invalid: nothing was asked of the engine
-        const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
-        const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
-        for (const error of refused) {
-          const field = fieldOf(operation, error);
-          const input = inputOf(request.variables, operation, field);
-          const entry = {
-            idempotencyKey: `refusal/${randomUUID()}`,
-            rolloutId: rolloutOf(error, input),
-            actor: contextValue.req?.actor?.id ?? 'anonymous',
-            action: `api.${field}`,
-            target: targetOf(input) ?? field,
-            outcome: 'refused' as const,
-            payload: {
-              code: String(error.extensions?.code),
-              message: error.message,
-              roles: contextValue.req?.actor?.roles ?? [],
-              requestId: contextValue.req?.headers?.['x-request-id'],
-              input: truncated(input),
-            },
-          };
-          try {
-            await audit.append(entry);
-          } catch (err) {
-            // The caller still gets the refusal; losing the record of it is ours to see in the logs.
-            logger.error(`could not audit a refusal of ${field}: ${(err as Error).message}`);
-          }
-        }
+        await this.auditErrors(errors, operation, request.variables, contextValue.req, 'graphql');
       },
     });
   }
+
+  /** Audits the refusals among `errors` of one operation. */
+  async auditErrors(
+    errors: readonly GraphQLError[],
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | null | undefined,
+    req: AuthedRequest | undefined,
+    via: 'graphql' | 'graphql-ws',
+  ): Promise<void> {
+    const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
+    const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
+    for (const error of refused) {
+      const field = fieldOf(operation, error);
+      const input = inputOf(variables ?? undefined, operation, field);
+      await this.refusals.record({
+        req,
+        action: `api.${field}`,
+        target: targetOf(input) ?? field,
+        rolloutId: error.extensions?.rolloutId ?? input.rolloutId ?? input.id,
+        code: String(error.extensions?.code),
+        message: error.message,
+        via,
+        input,
+      });
+    }
+  }
+}
+
+/**
+ * graphql-ws `onNext`: a subscription refused (unauthenticated, forbidden) answers one result carrying the
+ * errors; those are audited like any other refusal. Other results pass untouched.
+ */
+export async function auditSubscriptionResult(
+  args: {
+    document: DocumentNode;
+    operationName?: string | null;
+    variableValues?: Record<string, unknown> | null;
+    contextValue?: unknown;
+  },
+  result: ExecutionResult,
+): Promise<void> {
+  if (!result.errors?.length || !current) return;
+  const operation = args.document.definitions.find(
+    (d): d is OperationDefinitionNode =>
+      d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+  );
+  if (!operation) return;
+  const req = (args.contextValue as Context | undefined)?.req;
+  await current.auditErrors(result.errors, operation, args.variableValues, req, 'graphql-ws');
 }
 
 /** The top-level field the error came from (the operation's first field when it has no path). */
@@ -107,19 +137,7 @@ function inputOf(
   return input && typeof input === 'object' ? { ...(input as Record<string, unknown>) } : args;
 }
 
-function rolloutOf(error: GraphQLError, input: Record<string, unknown>): string {
-  const id = error.extensions?.rolloutId ?? input.rolloutId ?? input.id;
-  return typeof id === 'string' && id.length > 0 ? id.slice(0, 128) : NO_ROLLOUT;
-}
-
 function targetOf(input: Record<string, unknown>): string | undefined {
   const target = input.itemId ?? input.phaseId ?? input.reviewId ?? input.stepId ?? input.planVersionId;
   return typeof target === 'string' ? target.slice(0, 255) : undefined;
-}
-
-/** The input as recorded: its fields, long texts cut, never more than MAX_INPUT_CHARS in all. */
-function truncated(input: Record<string, unknown>): Record<string, unknown> {
-  const json = JSON.stringify(input) ?? '{}';
-  if (json.length <= MAX_INPUT_CHARS) return input;
-  return { truncated: json.slice(0, MAX_INPUT_CHARS) };
 }
