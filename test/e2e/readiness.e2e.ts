@@ -10,7 +10,8 @@ import { repoRoot } from '../support/temporal-tools';
 // Issue 11: "/healthz answers ok while the database is read-only", and an action whose audit entry cannot be
 // written must not be carried out. On PostgreSQL (the built API and worker, a Temporal dev server): the
 // API's database is made read-only for real (new sessions default to read-only transactions, the open ones
-// are closed), then writable again.
+// are closed), then writable again. And refusals carrying text PostgreSQL cannot store (a lone surrogate, NUL)
+// are audited all the same, the chain sound.
 
 jest.setTimeout(240_000);
 
@@ -82,6 +83,28 @@ run('readiness and actions with the database read-only (PostgreSQL)', () => {
     }>(ROLLOUT, { id: rolloutId });
     return r.data!.rollout.phases[0].checklist.find((i) => i.id === item)!.status;
   };
+
+  test('refusals carrying a lone surrogate or a NUL are audited on PostgreSQL too, with U+FFFD where they were', async () => {
+    for (const escaped of ['\\ud83d', '\\u0000']) {
+      // The issue's request, as its JSON text carries it: refused for want of a token.
+      const body = `{"query":"mutation M($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }","variables":{"input":{"rolloutId":"pg-no-such","itemId":"${escaped}"}}}`;
+      const res = await fetch(`${stack.apiUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const answer = (await res.json()) as { errors: { extensions: { code: string } }[] };
+      expect(answer.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    const refused = await stack.gql<{ auditLog: { edges: { node: { target: string; outcome: string } }[] } }>(
+      `query { auditLog(rolloutId: "pg-no-such", first: 10) { edges { node { target outcome } } } }`,
+    );
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data!.auditLog.edges.map((e) => e.node)).toEqual([
+      { target: '\ufffd', outcome: 'refused' },
+      { target: '\ufffd', outcome: 'refused' },
+    ]);
+  });
 
   test('/readyz is 503 naming the database while it is read-only, and an action is refused UNAVAILABLE, changing nothing', async () => {
     const rita = { id: 'rita', roles: ['release-manager'] };
