@@ -50,6 +50,8 @@ export class AppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
+          // The document's size, bounded while it is parsed: a longer one is refused (GRAPHQL_PARSE_FAILED, 400).
+          parseOptions: { maxTokens: api.queryLimits.maxTokens },
           plugins: [
             ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             queryLimitsPlugin(api.queryLimits),
