@@ -14,6 +14,7 @@ import { wsRequest } from './auth/ws-request';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
+import { InputRefusalFilter } from './common/input-refusal';
 import { queryLimitsPlugin } from './common/query-limits';
 import { HealthController } from './health.controller';
 import { EventsModule } from './events/events.module';
@@ -74,6 +75,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GraphQLErrorFilter },
+        { provide: APP_FILTER, useClass: InputRefusalFilter },
         { provide: API_CONFIG, useValue: api },
       ],
       exports: [API_CONFIG],

@@ -4,12 +4,16 @@ import { Plugin } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { type GraphQLError, Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
 import { AuditLogService, NO_ROLLOUT } from '../../../../libs/persistence/src';
+import { storable, storableValue } from '../common/input-checks';
 import type { AuthedRequest } from './auth.decorators';
 
 /** Codes that answer "no" to a caller, as opposed to faults of ours. */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
-/** On a query, only these are refusals; a NOT_FOUND there is an answer. */
-const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+/**
+ * On a query, only these are refusals; a NOT_FOUND there is an answer. BAD_USER_INPUT is input refused
+ * (a NUL, a wrong variable type, a query over the limits), so it is recorded for queries too.
+ */
+const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']);
 const MAX_INPUT_CHARS = 2_000;
 
 interface Context {
@@ -35,18 +39,22 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
         const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
         const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
         for (const error of refused) {
-          const field = fieldOf(operation, error);
-          const input = inputOf(request.variables, operation, field);
+          const field = storable(fieldOf(operation, error));
+          // Stored as storable text: a refused NUL or lone surrogate must not make the record fail.
+          const input = storableValue(inputOf(request.variables, operation, field)) as Record<
+            string,
+            unknown
+          >;
           const entry = {
             idempotencyKey: `refusal/${randomUUID()}`,
             rolloutId: rolloutOf(error, input),
-            actor: contextValue.req?.actor?.id ?? 'anonymous',
+            actor: storable(contextValue.req?.actor?.id ?? 'anonymous'),
             action: `api.${field}`,
             target: targetOf(input) ?? field,
             outcome: 'refused' as const,
             payload: {
               code: String(error.extensions?.code),
-              message: error.message,
+              message: storable(error.message),
               roles: contextValue.req?.actor?.roles ?? [],
               requestId: contextValue.req?.headers?.['x-request-id'],
               input: truncated(input),

@@ -1,5 +1,6 @@
 import {
   buildSchema,
+  Kind,
   getIntrospectionQuery,
   parse,
   type OperationDefinitionNode,
@@ -44,7 +45,7 @@ const LIMITS: QueryLimits = {
 };
 
 const op = (doc: DocumentNode) =>
-  doc.definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+  doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
 const measure = (query: string, variables: Record<string, unknown> = {}) => {
   const doc = parse(query);
   return operationMeasures(schema, doc, op(doc), variables);
