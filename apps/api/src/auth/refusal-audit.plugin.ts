@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { type GraphQLError, Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
+import { verifyToken } from '../../../../libs/auth/src';
 import { AuditLogService, NO_ROLLOUT } from '../../../../libs/persistence/src';
 import { storable, storableValue } from '../common/input-checks';
-import type { AuthedRequest } from './auth.decorators';
+import type { AuthedRequest, RequestActor } from './auth.decorators';
+import { AUTH_SECRET } from './auth.guard';
 
 /** Codes that answer "no" to a caller, as opposed to faults of ours. */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
@@ -28,16 +30,25 @@ interface Context {
 export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
   private readonly logger = new Logger('Audit');
 
-  constructor(private readonly audit: AuditLogService) {}
+  constructor(
+    private readonly audit: AuditLogService,
+    @Inject(AUTH_SECRET) private readonly secret: string,
+  ) {}
 
   requestDidStart(): Promise<GraphQLRequestListener<Context>> {
     const audit = this.audit;
     const logger = this.logger;
+    const secret = this.secret;
     return Promise.resolve({
       async didEncounterErrors({ errors, operation, contextValue, request }) {
         if (!operation) return; // unparsable or invalid: nothing was asked of the engine
         const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
         const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
+        // Refused before the guard ran (a limit, a bad argument): the sender is the token's user, if valid.
+        const actor =
+          refused.length > 0
+            ? (contextValue.req?.actor ?? (await tokenActor(secret, contextValue.req)))
+            : undefined;
         for (const error of refused) {
           const field = storable(fieldOf(operation, error));
           // Stored as storable text: a refused NUL or lone surrogate must not make the record fail.
@@ -48,14 +59,14 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
           const entry = {
             idempotencyKey: `refusal/${randomUUID()}`,
             rolloutId: rolloutOf(error, input),
-            actor: storable(contextValue.req?.actor?.id ?? 'anonymous'),
+            actor: storable(actor?.id ?? 'anonymous'),
             action: `api.${field}`,
             target: targetOf(input) ?? field,
             outcome: 'refused' as const,
             payload: {
               code: String(error.extensions?.code),
               message: storable(error.message),
-              roles: contextValue.req?.actor?.roles ?? [],
+              roles: actor?.roles ?? [],
               requestId: contextValue.req?.headers?.['x-request-id'],
               input: truncated(input),
             },
@@ -69,6 +80,19 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
         }
       },
     });
+  }
+}
+
+/** The user and roles of the request's bearer token; undefined without a valid one. */
+async function tokenActor(secret: string, req: AuthedRequest | undefined): Promise<RequestActor | undefined> {
+  const header = req?.headers?.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) return undefined;
+  try {
+    const claims = await verifyToken(secret, match[1]);
+    return { id: claims.user, roles: claims.roles };
+  } catch {
+    return undefined;
   }
 }
 

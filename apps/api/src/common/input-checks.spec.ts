@@ -44,6 +44,8 @@ test('timestamps: valid and within ten years of now', () => {
   expect(saneEpochMillis.safeParse(Date.now()).success).toBe(true);
   expect(saneTimestampText.safeParse(new Date().toISOString()).success).toBe(true);
   expect(saneTimestampText.safeParse('0001-01-01T00:00:00Z').success).toBe(true); // Go's zero: "not set"
+  expect(saneTimestampText.safeParse('0001-01-01T00:00:00.000Z').success).toBe(true);
+  expect(saneTimestampText.safeParse('0001-01-01T00:00:00.001Z').success).toBe(false);
   expect(saneTimestampText.safeParse('1970-01-01T00:00:00Z').success).toBe(false);
   expect(saneTimestampText.safeParse('soon').success).toBe(false);
 });

@@ -60,9 +60,12 @@ export const saneEpochMillis = finiteNumber.superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+/** Go's zero time, which Alertmanager sends for "not set" (an alert still firing has no end). */
+const GO_ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?Z$/;
+
 /** A timestamp given as text (ISO 8601), as Alertmanager sends them; Go's zero time is "not set". */
 export const saneTimestampText = safeText.max(64).superRefine((value, ctx) => {
-  if (value.startsWith('0001-01-01T00:00:00')) return; // Alertmanager's "no end yet"
+  if (GO_ZERO_TIME.test(value)) return; // Alertmanager's "no end yet"
   const problem = timestampProblem(new Date(value));
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
