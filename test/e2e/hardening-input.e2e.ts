@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { TestDatabase } from '../support/postgres';
+import { describeEachDatabase, type TestDatabase } from '../support/postgres';
 import { startStack, type Stack, type StackUser } from '../support/stack';
 
 // Hostile input against the built API (issue 11, defects 2, 5, 6, 7), each replayed as the request that
@@ -101,7 +101,7 @@ const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 
 /** The NUL refusals and their audit rows: the same on SQLite and PostgreSQL (which refuses NUL in text). */
 function nulRefusalsAreAudited(database: TestDatabase) {
-  describe(`on ${database}`, () => {
+  describe('NUL refused and audited', () => {
     let stack: Stack;
     beforeAll(async () => {
       stack = await startStack(`hardening-input-${database}`, { database });
@@ -328,5 +328,4 @@ describe('limits and types (SQLite)', () => {
   });
 });
 
-nulRefusalsAreAudited('sqlite');
-nulRefusalsAreAudited('postgresql');
+describeEachDatabase(nulRefusalsAreAudited);

@@ -43,7 +43,12 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
       async didEncounterErrors({ errors, operation, contextValue, request }) {
         if (!operation) return; // unparsable or invalid: nothing was asked of the engine
         const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
-        const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
+        // A document over the query limits (it carries the `limit` it broke) is refused as a document, like
+        // one that does not parse: nothing was asked of the engine, and recording each would let a flood of
+        // them queue writes on the audit chain.
+        const refused = errors.filter(
+          (e) => codes.has(String(e.extensions?.code)) && typeof e.extensions?.limit !== 'number',
+        );
         // Refused before the guard ran (a limit, a bad argument): the sender is the token's user, if valid.
         const actor =
           refused.length > 0
