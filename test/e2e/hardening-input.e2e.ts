@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describeEachDatabase, type TestDatabase } from '../support/postgres';
 import { startStack, type Stack, type StackUser } from '../support/stack';
+import { subscribe } from '../support/subscription';
 
 // Hostile input against the built API (issue 11, defects 2, 5, 6, 7), each replayed as the request that
 // broke it, with the fixed answer asserted: fragment fan-outs refused at once while /healthz stays quick,
@@ -293,6 +294,26 @@ describe('limits and types (SQLite)', () => {
   test('a subscription sent over HTTP POST answers 400 with a clear message', async () => {
     const answer = await gql(stack, 'subscription { rolloutEvents(rolloutId: "x") { seq } }');
     expectRefused(answer, /^Subscriptions are served over WebSocket \(graphql-ws protocol\) at \/graphql/);
+  });
+
+  test('over WebSocket: a subscription past the token limit, or with a NUL, is refused', async () => {
+    const token = await stack.token(admin.id, admin.roles);
+    const huge = subscribe(
+      stack.apiUrl,
+      `subscription { rolloutEvents(rolloutId: "x") { seq ${'__typename '.repeat(20_000)} } }`,
+      {},
+      token,
+    );
+    await expect(huge.done).rejects.toThrow(/Document contains more tha[nt] 15000 tokens/);
+    await huge.close();
+    const nul = subscribe(
+      stack.apiUrl,
+      'subscription E($id: ID!) { rolloutEvents(rolloutId: $id) { seq } }',
+      { id: 'x\u0000' },
+      token,
+    );
+    await expect(nul.done).rejects.toThrow(/BAD_USER_INPUT/);
+    await nul.close();
   });
 
   test('bad cursors are refused as BAD_USER_INPUT', async () => {

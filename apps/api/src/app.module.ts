@@ -15,7 +15,7 @@ import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
 import { InputRefusalFilter } from './common/input-refusal';
-import { queryLimitsPlugin } from './common/query-limits';
+import { queryLimitsPlugin, subscriptionDocumentBound } from './common/query-limits';
 import { HealthController } from './health.controller';
 import { EventsModule } from './events/events.module';
 import { FlagsModule } from './flags/flags.module';
@@ -57,7 +57,9 @@ export class AppModule {
             ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             queryLimitsPlugin(api.queryLimits),
           ],
-          subscriptions: { 'graphql-ws': true },
+          subscriptions: {
+            'graphql-ws': { onSubscribe: subscriptionDocumentBound(api.queryLimits.maxTokens) },
+          },
           // HTTP operations carry the request; graphql-ws ones their connection's params and upgrade request.
           context: ({ req, connectionParams, extra }: GraphQLContextSource) => ({
             req: req ?? wsRequest(connectionParams, extra?.request),

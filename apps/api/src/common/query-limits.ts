@@ -13,6 +13,7 @@ import {
   isInterfaceType,
   isObjectType,
   Kind,
+  parse,
   type OperationDefinitionNode,
   OperationTypeNode,
   SchemaMetaFieldDef,
@@ -313,5 +314,21 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           return Promise.resolve();
         },
       }),
+  };
+}
+
+/**
+ * graphql-ws's `onSubscribe`: the same bound on a document's size for subscriptions over WebSocket as the
+ * parser applies over HTTP (`maxTokens`); a longer document is refused before it is parsed whole. The rest
+ * (parsing again, validation, the subscription) is graphql-ws's as usual.
+ */
+export function subscriptionDocumentBound(maxTokens: number) {
+  return (_ctx: unknown, _id: string, payload: { query: string }): readonly GraphQLError[] | undefined => {
+    try {
+      parse(payload.query, { maxTokens });
+      return undefined;
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new QueryRefusal((error as Error).message)];
+    }
   };
 }
