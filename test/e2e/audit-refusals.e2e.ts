@@ -43,7 +43,7 @@ const verify = () =>
     encoding: 'utf8',
   });
 
-test('the surrogate request: refused UNAUTHENTICATED, audited, and `audit verify` stays OK', async () => {
+test('the surrogate request: refused BAD_USER_INPUT (input is checked before the token), audited, and `audit verify` stays OK', async () => {
   const before = await lastSeq();
   // The issue's request, byte for byte: a lone UTF-16 surrogate in itemId, escaped in the JSON text.
   const body = `{"query":"mutation M($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }","variables":{"input":{"rolloutId":"no-such","itemId":"\\ud83d"}}}`;
@@ -53,14 +53,14 @@ test('the surrogate request: refused UNAUTHENTICATED, audited, and `audit verify
     body,
   });
   const answer = (await res.json()) as { errors: { extensions: { code: string } }[] };
-  expect(answer.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  expect(answer.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   const [row] = await rowsAfter(before);
   expect(row).toMatchObject({
     actor: 'anonymous',
     action: 'api.completeChecklistItem',
     target: '\ufffd',
     outcome: 'refused',
-    payload: { code: 'UNAUTHENTICATED', input: { itemId: '\ufffd' } },
+    payload: { code: 'BAD_USER_INPUT', input: { itemId: '\ufffd' } },
   });
   const result = verify();
   expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });

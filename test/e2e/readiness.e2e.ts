@@ -86,7 +86,7 @@ run('readiness and actions with the database read-only (PostgreSQL)', () => {
 
   test('refusals carrying a lone surrogate or a NUL are audited on PostgreSQL too, with U+FFFD where they were', async () => {
     for (const escaped of ['\\ud83d', '\\u0000']) {
-      // The issue's request, as its JSON text carries it: refused for want of a token.
+      // The issue's request, as its JSON text carries it: refused for its input (checked before the token).
       const body = `{"query":"mutation M($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }","variables":{"input":{"rolloutId":"pg-no-such","itemId":"${escaped}"}}}`;
       const res = await fetch(`${stack.apiUrl}/graphql`, {
         method: 'POST',
@@ -94,7 +94,7 @@ run('readiness and actions with the database read-only (PostgreSQL)', () => {
         body,
       });
       const answer = (await res.json()) as { errors: { extensions: { code: string } }[] };
-      expect(answer.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(answer.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     }
     const refused = await stack.gql<{ auditLog: { edges: { node: { target: string; outcome: string } }[] } }>(
       `query { auditLog(rolloutId: "pg-no-such", first: 10) { edges { node { target outcome } } } }`,

@@ -12,6 +12,9 @@ const env = z.object({
     .default('1mb'),
   API_MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(10),
   API_MAX_QUERY_COST: z.coerce.number().int().min(10).max(1_000_000).default(5_000),
+  API_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).max(1_000).default(20),
+  API_MAX_QUERY_NODES: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
+  API_MAX_QUERY_TOKENS: z.coerce.number().int().min(1_000).max(1_000_000).default(15_000),
   LOG_FORMAT: z.enum(['json', 'text']).default('json'),
 });
 
@@ -35,7 +38,13 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfi
     host: e.HOST,
     actionTimeoutMs: e.API_ACTION_TIMEOUT_MS,
     bodyLimit: e.API_BODY_LIMIT,
-    queryLimits: { maxDepth: e.API_MAX_QUERY_DEPTH, maxCost: e.API_MAX_QUERY_COST },
+    queryLimits: {
+      maxDepth: e.API_MAX_QUERY_DEPTH,
+      maxCost: e.API_MAX_QUERY_COST,
+      maxRootFields: e.API_MAX_ROOT_FIELDS,
+      maxNodes: e.API_MAX_QUERY_NODES,
+      maxTokens: e.API_MAX_QUERY_TOKENS,
+    },
     logFormat: e.LOG_FORMAT,
   };
 }

@@ -15,7 +15,7 @@ import { wsRequest } from './auth/ws-request';
 import { API_CONFIG, type ApiConfig, loadApiConfig } from './api.config';
 import { formatGraphQLError } from './common/format-error';
 import { GraphQLErrorFilter } from './common/graphql-error.filter';
-import { queryLimitsPlugin } from './common/query-limits';
+import { queryLimitsPlugin, subscriptionDocumentBound } from './common/query-limits';
 import { HealthController } from './health.controller';
 import { ReadinessController } from './health/readiness.controller';
 import { ReadinessService } from './health/readiness.service';
@@ -54,13 +54,17 @@ export class AppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
+          // The document's size, bounded while it is parsed: a longer one is refused (GRAPHQL_PARSE_FAILED, 400).
+          parseOptions: { maxTokens: api.queryLimits.maxTokens },
           plugins: [
             ApolloServerPluginLandingPageLocalDefault({ embed: true }),
             queryLimitsPlugin(api.queryLimits),
           ],
-          // A subscription refused over graphql-ws bypasses Apollo's plugins: audited from its one result.
           subscriptions: {
             'graphql-ws': {
+              // The same document-size bound as over HTTP.
+              onSubscribe: subscriptionDocumentBound(api.queryLimits.maxTokens),
+              // A subscription refused over graphql-ws bypasses Apollo's plugins: audited from its one result.
               onNext: (_ctx, _id, _payload, args, result) => auditSubscriptionResult(args, result),
             },
           },

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Options } from '@mikro-orm/core';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { BoundLibSqlDriver, BoundPostgreSqlDriver } from './bound-parameters';
 import { AuditChainHead } from './entities/audit-chain-head.entity';
 import { AuditEntry } from './entities/audit-entry.entity';
 import { FlagChange } from './entities/flag-change.entity';
@@ -24,6 +23,7 @@ export const entities = [
   RolloutProjection,
 ];
 
+/** Every value reaches the database as a bound parameter, never written into the SQL (bound-parameters.ts). */
 export function mikroOrmOptions(config: PersistenceConfig): Options {
   const common = {
     entities,
@@ -33,14 +33,14 @@ export function mikroOrmOptions(config: PersistenceConfig): Options {
     allowGlobalContext: false,
   } satisfies Options;
   if (config.driver === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: config.url };
+    return { ...common, driver: BoundPostgreSqlDriver, clientUrl: config.url };
   }
   mkdirSync(dirname(config.file), { recursive: true });
   // The API and the worker write the same file: a writer waits up to 5 s for the other's lock (milliseconds)
   // rather than failing at once with SQLITE_BUSY.
   return {
     ...common,
-    driver: LibSqlDriver,
+    driver: BoundLibSqlDriver,
     dbName: config.file,
     driverOptions: { connection: { timeout: 5000 } },
   };

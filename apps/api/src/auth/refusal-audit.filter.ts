@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import { InputRefused } from '../common/input-refusal';
 import type { AuthedRequest } from './auth.decorators';
 import { RefusalAuditService } from './refusal-audit.service';
 
@@ -51,7 +52,14 @@ export class RefusalAuditFilter extends BaseExceptionFilter {
         message: messageOf(exception),
         via: 'rest',
         status,
-        input: { query: req.query as unknown, ...(req.body !== undefined && { body: req.body as unknown }) },
+        ...(exception instanceof InputRefused
+          ? { input: exception.input, problems: exception.problems }
+          : {
+              input: {
+                query: req.query as unknown,
+                ...(req.body !== undefined && { body: req.body as unknown }),
+              },
+            }),
       })
       .finally(() => super.catch(exception, host));
     return undefined;

@@ -13,8 +13,11 @@ import { RefusalAuditService } from './refusal-audit.service';
 
 /** Codes that answer "no" to a caller, as opposed to faults of ours. */
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT']);
-/** On a query or subscription, only these are refusals; a NOT_FOUND there is an answer. */
-const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+/**
+ * On a query or subscription, only these are refusals; a NOT_FOUND there is an answer. BAD_USER_INPUT is input
+ * refused (a NUL, a wrong variable type), so it is recorded for queries too.
+ */
+const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']);
 
 interface Context {
   req?: AuthedRequest;
@@ -53,7 +56,12 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
     via: 'graphql' | 'graphql-ws',
   ): Promise<void> {
     const codes = operation.operation === OperationTypeNode.MUTATION ? REFUSALS : QUERY_REFUSALS;
-    const refused = errors.filter((e) => codes.has(String(e.extensions?.code)));
+    // A document over the query limits (it carries the `limit` it broke) is refused as a document, like one
+    // that does not parse: nothing was asked of the engine, and recording each would let a flood of them
+    // queue writes on the audit chain.
+    const refused = errors.filter(
+      (e) => codes.has(String(e.extensions?.code)) && typeof e.extensions?.limit !== 'number',
+    );
     for (const error of refused) {
       const field = fieldOf(operation, error);
       const input = inputOf(variables ?? undefined, operation, field);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { nameKey, roleKeys, verifyToken } from '../../../../libs/auth/src';
 import { AuditLogService, NO_ROLLOUT } from '../../../../libs/persistence/src';
-import type { AuthedRequest } from './auth.decorators';
+import type { AuthedRequest, RequestActor } from './auth.decorators';
+import { AUTH_SECRET } from './auth.guard';
 
 const MAX_INPUT_CHARS = 2_000;
 
@@ -22,6 +24,8 @@ export interface Refusal {
   status?: number;
   /** The input it carried (arguments, query parameters, body), cut to 2,000 characters. */
   input?: unknown;
+  /** What was wrong with that input, one line each, when the input checks refused it. */
+  problems?: string[];
 }
 
 /**
@@ -34,26 +38,32 @@ export interface Refusal {
 export class RefusalAuditService {
   private readonly logger = new Logger('Audit');
 
-  constructor(private readonly audit: AuditLogService) {}
+  constructor(
+    private readonly audit: AuditLogService,
+    @Inject(AUTH_SECRET) private readonly secret: string,
+  ) {}
 
   async record(refusal: Refusal): Promise<void> {
     const { req } = refusal;
     const requestId = req?.headers?.['x-request-id'];
+    // Refused before the guard ran (a limit, a bad argument): the sender is the token's user, if valid.
+    const actor = req?.actor ?? (await tokenActor(this.secret, req));
     try {
       await this.audit.append({
         idempotencyKey: `refusal/${randomUUID()}`,
         rolloutId: rolloutOf(refusal.rolloutId),
-        actor: req?.actor?.id ?? 'anonymous',
+        actor: actor?.id ?? 'anonymous',
         action: refusal.action,
         target: refusal.target,
         outcome: 'refused',
         payload: {
           code: refusal.code,
           message: refusal.message,
-          roles: req?.actor?.roles ?? [],
+          roles: actor?.roles ?? [],
           via: refusal.via,
           ...(refusal.status !== undefined && { status: refusal.status }),
           ...(typeof requestId === 'string' && { requestId }),
+          ...(refusal.problems && { problems: refusal.problems }),
           input: truncated(refusal.input ?? {}),
         },
       });
@@ -62,6 +72,19 @@ export class RefusalAuditService {
         `could not audit a refusal of ${refusal.action} (${refusal.code}): ${(err as Error).message}`,
       );
     }
+  }
+}
+
+/** The user and roles of the request's bearer token; undefined without a valid one. */
+async function tokenActor(secret: string, req: AuthedRequest | undefined): Promise<RequestActor | undefined> {
+  const header = req?.headers?.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) return undefined;
+  try {
+    const claims = await verifyToken(secret, match[1]);
+    return { id: nameKey(claims.user), roles: roleKeys(claims.roles) };
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
-import { BadRequestException, Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CurrentActor, type RequestActor, Roles } from '../auth/auth.decorators';
-import { AlertmanagerPayloadSchema, payloadProblems } from './alertmanager.payload';
+import { parseInput } from '../common/input-refusal';
+import { AlertmanagerPayloadSchema } from './alertmanager.payload';
 import { type AlertReport, AutomationService } from './automation.service';
 
 /**
@@ -19,12 +20,12 @@ export class AlertmanagerController {
     @Body() body: unknown,
     @CurrentActor() actor: RequestActor,
   ): Promise<{ alerts: AlertReport[] }> {
-    const parsed = AlertmanagerPayloadSchema.safeParse(body);
-    if (!parsed.success)
-      throw new BadRequestException({
-        message: 'Not an Alertmanager webhook payload (version 4)',
-        problems: payloadProblems(parsed.error),
-      });
-    return { alerts: await this.automation.handleAlerts(parsed.data, actor) };
+    // A body that is not a payload (or carries a NUL, a timestamp of year 1 …) is a 400, audited.
+    const payload = parseInput(
+      AlertmanagerPayloadSchema,
+      body,
+      'Not an Alertmanager webhook payload (version 4)',
+    );
+    return { alerts: await this.automation.handleAlerts(payload, actor) };
   }
 }

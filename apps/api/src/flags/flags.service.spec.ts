@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { FlagValue, loadPersistenceConfig, mikroOrmOptions } from '../../../../libs/persistence/src';
+import { InputRefused } from '../common/input-refusal';
 import { FlagsController } from './flags.controller';
 import { FlagsService } from './flags.service';
 
@@ -43,11 +44,14 @@ describe('flags as applications read them', () => {
 
   test('everyone sees the * values; an environment sees its own over them, typed', async () => {
     const controller = new FlagsController(service);
-    expect(await controller.current()).toEqual({ environment: '*', flags: { kwik: false, limit: 25 } });
-    expect(await controller.current('staging')).toEqual({
+    expect(await controller.current({})).toEqual({ environment: '*', flags: { kwik: false, limit: 25 } });
+    expect(await controller.current({ environment: 'staging' })).toEqual({
       environment: 'staging',
       flags: { kwik: true, limit: 25, theme: 'blue' },
     });
+    // Not sane text, or more than one: refused before the database is asked (InputRefused, a 400).
+    for (const environment of ['\u0000', ['a', 'b'], 'x'.repeat(129)])
+      await expect(controller.current({ environment })).rejects.toBeInstanceOf(InputRefused);
     const staging = await service.effective('staging');
     expect(staging.map((f) => [f.key, f.segment])).toEqual([
       ['kwik', 'staging'],

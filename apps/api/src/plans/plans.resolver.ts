@@ -1,4 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { listCost } from '../common/query-limits';
 import { CurrentActor, type RequestActor, Roles } from '../auth/auth.decorators';
 import { graphQLError } from '../common/graphql-errors';
 import { PlanDocumentInput } from './dto/plan-document.input';
@@ -53,7 +54,7 @@ export class PlansResolver {
       : { valid: false, errors: toProblems(checked.errors), phases: [], report: toReport(checked.report) };
   }
 
-  @Query(() => [PlanModel], { description: 'Every plan, by name, with its versions.' })
+  @Query(() => [PlanModel], { complexity: listCost, description: 'Every plan, by name, with its versions.' })
   async plans(): Promise<PlanModel[]> {
     return (await this.service.byName()).map((rows) => toPlan(rows.map(toPlanVersion)));
   }

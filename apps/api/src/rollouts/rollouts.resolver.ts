@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor, type RequestActor, Roles } from '../auth/auth.decorators';
 import { graphQLError } from '../common/graphql-errors';
-import { pageCost } from '../common/query-limits';
+import { pageCost, temporalReadCost } from '../common/query-limits';
 import { ID_PATTERN } from './dto/ids';
 import {
   AbortRolloutInput,
@@ -26,7 +26,10 @@ import { RolloutsService } from './rollouts.service';
 export class RolloutsResolver {
   constructor(private readonly service: RolloutsService) {}
 
-  @Query(() => Rollout, { description: 'A rollout, read live from its workflow and its current phase.' })
+  @Query(() => Rollout, {
+    complexity: temporalReadCost,
+    description: 'A rollout, read live from its workflow and its current phase.',
+  })
   rollout(@Args('id', { type: () => ID }) id: string): Promise<Rollout> {
     if (!ID_PATTERN.test(id)) throw graphQLError('NOT_FOUND', `Rollout ${id.slice(0, 80)} does not exist`);
     return this.service.get(id);

@@ -9,6 +9,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
 import { AuditLogService, RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
@@ -22,6 +23,7 @@ import {
   workflowUiUrl,
 } from '../../../../libs/temporal/src';
 import type { ItemAction } from '../../../../workflows/engine/actions';
+import { idText, saneEpochMillis } from '../common/input-checks';
 import {
   hasEnded,
   abortUpdate,
@@ -73,11 +75,14 @@ export const MAX_PAGE = 100;
 export const encodeCursor = (row: Pick<RolloutProjection, 'startedAt' | 'rolloutId'>): string =>
   Buffer.from(JSON.stringify([row.startedAt.getTime(), row.rolloutId])).toString('base64url');
 
+/** What a cursor of ours holds: a sane start time (ms) and a rollout id (input-checks). */
+const RolloutCursor = z.tuple([saneEpochMillis, idText]);
+
 export function decodeCursor(cursor: string): { startedAt: Date; rolloutId: string } | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
-      return { startedAt: new Date(value[0]), rolloutId: value[1] };
+    const parsed = RolloutCursor.safeParse(value);
+    if (parsed.success) return { startedAt: new Date(parsed.data[0]), rolloutId: parsed.data[1] };
   } catch {
     // falls through: not a cursor of ours
   }

@@ -15,8 +15,7 @@ export class RolloutRefInput {
 @InputType()
 export class ChecklistItemActionInput extends RolloutRefInput {
   @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   itemId: string;
 
   @Field(() => ID, {
@@ -24,8 +23,7 @@ export class ChecklistItemActionInput extends RolloutRefInput {
     description: 'The phase the caller means; CONFLICT if it is not current.',
   })
   @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   phaseId?: string;
 
   @Field({ nullable: true })
@@ -47,14 +45,12 @@ export class CompleteChecklistItemInput extends ChecklistItemActionInput {
 @InputType()
 export class SkipChecklistItemInput extends RolloutRefInput {
   @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   itemId: string;
 
   @Field(() => ID, { nullable: true })
   @IsOptional()
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   phaseId?: string;
 
   @Field({ description: 'Why the item is skipped (kept in the audit log).' })
@@ -67,8 +63,7 @@ export class SkipChecklistItemInput extends RolloutRefInput {
 @InputType()
 export class SignOffGateInput extends RolloutRefInput {
   @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   phaseId: string;
 
   @Field({ nullable: true })
@@ -105,8 +100,7 @@ export class TriggerRollbackInput extends RolloutRefInput {
 @InputType()
 export class CompleteReviewInput extends RolloutRefInput {
   @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   reviewId: string;
 
   @Field({ nullable: true })
@@ -128,8 +122,7 @@ export class AbortRolloutInput extends RolloutRefInput {
 @InputType()
 export class ConfirmRollbackStepInput extends RolloutRefInput {
   @Field(() => ID)
-  @IsString()
-  @MaxLength(128)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
   stepId: string;
 }
 
