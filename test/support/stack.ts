@@ -304,7 +304,10 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   try {
     // More APIs than one: each on a port of its own, all spawned in the same tick.
     const ports = [port];
-    while (ports.length < (options.apis ?? 1)) ports.push(await freePort());
+    while (ports.length < (options.apis ?? 1)) {
+      const next = await freePort();
+      if (!ports.includes(next)) ports.push(next);
+    }
     const apiChildren = ports.map((p) => spawnApp('api', { ...appEnv, PORT: String(p) }));
     api = apiChildren[0];
     apiChildren.forEach((child, i) => apis.push(appProcess('api', child, `http://127.0.0.1:${ports[i]}`)));
