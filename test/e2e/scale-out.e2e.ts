@@ -26,11 +26,11 @@ import { repoRoot } from '../support/temporal-tools';
 
 // Scale-out, shown: two API processes and two workers on one PostgreSQL database and one Temporal server.
 // Both APIs start together on a fresh database (and migrate it together). A plan imported from Markdown is
-// driven over GraphQL, each request to the next API in turn. Mid-rollout, while the rollout's first message
-// of its second phase is held by the chat webhook (its activity in flight) and a gate sign-off waits on one
-// API for the next phase, that API and the worker running the activity are SIGKILLed. The survivors finish
-// the rollout; then nothing may be lost or doubled: flag store, outbox and webhook deliveries, audit chain,
-// projection.
+// driven over GraphQL, each request to the next API in turn. Mid-rollout, while the first message of its third
+// phase is held by the chat webhook (its activity in flight) and the second phase's gate sign-off waits on
+// one API for the next phase, that API and the worker running the activity are SIGKILLed. The survivors
+// finish the rollout; then nothing may be lost or doubled: flag store, outbox and webhook deliveries, audit
+// chain, projection.
 
 // A run takes two to three minutes: most of it the minute Temporal waits before it retries an activity
 // whose worker died. Every wait is bounded and names what it waited for.
@@ -256,9 +256,9 @@ const { EventType } = temporal.api.enums.v1;
     await work(id, second.id, doer, approver);
     mark(`${second.id}: items done`);
 
-    // --- Its gate is signed through the API about to die; entering the next phase, the rollout's first
-    // message is taken by the chat webhook and never answered. The sign-off's answer waits for the next
-    // phase (up to 10 s), so it is most likely still in flight when its API is killed.
+    // --- The second phase's gate is signed through the API about to die; entering the third phase, the
+    // rollout's first message is taken by the chat webhook and never answered. The sign-off's answer waits
+    // for the next phase (up to 10 s), so it is most likely still in flight when its API is killed.
     const heldKey = `${wfId}/${third.id}/message-0`;
     receiver.script.set(heldKey, ['hold']);
     const isHeld = () => receiver.held.some((h) => h.key === heldKey);
