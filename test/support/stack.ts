@@ -226,8 +226,9 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
       kill: (signal = 'SIGKILL') => stop(child, signal),
     };
   };
-  // With several processes starting at once on a busy machine, each gets longer to become ready.
-  const readyMs = 60_000 * Math.max(1, ((options.apis ?? 1) + (options.workers ?? 1)) / 2);
+  // Several processes starting at once on a busy machine share its cores: each gets longer to become ready
+  // (four of them next to two CPU-bound processes on two cores took 100 s).
+  const readyMs = (options.apis ?? 1) + (options.workers ?? 1) > 2 ? 240_000 : 60_000;
   /** Spawns a worker at once; `ready` resolves when it polls the task queue. */
   const spawnWorker = () => {
     const child = spawnApp('worker', { ...appEnv, ...options.workerEnv });
