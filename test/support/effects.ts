@@ -110,13 +110,19 @@ export function unjustifiedRepeats(calls: Call[]): { key: string; why: string }[
   return wrong;
 }
 
-/** What a rollout's final state says was accepted: each item by whoever did it, each gate by its signer. */
+/**
+ * What a rollout's final state says people did: each item by whoever did it (not a sustained condition the
+ * engine found met), each approval by its approver, each gate by its signer, each review.
+ */
 export function acceptedActions(s: EngineState): string[] {
   return s.phases
     .flatMap((p) => {
       const r = p.result;
       if (!r) return [];
-      const items = r.items.filter((i) => i.doneBy).map((i) => `checklist.complete:${i.id}:${i.doneBy}`);
+      const items = r.items.flatMap((i) => [
+        ...(i.doneBy && i.doneBy !== 'engine' ? [`checklist.complete:${i.id}:${i.doneBy}`] : []),
+        ...(i.approvedBy ? [`checklist.approve:${i.id}:${i.approvedBy}`] : []),
+      ]);
       return r.gate.signedBy ? [...items, `gate.sign:${p.id}:${r.gate.signedBy}`] : items;
     })
     .concat(s.reviews.filter((r) => r.completedBy).map((r) => `review.complete:${r.id}:${r.completedBy}`))

@@ -227,7 +227,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     };
   };
   // Several processes starting at once on a busy machine share its cores: each gets longer to become ready
-  // (four of them next to two CPU-bound processes on two cores took 100 s).
+  // (the dev server and four of them took 150 s beside two CPU-bound processes on two cores).
   const readyMs = (options.apis ?? 1) + (options.workers ?? 1) > 2 ? 240_000 : 60_000;
   /** Spawns a worker at once; `ready` resolves when it polls the task queue. */
   const spawnWorker = () => {
