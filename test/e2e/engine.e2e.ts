@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import {
-  AuditEntry,
-  AuditLogService,
-  FlagChange,
-  FlagValue,
-  mikroOrmOptions,
-  OutboxMessage,
-  RolloutProjection,
-} from '../../libs/persistence/src';
+import { AuditLogService, mikroOrmOptions } from '../../libs/persistence/src';
 import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
 import type { ItemAction } from '../../workflows/engine/actions';
 import {
@@ -30,6 +20,8 @@ import {
   type PlanRolloutInput,
 } from '../../workflows/engine/messages';
 import type { Actor, PhaseState } from '../../workflows/engine/phase';
+import * as effects from '../support/effects';
+import { acceptedActions, type IdempotentReceiver, unjustifiedRepeats } from '../support/effects';
 import { startStack, type Stack } from '../support/stack';
 
 // The plan engine on a real dev server, with the built worker as a separate process that is SIGKILLed
@@ -64,62 +56,20 @@ const merchant: RolloutPlan = (() => {
 })();
 
 /**
- * One HTTP request the worker's adapters made, in arrival order. `answer` is 503 (refused, no effect),
- * 200, or `lost`: the receiver took it, but the worker was killed before the answer reached it.
+ * The deploy-hook and chat endpoints, as an idempotent receiver (see test/support/effects.ts): a key's next
+ * requests may be scripted to fail (503) or be held (taken, never answered, while the test kills the worker).
  */
-interface Call {
-  path: string;
-  key: string;
-  body: Record<string, unknown>;
-  answer: 200 | 503 | 'lost';
-  /** The key had already taken effect: the receiver answered 200 without doing it again. */
-  repeat: boolean;
-}
-
-/**
- * The deploy-hook and chat endpoints, as an idempotent receiver: the first request under a key takes
- * effect, a repeat is answered 200 and does nothing. A key's next requests may be scripted: `fail` answers
- * 503 without effect; `hold` takes effect but never answers (the test kills the worker meanwhile).
- */
-const calls: Call[] = [];
-const effects = new Set<string>();
-const script = new Map<string, ('fail' | 'hold')[]>();
-const held: { key: string; res: ServerResponse }[] = [];
-let server: Server;
+let receiver: IdempotentReceiver;
+let calls: IdempotentReceiver['calls'];
+let script: IdempotentReceiver['script'];
+let held: IdempotentReceiver['held'];
 let stack: Stack;
 let orm: MikroORM;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      const key = String(req.headers['idempotency-key']);
-      const call: Call = {
-        path: req.url ?? '',
-        key,
-        body: JSON.parse(text || '{}') as Record<string, unknown>,
-        answer: 200,
-        repeat: effects.has(key),
-      };
-      calls.push(call);
-      const next = script.get(key)?.shift();
-      if (next === 'fail') {
-        call.answer = 503;
-        res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
-        return;
-      }
-      effects.add(key);
-      if (next === 'hold') {
-        call.answer = 'lost';
-        held.push({ key, res });
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ repeat: call.repeat }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  receiver = await effects.startIdempotentReceiver();
+  ({ calls, script, held } = receiver);
+  const base = receiver.url;
   stack = await startStack('engine', {
     workerEnv: {
       NOTIFY_WEBHOOK_URL: `${base}/notify`,
@@ -141,8 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await orm?.close();
   await stack?.stop();
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  await receiver?.close();
 });
 
 const rollout = (id: string) => stack.env.client.workflow.getHandle(rolloutWorkflowId(id));
@@ -306,50 +255,13 @@ async function finish(id: string, fromPhase: number, actor: Actor): Promise<Engi
   return result;
 }
 
-/** The flags applications see: the store's `*` rows (a plan flag the store lacks is at its default). */
-async function flagStore(): Promise<Record<string, unknown>> {
-  const rows = await orm.em.fork().find(FlagValue, { segment: '*' });
-  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-}
+const flagStore = () => effects.flagStore(orm);
 const defaults = Object.fromEntries(merchant.flags.map((f) => [f.key, f.default]));
-
-async function audit(rolloutId: string): Promise<string[]> {
-  const rows = await orm.em.fork().find(AuditEntry, { rolloutId }, { orderBy: { id: 'asc' } });
-  return rows.map((r) => `${r.action}:${r.target}:${r.actor}`);
-}
-
-/** What a rollout's final state says was accepted: each item by whoever did it, each gate by its signer. */
-function acceptedActions(s: EngineState): string[] {
-  return s.phases
-    .flatMap((p) => {
-      const r = p.result;
-      if (!r) return [];
-      const items = r.items.filter((i) => i.doneBy).map((i) => `checklist.complete:${i.id}:${i.doneBy}`);
-      return r.gate.signedBy ? [...items, `gate.sign:${p.id}:${r.gate.signedBy}`] : items;
-    })
-    .concat(s.reviews.filter((r) => r.completedBy).map((r) => `review.complete:${r.id}:${r.completedBy}`))
-    .sort();
-}
-
-async function outbox(rolloutId: string) {
-  const rows = await orm.em.fork().find(OutboxMessage, { rolloutId }, { orderBy: { id: 'asc' } });
-  return rows.map((r) => ({ key: r.idempotencyKey, status: r.status, attempts: r.attempts }));
-}
-
-async function flagChanges(rolloutId: string) {
-  return orm.em.fork().find(FlagChange, { rolloutId }, { orderBy: { id: 'asc' } });
-}
-
-async function projection(rolloutId: string) {
-  const row = await orm.em.fork().findOneOrFail(RolloutProjection, { rolloutId });
-  return { status: row.status, version: row.version };
-}
-
-/** A replay that diverged from history (nondeterminism after the restart) shows as failed workflow tasks. */
-async function failedTasks(workflowId: string): Promise<number> {
-  const events = (await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  return events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).length;
-}
+const audit = (rolloutId: string) => effects.auditTrail(orm, rolloutId);
+const outbox = (rolloutId: string) => effects.outboxOf(orm, rolloutId);
+const flagChanges = (rolloutId: string) => effects.flagChangesOf(orm, rolloutId);
+const projection = (rolloutId: string) => effects.projectionOf(orm, rolloutId);
+const failedTasks = (workflowId: string) => effects.failedWorkflowTasks(stack.env.client, workflowId);
 
 /** What a rollout's calls reached, in order: [path, idempotency key, answer]. */
 const callsOf = (rolloutId: string) =>
@@ -586,12 +498,7 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
 
   // --- Across all three: a key was only ever sent again after a refusal or a lost answer, always with the
   // same request, and only the two held keys were repeats.
-  for (const [i, call] of calls.entries()) {
-    const before = calls.slice(0, i).filter((c) => c.key === call.key);
-    if (!before.length) continue;
-    expect([call.key, before.every((c) => c.answer !== 200)]).toEqual([call.key, true]);
-    expect(before.map((c) => [c.path, c.body])).toEqual(before.map(() => [call.path, call.body]));
-  }
+  expect(unjustifiedRepeats(calls)).toEqual([]);
   expect(calls.filter((c) => c.repeat).map((c) => c.key)).toEqual(
     expect.arrayContaining([revertKey, pilotMessage0]),
   );

@@ -34,6 +34,22 @@ export interface Stack {
   workerOutput(): string;
   /** What the API process has printed (its JSON log lines). */
   apiOutput(): string;
+  /**
+   * Every API process, in start order (the first serves `apiUrl` and `gql`): as many as `options.apis`, all
+   * started together on the same database. A killed one stays listed (`alive()` says so).
+   */
+  apis: AppProcess[];
+  /** Every worker process started (by the stack, `startWorker` or `addWorker`), killed ones included. */
+  workers: AppProcess[];
+  /** Starts one more worker beside the others (same task queue, database and adapters). */
+  addWorker(): Promise<AppProcess>;
+  /** `gql`, sent to the API at `apiUrl` (one of `apis`). */
+  gqlAt<T = Record<string, unknown>>(
+    apiUrl: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: StackUser | null,
+  ): Promise<GqlResponse<T>>;
   /** A bearer token the API accepts, for this user and roles. */
   token(user: string, roles: string[]): Promise<string>;
   /** A GraphQL request as this person (default: `e2e`, an admin); `null` sends no token. */
@@ -43,6 +59,19 @@ export interface Stack {
     as?: StackUser | null,
   ): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
+}
+
+/** One API or worker process of a stack. */
+export interface AppProcess {
+  kind: 'api' | 'worker';
+  pid: number;
+  /** The API's base URL (an API only). */
+  url?: string;
+  /** What it has printed. */
+  output(): string;
+  alive(): boolean;
+  /** SIGKILL by default; resolves once it has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface StackUser {
@@ -93,14 +122,15 @@ async function waitUntil(
   what: string,
   check: () => Promise<boolean>,
   child?: ChildProcess & { output: string[] },
+  ms = 60_000,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`${what} exited early:\n${child.output.join('')}`);
     if (await check().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${what} not ready in 60s${child ? `:\n${child.output.join('')}` : ''}`);
+  throw new Error(`${what} not ready in ${ms / 1000}s${child ? `:\n${child.output.join('')}` : ''}`);
 }
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -128,6 +158,13 @@ export interface StackOptions {
    * test/support/postgres-global.ts), dropped by `stop`. Default `sqlite`: a file in `dataDir`.
    */
   database?: TestDatabase;
+  /**
+   * How many API processes (default 1): each on a port of its own, all on the same database and Temporal
+   * server, started at the same moment (so they migrate a fresh database together).
+   */
+  apis?: number;
+  /** How many worker processes (default 1), started together once the APIs answer. */
+  workers?: number;
 }
 
 /** Worker settings pointing the notification webhook and every rollback hook at one local test server. */
@@ -171,8 +208,43 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   let api: (ChildProcess & { output: string[] }) | undefined;
   let worker: (ChildProcess & { output: string[] }) | undefined;
   let lastWorkerOutput: string[] = [];
+  const apis: AppProcess[] = [];
+  const workers: AppProcess[] = [];
+  const children: ChildProcess[] = [];
+  const appProcess = (
+    kind: AppProcess['kind'],
+    child: ChildProcess & { output: string[] },
+    url?: string,
+  ): AppProcess => {
+    children.push(child);
+    return {
+      kind,
+      pid: child.pid ?? 0,
+      url,
+      output: () => child.output.join(''),
+      alive: () => child.exitCode === null && child.signalCode === null,
+      kill: (signal = 'SIGKILL') => stop(child, signal),
+    };
+  };
+  // Several processes starting at once on a busy machine share its cores: each gets longer to become ready
+  // (the dev server and four of them took 150 s beside two CPU-bound processes on two cores).
+  const readyMs = (options.apis ?? 1) + (options.workers ?? 1) > 2 ? 240_000 : 60_000;
+  /** Spawns a worker at once; `ready` resolves when it polls the task queue. */
+  const spawnWorker = () => {
+    const child = spawnApp('worker', { ...appEnv, ...options.workerEnv });
+    const handle = appProcess('worker', child);
+    workers.push(handle);
+    const ready = waitUntil(
+      'worker',
+      async () => child.output.join('').includes('polling task queue') && (await polls(child)),
+      child,
+      readyMs,
+    );
+    return { child, handle, ready };
+  };
   const teardown = async () => {
     await stop(worker);
+    await Promise.all(children.map((child) => stop(child)));
     await stop(api);
     await env.teardown().catch(() => undefined); // a test may have stopped the server already
     rmSync(dataDir, { recursive: true, force: true });
@@ -196,15 +268,18 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     database: options.database ?? 'sqlite',
     databaseUrl: appEnv.DATABASE_URL ?? `sqlite:${join(dataDir, 'rollouts.sqlite')}`,
     taskQueue,
+    apis,
+    workers,
     async startWorker() {
-      worker = spawnApp('worker', { ...appEnv, ...options.workerEnv });
-      const w = worker;
-      lastWorkerOutput = w.output;
-      await waitUntil(
-        'worker',
-        async () => w.output.join('').includes('polling task queue') && (await polls(w)),
-        w,
-      );
+      const { child, ready } = spawnWorker();
+      worker = child;
+      lastWorkerOutput = child.output;
+      await ready;
+    },
+    async addWorker() {
+      const { handle, ready } = spawnWorker();
+      await ready;
+      return handle;
     },
     async killWorker(signal = 'SIGKILL') {
       await stop(worker, signal);
@@ -213,10 +288,11 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     workerOutput: () => lastWorkerOutput.join(''),
     apiOutput: () => api?.output.join('') ?? '',
     token: (user, roles) => signToken(secret, { user, roles }, { ttlSeconds: 3600 }),
-    async gql(query, variables, as = { id: 'e2e', roles: ['admin'] }) {
+    gql: (query, variables, as) => stack.gqlAt(apiUrl, query, variables, as),
+    async gqlAt(url, query, variables, as = { id: 'e2e', roles: ['admin'] }) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (as) headers.authorization = `Bearer ${await stack.token(as.id, as.roles)}`;
-      const res = await fetch(`${apiUrl}/graphql`, {
+      const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers,
         body: JSON.stringify({ query, variables }),
@@ -227,10 +303,26 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     stop: teardown,
   };
   try {
-    const a = spawnApp('api', appEnv);
-    api = a;
-    await waitUntil('API', async () => (await fetch(`${apiUrl}/healthz`)).ok, a);
-    await stack.startWorker();
+    // More APIs than one: each on a port of its own, all spawned in the same tick.
+    const ports = [port];
+    while (ports.length < (options.apis ?? 1)) {
+      const next = await freePort();
+      if (!ports.includes(next)) ports.push(next);
+    }
+    const apiChildren = ports.map((p) => spawnApp('api', { ...appEnv, PORT: String(p) }));
+    api = apiChildren[0];
+    apiChildren.forEach((child, i) => apis.push(appProcess('api', child, `http://127.0.0.1:${ports[i]}`)));
+    await Promise.all(
+      apis.map((p, i) =>
+        waitUntil('API', async () => (await fetch(`${p.url}/healthz`)).ok, apiChildren[i], readyMs),
+      ),
+    );
+    // The first worker is the one `startWorker` and `killWorker` mean; the others are spawned with it.
+    const first = spawnWorker();
+    worker = first.child;
+    lastWorkerOutput = first.child.output;
+    const more = Array.from({ length: (options.workers ?? 1) - 1 }, () => spawnWorker());
+    await Promise.all([first.ready, ...more.map((w) => w.ready)]);
   } catch (err) {
     await teardown(); // a failed start leaves no server or process behind
     throw err;
