@@ -11,6 +11,7 @@ import { ensureDeps } from './lib/deps.mjs';
 import { fail, say } from './lib/log.mjs';
 import { root } from './lib/paths.mjs';
 import { ensureTemporalTools } from './temporal-tools.mjs';
+import { format } from './format.mjs';
 
 function run(what, args, env = {}) {
   say(what);
@@ -38,16 +39,8 @@ function main() {
   )
     return 1;
   if (run('linting (eslint)…', ['node_modules/eslint/bin/eslint.js', '.']) !== 0) return 1;
-  if (
-    run('checking formatting (prettier)…', [
-      'node_modules/prettier/bin/prettier.cjs',
-      '--check',
-      '--log-level',
-      'warn',
-      '.',
-    ]) !== 0
-  )
-    return 1;
+  say('checking formatting (prettier, the files git tracks)…');
+  if (format('--check', ['--log-level', 'warn']) !== 0) return 1;
   build();
 
   const out = mkdtempSync(join(tmpdir(), 'jest-results-'));

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import { evidenceFile, rehearsalEvidence, rehearsalProblems, rehearsalSummary } from './rehearsal';
@@ -80,6 +80,7 @@ export function registerRehearse(program: Command, io: SimulateIo, deps: Simulat
       const evidence = rehearsalEvidence(result, { level, phase }, new Date());
       const { text, sha256 } = evidenceFile(evidence);
       const out = resolve(options.out);
+      mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, text);
       io.stdout(rehearsalSummary(evidence, out, sha256));
       deps.setCode(result.status === 'ROLLED_BACK' ? 0 : 1);
