@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { workflowsPath } from '../../apps/worker/src/rollout-worker';
+import { workflowBundle } from '../../apps/cli/src/simulate/workflow-bundle';
 import type { AdaptersConfig } from '../../activities';
 import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
 import { temporalTools } from './temporal-tools';
@@ -27,7 +27,9 @@ export async function startTimeSkipping(
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath,
+    // Bundled once per version of the workflow code and cached (the CLI's simulate does the same): every
+    // suite bundling anew took seconds of CPU each, many times that on a busy machine.
+    workflowBundle: await workflowBundle(),
     activities: ctx.activities,
   });
   const running = worker.run();
