@@ -8,3 +8,4 @@ export * from './temporal';
 export * from './temporal-tools';
 export * from './wait';
 export * from './webhook-receiver';
+export * from './ts-child';

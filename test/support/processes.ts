@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
+import { childPids } from '../../apps/cli/src/simulate/child-processes';
 
 /** Resolves once the process has exited (at once if it already has). */
 export const exited = (child: ChildProcess): Promise<void> =>
@@ -19,17 +20,9 @@ export async function stopProcess(
   clearTimeout(timer);
 }
 
-/** The pids of a process's direct children (`ps --ppid`), none once it has gone. */
-export function childPids(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0);
-  } catch {
-    return []; // ps exits 1 when nothing matches
-  }
-}
+// One implementation with the CLI's (which must leave no test server behind): the pids of a process's
+// direct children, read with `ps --ppid`.
+export { childPids, childProcesses } from '../../apps/cli/src/simulate/child-processes';
 
 /** Every descendant of a process (children, their children …), read now. */
 export function descendantPids(pid: number): number[] {

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -45,7 +45,7 @@ import {
   type PhaseState,
 } from '../../../../workflows/engine/phase';
 import { nextStep, type RollbackProgress } from '../../../../workflows/engine/rollback';
-import { childPids, killLeftovers } from './child-processes';
+import { childPids, childProcesses, killLeftovers } from './child-processes';
 import { offsetMs, type Scenario, type ScenarioAction } from './scenario';
 import { workflowBundle } from './workflow-bundle';
 
@@ -267,18 +267,22 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     );
     cleanups.unshift(() => app.close());
     progress(`starting the time-skipping test server (${Date.now() - began} ms)`);
-    // The test server is a child process of this one: whatever happens, it must not outlive the simulation.
+    // The test server is a child process of this one: whatever happens (an interruption while it starts, a
+    // teardown that hangs), it must not outlive the simulation. Ours are the ones started from here on.
     const before = new Set(childPids(process.pid));
+    const server = basename(options.testServerPath);
     const starting = TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: options.testServerPath } },
     });
     cleanups.unshift(async () => {
       await bounded(CLEANUP_TIMEOUT_MS, async () => (await starting).teardown());
-      killLeftovers(childPids(process.pid).filter((pid) => serverPids.has(pid)));
+      killLeftovers(
+        childProcesses(process.pid)
+          .filter((c) => !before.has(c.pid) && basename(c.command.split(' ')[0]) === server)
+          .map((c) => c.pid),
+      );
     });
-    const serverPids = new Set<number>();
     const env = await guard('the time-skipping test server to start', starting);
-    for (const pid of childPids(process.pid)) if (!before.has(pid)) serverPids.add(pid);
     await guard(
       'the test server to register the search attributes',
       registerRolloutSearchAttributes(env.connection, 'default'),
