@@ -1,6 +1,6 @@
 // `npm test`: installs what is missing (npm packages, Temporal binaries), type-checks, lints, builds, then
-// runs every Jest suite: unit specs, workflow suites on the time-skipping server, and end-to-end suites
-// against a dev server. Each suite starts its own Temporal server on a free port and stops it.
+// runs every Jest suite: unit specs, integration specs (PostgreSQL, child processes), workflow suites on the
+// time-skipping server, and end-to-end suites against a dev server. Each suite starts its own Temporal server on a free port and stops it.
 // Extra arguments go to Jest (e.g. `npm test -- --selectProjects unit`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -46,7 +46,7 @@ function main() {
   const out = mkdtempSync(join(tmpdir(), 'jest-results-'));
   const resultsFile = join(out, 'results.json');
   const status = run(
-    'running the test suites (unit, workflow, e2e)…',
+    'running the test suites (unit, integration, workflow, e2e)…',
     [
       'node_modules/jest/bin/jest.js',
       '--ci',
