@@ -53,7 +53,7 @@ const startedRollouts = new Map<string, RolloutPlan>();
 afterEach(async () => {
   const ids = [...startedRollouts].flatMap(([id, plan]) => rolloutWorkflowIds(id, plan));
   startedRollouts.clear();
-  await terminateRunning(env.client, ids);
+  if (env) await terminateRunning(env.client, ids);
 });
 
 interface Notification {

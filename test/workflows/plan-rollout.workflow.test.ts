@@ -124,7 +124,7 @@ beforeEach(async () => {
 afterEach(async () => {
   const ids = [...startedRollouts].flatMap(([id, plan]) => rolloutWorkflowIds(id, plan));
   startedRollouts.clear();
-  await terminateRunning(env.client, ids);
+  if (env) await terminateRunning(env.client, ids);
 });
 
 const flags = () => ctx.app.get(FlagsActivities).currentFlags();

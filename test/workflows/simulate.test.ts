@@ -14,7 +14,8 @@ import { temporalTools } from '../support/temporal-tools';
 // `simulate` end to end through the CLI: both seed documents, with the default scenario (everyone acts at
 // once, every metric healthy) and with the example breach scenarios, on the time-skipping test server.
 
-jest.setTimeout(120_000);
+// Generous: a simulation takes seconds, a machine busy with other work makes that many times longer.
+jest.setTimeout(300_000);
 
 // The seed documents as the repository keeps them (examples/ holds them unchanged): nothing outside the
 // checkout, so a worktree or a fresh clone anywhere runs this suite.
