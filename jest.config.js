@@ -1,5 +1,6 @@
-// Three suites, one runner. Unit specs live beside the code; workflow suites run real workflows on the
-// time-skipping test server; e2e suites drive the built API and worker over HTTP against a dev server.
+// Four suites, one runner. Unit specs live beside the code and are pure (no database server, no process);
+// integration specs beside the code start PostgreSQL or child processes; workflow suites run real workflows
+// on the time-skipping test server; e2e suites drive the built API and worker over HTTP against a dev server.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 // One PostgreSQL server per run for the suites that also run on PostgreSQL (a throwaway one, or the
@@ -9,18 +10,41 @@ const postgres = {
   globalTeardown: '<rootDir>/test/support/postgres-global-teardown.ts',
 };
 
+// Specs beside the code that start PostgreSQL or child processes (concurrent writers, migrators, ESLint):
+// the `integration` project, so that `unit` stays pure and fast. Every spec runs in exactly one of the two.
+const integrationSpecs = [
+  '<rootDir>/libs/persistence/src/audit-log.service.spec.ts',
+  '<rootDir>/libs/persistence/src/migrate.spec.ts',
+  '<rootDir>/libs/persistence/src/migrations/*.spec.ts',
+  '<rootDir>/test/unit/workflow-lint.spec.ts',
+];
+const specs = [
+  '<rootDir>/{apps,libs,workflows,activities,scripts}/**/*.spec.ts',
+  '<rootDir>/test/unit/**/*.spec.ts',
+];
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     {
       ...common,
-      ...postgres,
       displayName: 'unit',
-      setupFiles: ['<rootDir>/test/support/postgres-worker.ts'],
-      testMatch: [
-        '<rootDir>/{apps,libs,workflows,activities,scripts}/**/*.spec.ts',
-        '<rootDir>/test/unit/**/*.spec.ts',
+      testMatch: specs,
+      // Jest's ignore patterns are regular expressions over the path.
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '/libs/persistence/src/audit-log\\.service\\.spec\\.ts$',
+        '/libs/persistence/src/migrate\\.spec\\.ts$',
+        '/libs/persistence/src/migrations/[^/]*\\.spec\\.ts$',
+        '/test/unit/workflow-lint\\.spec\\.ts$',
       ],
+    },
+    {
+      ...common,
+      ...postgres,
+      displayName: 'integration',
+      setupFiles: ['<rootDir>/test/support/postgres-worker.ts'],
+      testMatch: integrationSpecs,
     },
     {
       ...common,

@@ -1,6 +1,6 @@
 // `npm test`: installs what is missing (npm packages, Temporal binaries), type-checks, lints, builds, then
-// runs every Jest suite: unit specs, workflow suites on the time-skipping server, and end-to-end suites
-// against a dev server. Each suite starts its own Temporal server on a free port and stops it.
+// runs every Jest suite: unit specs, integration specs (PostgreSQL, child processes), workflow suites on the
+// time-skipping server, and end-to-end suites against a dev server. Each suite starts its own Temporal server on a free port and stops it.
 // Extra arguments go to Jest (e.g. `npm test -- --selectProjects unit`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { ensureDeps } from './lib/deps.mjs';
 import { fail, say } from './lib/log.mjs';
 import { root } from './lib/paths.mjs';
 import { ensureTemporalTools } from './temporal-tools.mjs';
+import { format } from './format.mjs';
 
 function run(what, args, env = {}) {
   say(what);
@@ -38,22 +39,14 @@ function main() {
   )
     return 1;
   if (run('linting (eslint)…', ['node_modules/eslint/bin/eslint.js', '.']) !== 0) return 1;
-  if (
-    run('checking formatting (prettier)…', [
-      'node_modules/prettier/bin/prettier.cjs',
-      '--check',
-      '--log-level',
-      'warn',
-      '.',
-    ]) !== 0
-  )
-    return 1;
+  say('checking formatting (prettier, the files git tracks)…');
+  if (format('--check', ['--log-level', 'warn']) !== 0) return 1;
   build();
 
   const out = mkdtempSync(join(tmpdir(), 'jest-results-'));
   const resultsFile = join(out, 'results.json');
   const status = run(
-    'running the test suites (unit, workflow, e2e)…',
+    'running the test suites (unit, integration, workflow, e2e)…',
     [
       'node_modules/jest/bin/jest.js',
       '--ci',

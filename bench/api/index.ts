@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,10 +18,10 @@ import {
   ms,
   percentile,
   repoRoot,
-  sleep,
   startFakeAdapters,
   validated,
 } from '../engine/support';
+import { stopProcess, until } from '../../test/support';
 
 // The API's overhead and its list latency, against the real stack: a Temporal dev server, the built API and
 // worker as processes (as `npm start` runs them) over one SQLite file, and a fake adapters endpoint.
@@ -50,23 +49,6 @@ function spawnApp(name: 'api' | 'worker', env: Record<string, string>): ChildPro
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
-}
-
-async function stopApp(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not come up within a minute`);
 }
 
 const spread = (values: number[]) => {
@@ -101,7 +83,7 @@ async function main(): Promise<number> {
   let worker: ChildProcess | undefined;
   try {
     api = spawnApp('api', env);
-    await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`)).ok);
+    await until('the API comes up', async () => (await fetch(`${apiUrl}/healthz`)).ok);
     worker = spawnApp('worker', env);
 
     const actor = { id: 'olga', roles: ['operator', 'release-manager'] };
@@ -139,7 +121,7 @@ async function main(): Promise<number> {
         input: { id: rolloutId, planVersionId: 'bench-api@1' },
       });
       const phase = dev.client.workflow.getHandle(phaseWorkflowId(rolloutId, first.id));
-      await waitFor('the first phase', async () => {
+      await until('the first phase comes up', async () => {
         await phase.describe();
         return true;
       });
@@ -314,8 +296,8 @@ async function main(): Promise<number> {
     console.log(`total ${Math.round((Date.now() - started) / 1000)} s`);
     return 0;
   } finally {
-    await stopApp(worker);
-    await stopApp(api);
+    await stopProcess(worker);
+    await stopProcess(api);
     await fake.close();
     await dev.teardown();
     rmSync(dataDir, { recursive: true, force: true });

@@ -7,7 +7,6 @@ import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
 import type { RolloutPlan } from '../../libs/plan/src';
 import type { ItemAction } from '../../workflows/engine/actions';
 import {
-  engineStateQuery,
   itemActionUpdate,
   metricReadingSignal,
   phaseStateQuery,
@@ -19,6 +18,11 @@ import {
 } from '../../workflows/engine/messages';
 import { floorDoneSignal, floorUpdate } from '../../workflows/floor.workflow';
 import type { FakeAdapters } from './support';
+import { inPhase as enteredPhase } from '../../test/support';
+
+/** Waits (real time) until the rollout runs the phase and its child workflow answers queries. */
+const inPhase = (client: Client, handle: WorkflowHandle, phaseId: string) =>
+  enteredPhase(client, handle, phaseId, { timeoutMs: 120_000, intervalMs: 25 });
 import { createWorkerContext, freePort, ops, progress, rm, sleep, temporalTools, validated } from './support';
 
 // Part 1: a real Temporal dev server (the CLI's, in memory, free ports) and an in-process worker running the
@@ -161,27 +165,6 @@ function startRollout(client: Client, input: PlanRolloutInput): Promise<Workflow
     taskQueue,
     args: [input],
   });
-}
-
-/** Waits (real time) until the rollout runs the phase and its child workflow answers queries. */
-async function inPhase(client: Client, handle: WorkflowHandle, phaseId: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    const state = await handle.query(engineStateQuery);
-    if (['ROLLED_BACK', 'ROLLBACK_FAILED', 'ABORTED', 'COMPLETED'].includes(state.status))
-      throw new Error(`rollout ${state.rolloutId} ended (${state.status}) before phase ${phaseId}`);
-    if (state.currentPhaseId === phaseId) {
-      const child = client.workflow.getHandle(phaseWorkflowId(state.rolloutId, phaseId));
-      if (
-        await child.query(phaseStateQuery).then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
-    }
-    await sleep(25);
-  }
-  throw new Error(`rollout never entered phase ${phaseId}`);
 }
 
 /** The seed, its first phase's checklist grown to `items` manual items (the seed's own first). */

@@ -14,6 +14,7 @@ import {
   type EngineState,
 } from '../../workflows/engine/messages';
 import type { FakeAdapters } from './support';
+import { inPhase } from '../../test/support';
 import { createWorkerContext, ops, progress, rm, sleep, temporalTools, within } from './support';
 
 // Part 2: the seed run to the end of its month-3 review on the time-skipping test server, guardrails read
@@ -106,7 +107,7 @@ export async function month3Run(
     };
 
     for (const phase of plan.phases) {
-      await inPhase(env, handle, rolloutId, phase.id);
+      await inPhase(env.client, handle, phase.id, { timeoutMs: 120_000, intervalMs: 25 });
       progress(`phase ${phase.id} entered on day ${(await day()).toFixed(1)}`);
       const child = env.client.workflow.getHandle(phaseWorkflowId(rolloutId, phase.id));
       for (const item of phase.checklist)
@@ -161,30 +162,6 @@ export async function month3Run(
     await ctx.close();
     await env.teardown();
   }
-}
-
-/** Waits (real time; the test server's clock stands still meanwhile) until the rollout runs the phase. */
-async function inPhase(
-  env: TestWorkflowEnvironment,
-  handle: WorkflowHandle,
-  rolloutId: string,
-  phaseId: string,
-): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    const state = await handle.query(engineStateQuery);
-    if (state.currentPhaseId === phaseId) {
-      const child = env.client.workflow.getHandle(phaseWorkflowId(rolloutId, phaseId));
-      if (
-        await child.query(phaseStateQuery).then(
-          () => true,
-          () => false,
-        )
-      )
-        return;
-    }
-    await sleep(25);
-  }
-  throw new Error(`rollout ${rolloutId} never entered phase ${phaseId}`);
 }
 
 /**

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { adaptersAt, startStack, type Stack, type StackUser } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
+import { until as waitUntil } from '../support/wait';
 
 // Automation's ways in, over HTTP against the real stack: metric readings by GraphQL reach the current
 // phase's guardrails (a breaching one rolls back), and Alertmanager's webhook fires the trigger it names.
@@ -54,15 +54,9 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r));
 });
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`${what}: not within ${ms} ms\n${stack.workerOutput().slice(-2000)}`);
-}
+/** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */
+const until = <T>(what: string, check: () => Promise<T | undefined>, ms = 60_000) =>
+  waitUntil(what, check, { timeoutMs: ms, explain: () => stack.workerOutput().slice(-2000) });
 
 const read = async (id: string) => (await stack.gql<{ rollout: RolloutView }>(ROLLOUT, { id })).data!.rollout;
 

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
 import {
   AuditEntry,
@@ -14,6 +13,7 @@ import {
 import { testDatabaseUrl } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
+import { until as waitUntil } from '../support/wait';
 import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 
 // The product on PostgreSQL: the built API and worker share a database of their own on the test run's
@@ -51,20 +51,9 @@ const rita = { id: 'rita', roles: ['release-manager'] };
 
 let stack: Stack;
 
-/** Polls until `check` returns a value, or fails naming what never happened. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  while (Date.now() < deadline) {
-    const value = await check().catch((e: unknown) => {
-      last = e instanceof Error ? e.message : String(e);
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`${what}: not within ${ms} ms (${last})\n${stack.workerOutput().slice(-2000)}`);
-}
+/** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */
+const until = <T>(what: string, check: () => Promise<T | undefined>, ms = 45_000) =>
+  waitUntil(what, check, { timeoutMs: ms, explain: () => stack.workerOutput().slice(-2000) });
 
 async function read(id: string): Promise<RolloutView> {
   const r = await stack.gql<{ rollout: RolloutView }>(ROLLOUT, { id }, olga);

@@ -8,6 +8,7 @@ import { type FilterQuery, MikroORM } from '@mikro-orm/core';
 import { AuditEntry, loadPersistenceConfig, mikroOrmOptions } from '../../libs/persistence/src';
 import { metricReadingSignal, phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
 import { repoRoot } from '../support/temporal-tools';
+import { until as waitUntil } from '../support/wait';
 import { describeEachDatabase } from '../support/postgres';
 import { type GqlResponse, adaptersAt, startStack, type Stack } from '../support/stack';
 import { subscribe } from '../support/subscription';
@@ -145,20 +146,9 @@ const gql = <T = Record<string, RolloutView>>(
   as: Person = olga,
 ): Promise<GqlResponse<T>> => stack.gql<T>(query, variables, as);
 
-/** Polls until `check` returns a value, or fails naming what never happened. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  while (Date.now() < deadline) {
-    const value = await check().catch((e: unknown) => {
-      last = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`${what}: not within ${ms} ms (${last})\n${stack.workerOutput().slice(-2000)}`);
-}
+/** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */
+const until = <T>(what: string, check: () => Promise<T | undefined>, ms = 45_000) =>
+  waitUntil(what, check, { timeoutMs: ms, explain: () => stack.workerOutput().slice(-2000) });
 
 /** The mutation's rollout once it is accepted; a refusal counts as "not yet". */
 async function accepted(what: string, query: string, input: Record<string, unknown>, as: Person) {

@@ -9,7 +9,7 @@ import {
 } from './postgres';
 
 /**
- * Jest global setup (unit and e2e projects): one PostgreSQL server for the whole run, its admin URL in
+ * Jest global setup (integration and e2e projects): one PostgreSQL server for the whole run, its admin URL in
  * TEST_DATABASE_URL for the test processes. The user's TEST_DATABASE_URL wins; otherwise a throwaway
  * server is started from the binaries found (see `findPostgresBinaries`). Without either, the PostgreSQL
  * variants are skipped, unless REQUIRE_POSTGRES=1 (CI), which makes that a failure.
@@ -60,7 +60,7 @@ export default async function setup(globalConfig: { maxWorkers?: number }): Prom
     process.once('exit', () => void server.stop()); // stops synchronously, even when Jest exits early
     process.stdout.write(`\nPostgreSQL for the tests: ${server.url} (${binDir})\n`);
   }
-  // One database per worker for the unit specs (when the server lets us create them).
+  // One database per worker for the integration specs (when the server lets us create them).
   const workers = Math.max(1, globalConfig.maxWorkers || 1);
   const base = new URL(server.url).pathname.slice(1) || 'postgres';
   const workerDatabases: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * Jest setup file (unit project): points TEST_DATABASE_URL at this worker's own database, so specs that
+ * Jest setup file (integration project): points TEST_DATABASE_URL at this worker's own database, so specs that
  * wipe it never race a spec in another worker. See `postgres-global.ts`.
  */
 const perWorker = process.env.TEST_DATABASE_WORKER_URL;

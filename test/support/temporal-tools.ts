@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const repoRoot = join(__dirname, '../..');
+/** The repository: the nearest folder above this file with the project's package.json (from test/ or dist/test/). */
+export const repoRoot = ((): string => {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scripts/temporal-tools.mjs')))
+      return dir;
+    if (dirname(dir) === dir) return join(__dirname, '../..');
+  }
+})();
 
 let cached: { cli: string; testServer: string } | undefined;
 

@@ -15,7 +15,7 @@ import {
 } from '../../workflows/engine/messages';
 import { recordHistory } from '../support/histories';
 import { startTimeSkipping, type TimeSkippingStack } from '../support/time-skipping';
-import { startWebhookReceiver } from '../support/webhook-receiver';
+import { rolloutWorkflowIds, startWebhookReceiver, terminateRunning, until as waitUntil } from '../support';
 
 // Timers a checklist item brings into its phase, on the time-skipping server with the real workflows and
 // activities: reminders and escalations arrive at a real HTTP receiver, as chat webhooks would.
@@ -48,6 +48,14 @@ afterAll(async () => {
   await receiver?.close();
 });
 
+/** Every rollout a test started, with its plan: none is left running into the next test's time skips. */
+const startedRollouts = new Map<string, RolloutPlan>();
+afterEach(async () => {
+  const ids = [...startedRollouts].flatMap(([id, plan]) => rolloutWorkflowIds(id, plan));
+  startedRollouts.clear();
+  if (env) await terminateRunning(env.client, ids);
+});
+
 interface Notification {
   path: string;
   key: string;
@@ -72,6 +80,7 @@ function onePhasePlan(name: string, phase: RolloutPlanInput['phases'][number]): 
 }
 
 async function start(id: string, plan: RolloutPlan): Promise<WorkflowHandle> {
+  startedRollouts.set(id, plan);
   return env.client.workflow.start('planRolloutWorkflow', {
     workflowId: rolloutWorkflowId(id),
     taskQueue,
@@ -79,15 +88,12 @@ async function start(id: string, plan: RolloutPlan): Promise<WorkflowHandle> {
   });
 }
 
-/** Polls (in real time, the server's clock standing still) until `check` holds. */
-async function until<T>(what: string, read: () => Promise<T>, check: (t: T) => boolean): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && check(value)) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`never: ${what}`);
-}
+/** Polls (in real time, the server's clock standing still) until `check` holds for what `read` answers. */
+const until = <T>(what: string, read: () => Promise<T>, check: (t: T) => boolean): Promise<T> =>
+  waitUntil(what, async () => {
+    const value = await read();
+    return check(value) ? value : undefined;
+  });
 
 /** The phase's workflow, once the rollout has started it. */
 async function phaseOf(rolloutId: string, phaseId: string): Promise<WorkflowHandle> {

@@ -14,11 +14,14 @@ import { temporalTools } from '../support/temporal-tools';
 // `simulate` end to end through the CLI: both seed documents, with the default scenario (everyone acts at
 // once, every metric healthy) and with the example breach scenarios, on the time-skipping test server.
 
-jest.setTimeout(120_000);
+// Generous: a simulation takes seconds, a machine busy with other work makes that many times longer.
+jest.setTimeout(300_000);
 
-const seeds = join(__dirname, '../../../shared/seeds');
-const MERCHANT = join(seeds, '000_abbbd69ee7ff57f6.txt');
-const ADMIN = join(seeds, '004_3de7f46286c4889b.txt');
+// The seed documents as the repository keeps them (examples/ holds them unchanged): nothing outside the
+// checkout, so a worktree or a fresh clone anywhere runs this suite.
+const examples = join(__dirname, '../../examples');
+const MERCHANT = join(examples, 'merchant-platform.md');
+const ADMIN = join(examples, 'admin-panel.md');
 const scenarios = join(__dirname, '../../examples/scenarios');
 
 interface Report {

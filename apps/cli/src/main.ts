@@ -137,7 +137,7 @@ function formatReport(file: string, report: ImportReport): string {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // Exit as soon as the command has answered: a connection or timer some library left open must not keep
+  // the process alive after its work (and its child processes) are done.
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

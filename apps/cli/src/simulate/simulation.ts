@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -45,6 +45,7 @@ import {
   type PhaseState,
 } from '../../../../workflows/engine/phase';
 import { nextStep, type RollbackProgress } from '../../../../workflows/engine/rollback';
+import { childPids, childProcesses, killLeftovers } from './child-processes';
 import { offsetMs, type Scenario, type ScenarioAction } from './scenario';
 import { workflowBundle } from './workflow-bundle';
 
@@ -52,6 +53,106 @@ const TASK_QUEUE = 'simulation';
 const DEFAULT_UNTIL_MS = 2 * 365 * 86_400_000;
 /** Real time allowed for the workflows to finish what they are doing before the simulation gives up. */
 const SETTLE_TIMEOUT_MS = 60_000;
+/** Real time a whole simulation may take by default (a normal one takes seconds). */
+export const DEFAULT_SIMULATION_TIMEOUT_MS = 300_000;
+/** Real time each clean-up step (worker, test server) may take before it is given up on. */
+const CLEANUP_TIMEOUT_MS = 15_000;
+
+/** A simulation that gave up (its wall-clock budget ran out) or was interrupted (a signal): `message` says what it waited for. */
+export class SimulationStopped extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'timeout' | 'interrupted',
+  ) {
+    super(message);
+    this.name = 'SimulationStopped';
+  }
+}
+
+/**
+ * The simulation's wall-clock budget and its interruption: every wait of the simulation goes through
+ * `guard`, which names what is awaited, so a wait that never ends fails with that name instead of hanging.
+ */
+class Watchdog {
+  private waitingFor = 'the simulation to start';
+  private readonly stopped: Promise<never>;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly cleanup: () => void;
+
+  constructor(timeoutMs: number, signal?: AbortSignal) {
+    let onAbort = () => undefined as void;
+    this.stopped = new Promise<never>((_, reject) => {
+      this.timer = setTimeout(
+        () =>
+          reject(
+            new SimulationStopped(
+              `gave up after ${timeoutMs / 1000} s of real time, waiting for ${this.waitingFor}`,
+              'timeout',
+            ),
+          ),
+        timeoutMs,
+      );
+      onAbort = () =>
+        reject(
+          new SimulationStopped(
+            `interrupted (${reasonOf(signal)}) while waiting for ${this.waitingFor}`,
+            'interrupted',
+          ),
+        );
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    this.stopped.catch(() => undefined);
+    this.cleanup = () => {
+      clearTimeout(this.timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+  }
+
+  /** `work`, unless the budget runs out or the simulation is interrupted first. */
+  guard<T>(what: string, work: Promise<T>): Promise<T> {
+    this.waitingFor = what;
+    return Promise.race([work, this.stopped]);
+  }
+
+  dispose(): void {
+    this.cleanup();
+  }
+}
+
+/** "14 d 2 h", "5 min", "30 s": how much simulated time a skip covers. */
+function span(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [size, unit] of units) {
+    if (rest >= size && parts.length < 2) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join(' ') || `${ms} ms`;
+}
+
+function reasonOf(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted';
+}
+
+/** `work`, or undefined once `ms` have passed (a clean-up step that hangs must not keep the process). */
+async function bounded(ms: number, work: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work().catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
 
 export interface TimelineEntry {
   at: number;
@@ -99,6 +200,10 @@ export interface SimulationOptions {
   rehearse?: { phase: string; level?: string };
   /** Called with the live environment before it is torn down (tests read histories through it). */
   inspect?: (env: TestWorkflowEnvironment, workflowId: string) => Promise<void>;
+  /** Real time the simulation may take before it gives up, naming what it waited for (default 5 min). */
+  timeoutMs?: number;
+  /** Aborting it (Ctrl-C, SIGTERM) stops the simulation, its worker and its test server. */
+  signal?: AbortSignal;
 }
 
 /** Simulated people: each holds every role the plan names, so the plan's role checks still run. */
@@ -137,41 +242,71 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const cleanups: (() => Promise<unknown>)[] = [
     () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   ];
+  const watchdog = new Watchdog(options.timeoutMs ?? DEFAULT_SIMULATION_TIMEOUT_MS, options.signal);
+  const guard = watchdog.guard.bind(watchdog);
 
   try {
     quietRuntime();
     Logger.overrideLogger(false);
-    const app = await NestFactory.createApplicationContext(
-      {
-        module: SimulationModule,
-        imports: [
-          PersistenceModule.forRoot({ driver: 'sqlite', file: join(dir, 'simulation.sqlite'), debug: false }),
-          ActivitiesModule,
-        ],
-      },
-      { logger: false },
+    const app = await guard(
+      "the engine's database to open",
+      NestFactory.createApplicationContext(
+        {
+          module: SimulationModule,
+          imports: [
+            PersistenceModule.forRoot({
+              driver: 'sqlite',
+              file: join(dir, 'simulation.sqlite'),
+              debug: false,
+            }),
+            ActivitiesModule,
+          ],
+        },
+        { logger: false },
+      ),
     );
     cleanups.unshift(() => app.close());
     progress(`starting the time-skipping test server (${Date.now() - began} ms)`);
-    const env = await TestWorkflowEnvironment.createTimeSkipping({
+    // The test server is a child process of this one: whatever happens (an interruption while it starts, a
+    // teardown that hangs), it must not outlive the simulation. Ours are the ones started from here on.
+    const before = new Set(childPids(process.pid));
+    const server = basename(options.testServerPath);
+    const starting = TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: options.testServerPath } },
     });
-    cleanups.unshift(() => env.teardown());
-    await registerRolloutSearchAttributes(env.connection, 'default');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await workflowBundle(),
-      activities: recordingActivities(createActivities(app), {
-        fail: scenario.fail,
-        record: (call) => calls.push(call),
-      }),
-    });
-    const running = worker.run();
     cleanups.unshift(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      await bounded(CLEANUP_TIMEOUT_MS, async () => (await starting).teardown());
+      killLeftovers(
+        childProcesses(process.pid)
+          .filter((c) => !before.has(c.pid) && basename(c.command.split(' ')[0]) === server)
+          .map((c) => c.pid),
+      );
     });
+    const env = await guard('the time-skipping test server to start', starting);
+    await guard(
+      'the test server to register the search attributes',
+      registerRolloutSearchAttributes(env.connection, 'default'),
+    );
+    const worker = await guard(
+      'the worker to start',
+      (async () =>
+        Worker.create({
+          connection: env.nativeConnection,
+          taskQueue: TASK_QUEUE,
+          workflowBundle: await workflowBundle(),
+          activities: recordingActivities(createActivities(app), {
+            fail: scenario.fail,
+            record: (call) => calls.push(call),
+          }),
+        }))(),
+    );
+    const running = worker.run();
+    cleanups.unshift(() =>
+      bounded(CLEANUP_TIMEOUT_MS, async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      }),
+    );
 
     const input: PlanRolloutInput = {
       rolloutId,
@@ -186,18 +321,21 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       },
     };
     progress(`simulating ${plan.metadata.name} (${Date.now() - began} ms)`);
-    const handle = await env.client.workflow.start('planRolloutWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId,
-      args: [input],
-      staticSummary: `Simulation of ${plan.metadata.title ?? plan.metadata.name}`,
-    });
-    const driver = new Driver(env, handle, plan, scenario, rolloutId, timeline, options.rehearse);
+    const handle = await guard(
+      'the rollout workflow to start',
+      env.client.workflow.start('planRolloutWorkflow', {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [input],
+        staticSummary: `Simulation of ${plan.metadata.title ?? plan.metadata.name}`,
+      }),
+    );
+    const driver = new Driver(env, handle, plan, scenario, rolloutId, timeline, guard, options.rehearse);
     const stopped = await driver.run();
-    const final = await handle.query(engineStateQuery);
-    await options.inspect?.(env, workflowId);
-    const flags = await app.get(FlagsActivities).currentFlags();
-    const endedAt = final.endedAt ?? (await env.currentTimeMs());
+    const final = await guard("the rollout's final state (query)", handle.query(engineStateQuery));
+    await guard('the inspection of the histories', options.inspect?.(env, workflowId) ?? Promise.resolve());
+    const flags = await guard('the flag store', app.get(FlagsActivities).currentFlags());
+    const endedAt = final.endedAt ?? (await guard("the server's clock", env.currentTimeMs()));
     return {
       plan: plan.metadata.name,
       rolloutId,
@@ -223,6 +361,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       elapsedMs: Date.now() - began,
     };
   } finally {
+    watchdog.dispose();
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   }
 }
@@ -244,6 +383,9 @@ function healthyDefaults(plan: RolloutPlan): Record<string, number> {
 function quietRuntime(): void {
   try {
     Runtime.install({
+      // The CLI handles SIGINT/SIGTERM itself (stops the worker and the test server, then exits); the
+      // Runtime's default would only shut the worker down and leave the process waiting on the server.
+      shutdownSignals: [],
       logger: new DefaultLogger('ERROR'),
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
     });
@@ -304,6 +446,7 @@ class Driver {
     private readonly scenario: Scenario,
     private readonly rolloutId: string,
     private readonly timeline: TimelineEntry[],
+    private readonly guard: Watchdog['guard'],
     private readonly rehearse?: SimulationOptions['rehearse'],
   ) {
     this.crew = people(plan);
@@ -332,8 +475,8 @@ class Driver {
     let idle = 0;
     for (;;) {
       await this.settle();
-      const now = await this.env.currentTimeMs();
-      const state = await this.handle.query(engineStateQuery);
+      const now = await this.guard("the server's clock", this.env.currentTimeMs());
+      const state = await this.guard("the rollout's state (query)", this.handle.query(engineStateQuery));
       this.startedAt = state.startedAt;
       if (hasEnded(state.status)) return undefined;
       if (now - state.startedAt >= until) return `the scenario ends at ${this.scenario.until ?? 'P2Y'}`;
@@ -352,7 +495,10 @@ class Driver {
         return waitingFor(state, phase, now);
       }
       idle = 0;
-      await this.env.sleep(next - now);
+      await this.guard(
+        `the test server to skip ${span(next - now)} of simulated time to ${new Date(next).toISOString()} (${state.status}, phase ${state.currentPhaseId ?? '-'})`,
+        this.env.sleep(next - now),
+      );
     }
   }
 
@@ -363,7 +509,7 @@ class Driver {
   private async settle(): Promise<void> {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     for (let quiet = 0; quiet < 2;) {
-      const busy = await this.busy(this.handle.workflowId);
+      const busy = await this.guard("the workflows' histories", this.busy(this.handle.workflowId));
       quiet = busy ? 0 : quiet + 1;
       if (busy && Date.now() > deadline) throw new Error(`the workflows did not settle: ${busy}`);
       await new Promise((r) => setTimeout(r, busy ? 5 : 15));
@@ -385,9 +531,12 @@ class Driver {
   private async currentPhase(state: EngineState): Promise<PhaseState | undefined> {
     const summary = state.phases.find((p) => p.id === state.currentPhaseId && p.status === 'RUNNING');
     if (!summary) return undefined;
-    return this.phaseHandle(summary.id)
-      .query(phaseStateQuery)
-      .catch(() => undefined);
+    return this.guard(
+      `phase ${summary.id}'s state (query)`,
+      this.phaseHandle(summary.id)
+        .query(phaseStateQuery)
+        .catch(() => undefined),
+    );
   }
 
   private phaseHandle(phaseId: string): WorkflowHandle {
@@ -507,7 +656,7 @@ class Driver {
     send: () => Promise<unknown>,
   ): Promise<boolean> {
     try {
-      await send();
+      await this.guard(`an answer to "${what}"`, send());
       this.timeline.push({ at: now, workflow, event: what });
       return true;
     } catch (err) {
@@ -519,7 +668,10 @@ class Driver {
   }
 
   private async probe(now: number, phaseId: string, itemId: string, healthy: boolean): Promise<void> {
-    await this.phaseHandle(phaseId).signal(checkResultSignal, { itemId, healthy });
+    await this.guard(
+      `the check result for ${phaseId}/${itemId} to be sent`,
+      this.phaseHandle(phaseId).signal(checkResultSignal, { itemId, healthy }),
+    );
     this.timeline.push({
       at: now,
       workflow: phaseWorkflowId(this.rolloutId, phaseId),

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -33,7 +41,10 @@ export async function workflowBundle(): Promise<{ code: string }> {
   if (existsSync(cached)) return { code: readFileSync(cached, 'utf8') };
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(cached, bundle.code);
+  // Written aside, then renamed: a process reading the cache meanwhile sees no file or a whole one.
+  const partial = `${cached}.${process.pid}.tmp`;
+  writeFileSync(partial, bundle.code);
+  renameSync(partial, cached);
   return bundle;
 }
 
