@@ -23,6 +23,7 @@ import { testDatabaseUrl } from '../support/postgres';
 import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 import { type AppProcess, type GqlResponse, type Stack, startStack, type StackUser } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
+import { until as waitUntil } from '../support/wait';
 
 // Scale-out, shown: two API processes and two workers on one PostgreSQL database and one Temporal server.
 // Both APIs start together on a fresh database (and migrate it together). Two plans imported from Markdown
@@ -99,20 +100,9 @@ function failure(what: string): Error {
   );
 }
 
-/** Polls until `check` returns a value (an error counts as "not yet"), or fails naming what never happened. */
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  while (Date.now() < deadline) {
-    const value = await check().catch((e: unknown) => {
-      last = e instanceof Error ? e.message : String(e);
-      return undefined;
-    });
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw failure(`${what}: not within ${ms} ms (last: ${last.slice(0, 500)})`);
-}
+/** The shared `until`, failing with this test's timeline and every process's last output. */
+const until = <T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> =>
+  waitUntil(what, check, { timeoutMs: ms, explain: () => failure('').message });
 
 /** Requests go to the live APIs in turn; `served` counts what each answered. */
 let turn = 0;
