@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN } from './ids';
+import { NEW_ROLLOUT_ID_PATTERN, NEW_ROLLOUT_ID_RULE } from '../rollout-id';
 
 @InputType()
 export class RolloutParametersInput {
@@ -26,7 +26,9 @@ export class StartRolloutInput {
     description: 'Rollout id; generated when absent. The workflow ID is rollout-<id>.',
   })
   @IsOptional()
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @Matches(NEW_ROLLOUT_ID_PATTERN, {
+    message: `$property must be ${NEW_ROLLOUT_ID_RULE} (pattern ${NEW_ROLLOUT_ID_PATTERN.source})`,
+  })
   id?: string;
 
   @Field({ nullable: true })
