@@ -35,7 +35,8 @@ const PHASE_ENTRY_POLL_MS = 100;
 /**
  * Sends a checklist-item action to the phase that owns the item, once the rollout's state says that phase
  * is current; the phase's validators then check roles, separation of duties and the item's status. A phase
- * that ends between the check and the Update answers with the SDK's own error.
+ * that ends between the check and the Update answers with the SDK's own error. `updateId` names the Update, so
+ * that a retry of the same request (see retryTransient) is answered with the first outcome, not applied twice.
  */
 export async function sendItemAction(
   client: Client,
@@ -43,11 +44,14 @@ export async function sendItemAction(
   rolloutId: string,
   action: ItemAction,
   phaseId?: string,
+  updateId?: string,
 ): Promise<PhaseState> {
   const phase = await routed(client, rolloutId, (state) =>
     routeItemAction(plan, state, action.itemId, phaseId),
   );
-  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(itemActionUpdate, { args: [action] }));
+  return whenEntered(phase, rolloutId, (h) =>
+    h.executeUpdate(itemActionUpdate, { args: [action], updateId }),
+  );
 }
 
 /** Signs the gate of `phaseId`, if it is the current phase. */
@@ -57,9 +61,10 @@ export async function sendSignOff(
   rolloutId: string,
   phaseId: string,
   signOff: SignOff,
+  updateId?: string,
 ): Promise<PhaseState> {
   const phase = await routed(client, rolloutId, (state) => routeSignOff(plan, state, phaseId));
-  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(signOffUpdate, { args: [signOff] }));
+  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(signOffUpdate, { args: [signOff], updateId }));
 }
 
 async function routed(

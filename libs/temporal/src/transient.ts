@@ -1,0 +1,58 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+
+/** gRPC status codes (see @grpc/grpc-js `status`) that say "not now", never "no". */
+export const GRPC_DEADLINE_EXCEEDED = 4;
+export const GRPC_RESOURCE_EXHAUSTED = 8;
+export const GRPC_ABORTED = 10;
+export const GRPC_UNAVAILABLE = 14;
+const RETRYABLE_CODES = new Set([GRPC_RESOURCE_EXHAUSTED, GRPC_ABORTED, GRPC_UNAVAILABLE]);
+
+/** The gRPC status codes found along an error's `cause` chain (a ServiceError wraps the gRPC error). */
+export function grpcCodes(err: unknown): number[] {
+  const codes: number[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number') codes.push(code);
+  }
+  return codes;
+}
+
+/**
+ * Whether an Update (or any call) failed for a reason that a retry under the same Update ID may overcome:
+ * the server rejected the Update because no worker processed it ("wasn't processed by worker"), or it
+ * answered UNAVAILABLE (e.g. the workflow was continuing as new), RESOURCE_EXHAUSTED (too many Updates in
+ * flight on one workflow) or ABORTED. A refusal by the workflow's validator is never transient.
+ */
+export function isTransientTemporalError(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    return (
+      cause instanceof ApplicationFailure &&
+      (/^UnprocessedUpdate/.test(cause.type ?? '') || /wasn't processed by worker/.test(cause.message))
+    );
+  }
+  return grpcCodes(err).some((c) => RETRYABLE_CODES.has(c));
+}
+
+/**
+ * Runs `send` until it succeeds, fails for good, or `deadline` (epoch ms) would pass before the next try;
+ * then the last error is thrown. Backs off from 50 ms to 1 s, with jitter. `send` must be idempotent: an
+ * Update is, when every try carries the same Update ID (the server answers a repeat with the first outcome).
+ */
+export async function retryTransient<T>(
+  send: () => Promise<T>,
+  deadline: number,
+  isTransient: (err: unknown) => boolean = isTransientTemporalError,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const delay = Math.min(1000, 50 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+      if (!isTransient(err) || Date.now() + delay >= deadline) throw err;
+      await sleep(delay);
+    }
+  }
+}
