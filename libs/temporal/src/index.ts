@@ -4,6 +4,7 @@ export { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
 export { registerRolloutSearchAttributes } from './search-attributes';
 export { ActionRefusedError, PHASE_ENTRY_WAIT_MS, sendItemAction, sendSignOff } from './engine-actions';
 export {
+  beforeDeadline,
   GRPC_DEADLINE_EXCEEDED,
   GRPC_UNAVAILABLE,
   grpcCodes,

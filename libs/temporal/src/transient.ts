@@ -56,3 +56,30 @@ export async function retryTransient<T>(
     }
   }
 }
+
+/** The action deadline passed before Temporal answered (carries DEADLINE_EXCEEDED, as gRPC's own would). */
+export class TemporalDeadlineError extends Error {
+  readonly code = GRPC_DEADLINE_EXCEEDED;
+  constructor() {
+    super('Temporal did not answer before the deadline');
+    this.name = 'TemporalDeadlineError';
+  }
+}
+
+/**
+ * `work`'s outcome, or a TemporalDeadlineError at `deadline` (epoch ms) if it has none by then. The gRPC
+ * deadline alone does not bound an answer: the client's retry interceptor may sleep past it before the
+ * call it retries fails.
+ */
+export async function beforeDeadline<T>(deadline: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TemporalDeadlineError()), Math.max(0, deadline - Date.now()));
+  });
+  work.catch(() => undefined); // settled after the deadline: nobody waits for it any more
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -9,6 +9,7 @@ import { AuditLogService, RolloutProjection } from '../../../../libs/persistence
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
   ActionRefusedError,
+  beforeDeadline,
   PHASE_ENTRY_WAIT_MS,
   retryTransient,
   sendItemAction,
@@ -125,19 +126,25 @@ export class RolloutsService {
     const memo: RolloutMemo = { planVersionId: version.id, title: req.title };
     const deadline = Date.now() + this.api.actionTimeoutMs;
     try {
-      await this.client.connection.withDeadline(deadline, () => this.refuseTakenPhaseIds(id, plan));
-      await this.client.connection.withDeadline(deadline, () =>
-        this.client.workflow.start('planRolloutWorkflow', {
-          workflowId,
-          taskQueue: this.config.taskQueue,
-          args: [input],
-          memo: { ...memo },
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          staticSummary: `Rollout ${id} of plan ${version.id}`,
-          staticDetails: plan.phases
-            .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} items)`)
-            .join('\n'),
-        }),
+      await beforeDeadline(
+        deadline,
+        this.client.connection.withDeadline(deadline, () => this.refuseTakenPhaseIds(id, plan)),
+      );
+      await beforeDeadline(
+        deadline,
+        this.client.connection.withDeadline(deadline, () =>
+          this.client.workflow.start('planRolloutWorkflow', {
+            workflowId,
+            taskQueue: this.config.taskQueue,
+            args: [input],
+            memo: { ...memo },
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            staticSummary: `Rollout ${id} of plan ${version.id}`,
+            staticDetails: plan.phases
+              .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} items)`)
+              .join('\n'),
+          }),
+        ),
       );
     } catch (err) {
       throw toGraphQLError(err, id);
@@ -502,7 +509,7 @@ export class RolloutsService {
   private async call<T>(rolloutId: string, fn: () => Promise<T>): Promise<T> {
     try {
       const deadline = Date.now() + this.api.actionTimeoutMs;
-      return await this.client.connection.withDeadline(deadline, fn);
+      return await beforeDeadline(deadline, this.client.connection.withDeadline(deadline, fn));
     } catch (err) {
       throw await this.explain(err, rolloutId);
     }
@@ -516,7 +523,10 @@ export class RolloutsService {
   private async callUpdate<T>(rolloutId: string, fn: () => Promise<T>): Promise<T> {
     try {
       const deadline = Date.now() + this.api.actionTimeoutMs;
-      return await retryTransient(() => this.client.connection.withDeadline(deadline, fn), deadline);
+      return await beforeDeadline(
+        deadline,
+        retryTransient(() => this.client.connection.withDeadline(deadline, fn), deadline),
+      );
     } catch (err) {
       throw await this.explain(err, rolloutId);
     }
