@@ -90,7 +90,8 @@ async function complete(rolloutId: string, user: string, itemId: string): Promis
     data?: { completeChecklistItem?: { id: string } } | null;
     errors?: { message: string; extensions?: { code?: string } }[];
   };
-  if (body.data?.completeChecklistItem?.id === rolloutId && !body.errors) return { user, itemId, accepted: true };
+  if (body.data?.completeChecklistItem?.id === rolloutId && !body.errors)
+    return { user, itemId, accepted: true };
   return {
     user,
     itemId,
@@ -107,8 +108,21 @@ async function failedTasks(workflowId: string): Promise<{ runs: number; failures
   for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(wf.runId);
   const failures: string[] = [];
   for (const runId of runs) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    for (const event of history.events ?? []) {
+    // Page by page, small pages: every Update's answer is the phase's whole state, and a run's history
+    // exceeds the gRPC message limit in one piece.
+    const events: temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution: { workflowId, runId },
+        maximumPageSize: 100,
+        nextPageToken,
+      });
+      events.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    for (const event of events) {
       if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
         failures.push(
           `${runId} #${String(event.eventId)}: ${event.workflowTaskFailedEventAttributes?.failure?.message ?? '?'}`,
