@@ -23,7 +23,7 @@ export class StartRolloutInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Rollout id; generated when absent. The workflow ID is rollout-<id>.',
+    description: `Rollout id; generated when absent. The workflow ID is rollout-<id>, its phases' rollout-<id>-phase-<phaseId>. A new id is ${NEW_ROLLOUT_ID_RULE} (pattern ${NEW_ROLLOUT_ID_PATTERN.source}), so that it can never name another rollout's phase workflow.`,
   })
   @IsOptional()
   @Matches(NEW_ROLLOUT_ID_PATTERN, {
