@@ -9,5 +9,6 @@ export {
   GRPC_UNAVAILABLE,
   grpcCodes,
   isTransientTemporalError,
+  isWorkflowNotReady,
   retryTransient,
 } from './transient';

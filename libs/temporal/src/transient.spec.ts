@@ -8,6 +8,7 @@ import {
   GRPC_UNAVAILABLE,
   grpcCodes,
   isTransientTemporalError,
+  isWorkflowNotReady,
   retryTransient,
   TemporalDeadlineError,
 } from './transient';
@@ -53,6 +54,13 @@ describe('isTransientTemporalError', () => {
     expect(isTransientTemporalError(new TemporalDeadlineError())).toBe(false);
     expect(isTransientTemporalError(new Error('boom'))).toBe(false);
     expect(isTransientTemporalError(undefined)).toBe(false);
+  });
+
+  test('WorkflowNotReady (a workflow whose task keeps failing) is told apart, and not retried', () => {
+    const notReady = grpcError(9, 'Workflow is not ready');
+    expect(isWorkflowNotReady(notReady)).toBe(true);
+    expect(isTransientTemporalError(notReady)).toBe(false);
+    expect(isWorkflowNotReady(grpcError(GRPC_UNAVAILABLE, 'x'))).toBe(false);
   });
 
   test('grpcCodes reads the codes along the cause chain', () => {

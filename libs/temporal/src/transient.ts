@@ -5,6 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 /** gRPC status codes (see @grpc/grpc-js `status`) that say "not now", never "no". */
 export const GRPC_DEADLINE_EXCEEDED = 4;
 export const GRPC_RESOURCE_EXHAUSTED = 8;
+/** Temporal's WorkflowNotReady (among others): e.g. the workflow's tasks keep failing, so it cannot answer. */
+export const GRPC_FAILED_PRECONDITION = 9;
 export const GRPC_ABORTED = 10;
 export const GRPC_UNAVAILABLE = 14;
 const RETRYABLE_CODES = new Set([GRPC_RESOURCE_EXHAUSTED, GRPC_ABORTED, GRPC_UNAVAILABLE]);
@@ -34,6 +36,15 @@ export function isTransientTemporalError(err: unknown): boolean {
     );
   }
   return grpcCodes(err).some((c) => RETRYABLE_CODES.has(c));
+}
+
+/**
+ * Whether Temporal refused because the workflow cannot run now (WorkflowNotReady: its workflow task failed,
+ * e.g. a worker that cannot replay it). Updates so refused were not seen by the workflow; queries were not
+ * answered. Not retried here (the server answers so to stop retries), but never an internal error either.
+ */
+export function isWorkflowNotReady(err: unknown): boolean {
+  return grpcCodes(err).includes(GRPC_FAILED_PRECONDITION);
 }
 
 /**

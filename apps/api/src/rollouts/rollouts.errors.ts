@@ -11,6 +11,7 @@ import {
   GRPC_UNAVAILABLE,
   grpcCodes,
   isTransientTemporalError,
+  isWorkflowNotReady,
 } from '../../../../libs/temporal/src/transient';
 import { isRefusalCode } from '../../../../workflows/refusals';
 import { graphQLError } from '../common/graphql-errors';
@@ -46,6 +47,13 @@ export function toGraphQLError(err: unknown, rolloutId: string): unknown {
     return graphQLError(
       'UNAVAILABLE',
       `Rollout ${rolloutId} did not answer in time (is Temporal reachable, a worker running?). The action was not confirmed; it may still take effect when they return.`,
+      { rolloutId },
+    );
+  }
+  if (isWorkflowNotReady(err)) {
+    return graphQLError(
+      'UNAVAILABLE',
+      `Rollout ${rolloutId} cannot answer now: Temporal reports its workflow not ready (a workflow task is failing). The action was not confirmed; an operator should look at the workflow in the Web UI.`,
       { rolloutId },
     );
   }
