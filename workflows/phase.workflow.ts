@@ -119,6 +119,11 @@ export const HISTORY_LIMIT = 4000;
  * and owns rollback; this workflow only decides when the phase may be left.
  */
 export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
+  // The first workflow task records this patch's marker, so it is never empty. A run whose first task made no
+  // command and whose next task accepted an Update cannot always be replayed by the SDK's core after the worker
+  // lost its cache (sdk-rust issue #1146: "No command scheduled for event … WorkflowExecutionUpdateAccepted");
+  // busy workers lose it (a workflow task timed out), and the phase then failed every task for good.
+  patched('first-task-not-empty');
   const state = input.carried?.state ?? scaled(enterPhase(input.phase, Date.now()), input.timeScale);
   const watch = input.carried?.watch ?? emptyWatch();
   const guardrails = input.guardrails ?? [];

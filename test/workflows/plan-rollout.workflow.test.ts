@@ -525,6 +525,11 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     'plan-phase-approvals-audited-activity',
     env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
   );
+  // The same, with the first workflow task marked (the first-task-not-empty patch).
+  await recordHistory(
+    'plan-phase-first-task-marked',
+    env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
+  );
 });
 
 test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {
