@@ -44,13 +44,16 @@ describe('isTransientTemporalError', () => {
     expect(isTransientTemporalError(grpcError(GRPC_UNAVAILABLE, 'workflow is closing'))).toBe(true);
     expect(isTransientTemporalError(grpcError(GRPC_RESOURCE_EXHAUSTED, 'too many outstanding'))).toBe(true);
     expect(isTransientTemporalError(grpcError(GRPC_ABORTED, 'aborted'))).toBe(true);
+    // A server-side limit (a query waits 30 s behind a busy workflow task), well before the action's deadline.
+    expect(isTransientTemporalError(grpcError(GRPC_DEADLINE_EXCEEDED, 'context deadline exceeded'))).toBe(
+      true,
+    );
   });
 
-  test('a refusal by the workflow, a missing workflow, a passed deadline or a plain error are not', () => {
+  test("a refusal by the workflow, a missing workflow, the action's own deadline or a plain error are not", () => {
     expect(isTransientTemporalError(refused())).toBe(false);
     expect(isTransientTemporalError(new WorkflowUpdateFailedError('failed', undefined))).toBe(false);
     expect(isTransientTemporalError(grpcError(5, 'workflow not found'))).toBe(false);
-    expect(isTransientTemporalError(grpcError(GRPC_DEADLINE_EXCEEDED, 'deadline exceeded'))).toBe(false);
     expect(isTransientTemporalError(new TemporalDeadlineError())).toBe(false);
     expect(isTransientTemporalError(new Error('boom'))).toBe(false);
     expect(isTransientTemporalError(undefined)).toBe(false);

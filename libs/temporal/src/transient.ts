@@ -9,7 +9,14 @@ export const GRPC_RESOURCE_EXHAUSTED = 8;
 export const GRPC_FAILED_PRECONDITION = 9;
 export const GRPC_ABORTED = 10;
 export const GRPC_UNAVAILABLE = 14;
-const RETRYABLE_CODES = new Set([GRPC_RESOURCE_EXHAUSTED, GRPC_ABORTED, GRPC_UNAVAILABLE]);
+// DEADLINE_EXCEEDED too: the server's own limits (a query waits at most 30 s for a busy workflow task) end
+// calls long before an action's deadline; retryTransient never tries again once that deadline has passed.
+const RETRYABLE_CODES = new Set([
+  GRPC_DEADLINE_EXCEEDED,
+  GRPC_RESOURCE_EXHAUSTED,
+  GRPC_ABORTED,
+  GRPC_UNAVAILABLE,
+]);
 
 /** The gRPC status codes found along an error's `cause` chain (a ServiceError wraps the gRPC error). */
 export function grpcCodes(err: unknown): number[] {
@@ -25,7 +32,7 @@ export function grpcCodes(err: unknown): number[] {
  * Whether an Update (or any call) failed for a reason that a retry under the same Update ID may overcome:
  * the server rejected the Update because no worker processed it ("wasn't processed by worker"), or it
  * answered UNAVAILABLE (e.g. the workflow was continuing as new), RESOURCE_EXHAUSTED (too many Updates in
- * flight on one workflow) or ABORTED. A refusal by the workflow's validator is never transient.
+ * flight on one workflow), ABORTED, or DEADLINE_EXCEEDED from a server-side limit (a query behind a slow task). A refusal by the workflow's validator is never transient.
  */
 export function isTransientTemporalError(err: unknown): boolean {
   if (err instanceof WorkflowUpdateFailedError) {
@@ -35,6 +42,7 @@ export function isTransientTemporalError(err: unknown): boolean {
       (/^UnprocessedUpdate/.test(cause.type ?? '') || /wasn't processed by worker/.test(cause.message))
     );
   }
+  if (err instanceof TemporalDeadlineError) return false; // the action's own deadline: no time left
   return grpcCodes(err).some((c) => RETRYABLE_CODES.has(c));
 }
 
