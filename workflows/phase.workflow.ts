@@ -72,11 +72,21 @@ const { queryMetric } = proxyActivities<RolloutActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 3 },
   summary: 'Metric reading',
 });
-// Audit entries of people's actions: a local activity, so that an Update waits one database write, not a
-// round trip through the server. Retried until the write succeeds (the entry is keyed, so once).
-const { recordAudit: recordAction } = proxyLocalActivities<RolloutActivities>({
+// Audit entries of people's actions, written before the Update answers; retried until the write succeeds
+// (the entry is keyed by its activity, so once). Runs before the 'audit-actions-activity' patch wrote them
+// from a local activity, which the SDK cannot hold together with concurrent Updates: a local activity that
+// outlasts a workflow task makes the worker heartbeat that task, and Updates delivered meanwhile were
+// rejected unprocessed ("wasn't processed by worker") or failed the task for good ("UpdateMachine in state
+// CompletedCommandCreated …"). A regular activity takes the path every Update with an activity takes.
+const auditRetry = { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' } as const;
+const { recordAudit: recordActionLocally } = proxyLocalActivities<RolloutActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+  retry: auditRetry,
+  summary: 'Audit',
+});
+const { recordAudit: recordActionInActivity } = proxyActivities<RolloutActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: auditRetry,
   summary: 'Audit',
 });
 // Reminders and escalations are retried for a few minutes, then given up (and logged): the phase must not
@@ -111,6 +121,11 @@ export const HISTORY_LIMIT = 4000;
  * and owns rollback; this workflow only decides when the phase may be left.
  */
 export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
+  // The first workflow task records this patch's marker, so it is never empty. A run whose first task made no
+  // command and whose next task accepted an Update cannot always be replayed by the SDK's core after the worker
+  // lost its cache (sdk-rust issue #1146: "No command scheduled for event … WorkflowExecutionUpdateAccepted");
+  // busy workers lose it (a workflow task timed out), and the phase then failed every task for good.
+  patched('first-task-not-empty');
   const state = input.carried?.state ?? scaled(enterPhase(input.phase, Date.now()), input.timeScale);
   const watch = input.carried?.watch ?? emptyWatch();
   const guardrails = input.guardrails ?? [];
@@ -141,12 +156,12 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
    * Accepted actions are audited before the Update answers (patched: older runs did not audit them). Without
    * a record to write, the handler answers synchronously, as it always did, so older histories replay.
    */
-  const audited = <T>(record: ActionRecord | undefined, answer: T): T | Promise<T> =>
-    record && patched('audit-actions')
-      ? recordAction({ ...record, rolloutId: input.rolloutId, at: new Date().toISOString() }).then(
-          () => answer,
-        )
-      : answer;
+  const audited = <T>(record: ActionRecord | undefined, answer: T): T | Promise<T> => {
+    if (!record || !patched('audit-actions')) return answer;
+    const entry = { ...record, rolloutId: input.rolloutId, at: new Date().toISOString() };
+    const write = patched('audit-actions-activity') ? recordActionInActivity : recordActionLocally;
+    return write(entry).then(() => answer);
+  };
   setHandler(
     itemActionUpdate,
     (action) => {

@@ -178,7 +178,7 @@ test('/healthz is liveness, /readyz readiness: Temporal stopped gives /readyz 50
     { ready: true, checks: { database: { ok: true }, temporal: { ok: true } } },
   ]);
   await stack.killWorker();
-  await stack.env.teardown(); // the Temporal server goes away (stop() tears it down again harmlessly)
+  await stack.stopTemporal(); // the Temporal server goes away
   const notReady = await fetch(`${stack.apiUrl}/readyz`, { signal: AbortSignal.timeout(10_000) });
   expect(notReady.status).toBe(503);
   expect(await notReady.json()).toMatchObject({

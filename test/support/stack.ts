@@ -30,6 +30,12 @@ export interface Stack {
   taskQueue: string;
   startWorker(): Promise<void>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Stops the Temporal dev server (the API and worker keep running, cut off); `startTemporal` starts it
+   * again on the same port, with the same database file when the stack was started `restartableTemporal`.
+   */
+  stopTemporal(): Promise<void>;
+  startTemporal(): Promise<void>;
   /** What the current (or last) worker process has printed, for a failing test to show. */
   workerOutput(): string;
   /** What the API process has printed (its JSON log lines). */
@@ -165,6 +171,8 @@ export interface StackOptions {
   apis?: number;
   /** How many worker processes (default 1), started together once the APIs answer. */
   workers?: number;
+  /** Keeps the dev server's state in a file in `dataDir`, so `stopTemporal`/`startTemporal` keep workflows. */
+  restartableTemporal?: boolean;
 }
 
 /** Worker settings pointing the notification webhook and every rollback hook at one local test server. */
@@ -183,14 +191,20 @@ export function adaptersAt(base: string): Record<string, string> {
 export async function startStack(name: string, options: StackOptions = {}): Promise<Stack> {
   buildOnce();
   const pg = options.database === 'postgresql' ? await createTestDatabase(name) : undefined;
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalTools().cli },
-      searchAttributes: rolloutSearchAttributeKeys,
-      ip: '127.0.0.1',
-    },
-  });
   const dataDir = mkdtempSync(join(tmpdir(), `rollouts-e2e-${name}-`));
+  const temporalPort = await freePort();
+  const createTemporal = () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalTools().cli },
+        searchAttributes: rolloutSearchAttributeKeys,
+        ip: '127.0.0.1',
+        port: temporalPort,
+        ...(options.restartableTemporal && { dbFilename: join(dataDir, 'temporal.sqlite') }),
+      },
+    });
+  let env = await createTemporal();
+  let temporalRunning = true;
   const port = await freePort();
   const secret = randomBytes(32).toString('base64url');
   const taskQueue = `e2e-${name}`;
@@ -246,7 +260,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     await stop(worker);
     await Promise.all(children.map((child) => stop(child)));
     await stop(api);
-    await env.teardown().catch(() => undefined); // a test may have stopped the server already
+    if (temporalRunning) await env.teardown();
     rmSync(dataDir, { recursive: true, force: true });
     await pg?.drop();
   };
@@ -284,6 +298,15 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     async killWorker(signal = 'SIGKILL') {
       await stop(worker, signal);
       worker = undefined;
+    },
+    async stopTemporal() {
+      temporalRunning = false;
+      await env.teardown();
+    },
+    async startTemporal() {
+      env = await createTemporal();
+      temporalRunning = true;
+      stack.env = env;
     },
     workerOutput: () => lastWorkerOutput.join(''),
     apiOutput: () => api?.output.join('') ?? '',

@@ -522,6 +522,16 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     'plan-phase-approvals-audited',
     env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
   );
+  // The same, with the audit written by a regular activity (the audit-actions-activity patch).
+  await recordHistory(
+    'plan-phase-approvals-audited-activity',
+    env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
+  );
+  // The same, with the first workflow task marked (the first-task-not-empty patch).
+  await recordHistory(
+    'plan-phase-first-task-marked',
+    env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
+  );
 });
 
 test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {

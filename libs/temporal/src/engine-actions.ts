@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RolloutPlan } from '../../plan/src';
-import type { ItemAction, SignOff } from '../../../workflows/engine/actions';
+import { checkItemAction, type ItemAction, type SignOff } from '../../../workflows/engine/actions';
 import {
   engineStateQuery,
   type EngineState,
   itemActionUpdate,
+  phaseStateQuery,
   phaseWorkflowId,
   rolloutWorkflowId,
   signOffUpdate,
@@ -35,7 +36,8 @@ const PHASE_ENTRY_POLL_MS = 100;
 /**
  * Sends a checklist-item action to the phase that owns the item, once the rollout's state says that phase
  * is current; the phase's validators then check roles, separation of duties and the item's status. A phase
- * that ends between the check and the Update answers with the SDK's own error.
+ * that ends between the check and the Update answers with the SDK's own error. `updateId` names the Update, so
+ * that a retry of the same request (see retryTransient) is answered with the first outcome, not applied twice.
  */
 export async function sendItemAction(
   client: Client,
@@ -43,11 +45,15 @@ export async function sendItemAction(
   rolloutId: string,
   action: ItemAction,
   phaseId?: string,
+  updateId?: string,
 ): Promise<PhaseState> {
   const phase = await routed(client, rolloutId, (state) =>
     routeItemAction(plan, state, action.itemId, phaseId),
   );
-  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(itemActionUpdate, { args: [action] }));
+  return whenEntered(phase, rolloutId, async (h) => {
+    await refuseConflictEarly(h, action);
+    return h.executeUpdate(itemActionUpdate, { args: [action], updateId });
+  });
 }
 
 /** Signs the gate of `phaseId`, if it is the current phase. */
@@ -57,9 +63,25 @@ export async function sendSignOff(
   rolloutId: string,
   phaseId: string,
   signOff: SignOff,
+  updateId?: string,
 ): Promise<PhaseState> {
   const phase = await routed(client, rolloutId, (state) => routeSignOff(plan, state, phaseId));
-  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(signOffUpdate, { args: [signOff] }));
+  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(signOffUpdate, { args: [signOff], updateId }));
+}
+
+/**
+ * An action the phase's state already refuses as a CONFLICT (the item done by someone else, already
+ * approved …) is answered from a query, without an Update: fifty people completing one item at once then
+ * send one Update each only while the item is still open. Rejected Updates are not free for the server: each
+ * takes a workflow task, and many of them at once delay (and abort) the Updates that are accepted. Only
+ * CONFLICT and NOT_FOUND are decided here, as they do not depend on the rollout's policy; the validator
+ * still decides everything else, and every race.
+ */
+async function refuseConflictEarly(phase: WorkflowHandle, action: ItemAction): Promise<void> {
+  const state = await phase.query(phaseStateQuery);
+  const refused = checkItemAction(state, action);
+  if (refused && (refused.code === 'CONFLICT' || refused.code === 'NOT_FOUND'))
+    throw new ActionRefusedError(refused.code, refused.message);
 }
 
 async function routed(

@@ -3,3 +3,12 @@ export { TemporalClientModule } from './temporal-client.module';
 export { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
 export { registerRolloutSearchAttributes } from './search-attributes';
 export { ActionRefusedError, PHASE_ENTRY_WAIT_MS, sendItemAction, sendSignOff } from './engine-actions';
+export {
+  beforeDeadline,
+  GRPC_DEADLINE_EXCEEDED,
+  GRPC_UNAVAILABLE,
+  grpcCodes,
+  isTransientTemporalError,
+  isWorkflowNotReady,
+  retryTransient,
+} from './transient';

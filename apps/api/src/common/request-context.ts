@@ -6,6 +6,8 @@ import { Logger } from '@nestjs/common';
 /** What every log line and error of one HTTP request carries, without passing it through every call. */
 interface RequestContext {
   requestId: string;
+  /** The caller's `Idempotency-Key`, when sane: a retry of the same request carries the same one. */
+  idempotencyKey?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -14,10 +16,20 @@ const logger = new Logger('HTTP');
 const ACCEPTED_ID = /^[\w.:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 /** The ID of the request being handled, if any. */
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+/**
+ * What makes a request the same request when a client sends it again: its `Idempotency-Key`, else its
+ * `X-Request-ID` (the caller's, or the one given to it here). Undefined outside a request.
+ */
+export function currentRequestKey(): string | undefined {
+  const store = storage.getStore();
+  return store && (store.idempotencyKey ?? store.requestId);
 }
 
 /**
@@ -27,6 +39,8 @@ export function currentRequestId(): string | undefined {
 export function requestContext(req: Request, res: Response, next: NextFunction): void {
   const offered = req.get(REQUEST_ID_HEADER);
   const requestId = offered && ACCEPTED_ID.test(offered) ? offered : randomUUID();
+  const key = req.get(IDEMPOTENCY_KEY_HEADER);
+  const idempotencyKey = key && ACCEPTED_ID.test(key) ? key : undefined;
   res.setHeader(REQUEST_ID_HEADER, requestId);
   const started = process.hrtime.bigint();
   res.on('finish', () => {
@@ -42,5 +56,5 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
       }),
     );
   });
-  storage.run({ requestId }, next);
+  storage.run({ requestId, idempotencyKey }, next);
 }

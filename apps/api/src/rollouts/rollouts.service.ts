@@ -1,20 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  Client,
-  type WorkflowHandle,
-  WorkflowIdReusePolicy,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
+import { Client, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { AuditLogService, RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
   ActionRefusedError,
+  beforeDeadline,
   PHASE_ENTRY_WAIT_MS,
+  retryTransient,
   sendItemAction,
   sendSignOff,
   TEMPORAL_CLIENT,
@@ -48,9 +46,11 @@ import type { Actor, PhaseState } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 import { graphQLError } from '../common/graphql-errors';
+import { currentRequestKey } from '../common/request-context';
 import { PlansService } from '../plans/plans.service';
 import type { RolloutFilterInput } from './dto/rollout-actions.input';
 import type { Rollout, RolloutConnection } from './models/rollout.model';
+import { assertNewRolloutId } from './rollout-id';
 import { toGraphQLError } from './rollouts.errors';
 import { startedState, toRolloutModel, toRolloutSummary } from './rollouts.mapper';
 
@@ -120,6 +120,7 @@ export class RolloutsService {
       throw graphQLError('NOT_FOUND', `Plan version ${req.planVersionId.slice(0, 80)} does not exist`);
     const plan = version.plan as unknown as RolloutPlan;
     const id = req.id ?? newRolloutId();
+    assertNewRolloutId(id);
     const input: PlanRolloutInput = {
       rolloutId: id,
       plan,
@@ -128,18 +129,28 @@ export class RolloutsService {
     };
     const workflowId = rolloutWorkflowId(id);
     const memo: RolloutMemo = { planVersionId: version.id, title: req.title };
+    const deadline = Date.now() + this.api.actionTimeoutMs;
     try {
-      await this.client.workflow.start('planRolloutWorkflow', {
-        workflowId,
-        taskQueue: this.config.taskQueue,
-        args: [input],
-        memo: { ...memo },
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `Rollout ${id} of plan ${version.id}`,
-        staticDetails: plan.phases
-          .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} items)`)
-          .join('\n'),
-      });
+      await beforeDeadline(
+        deadline,
+        this.client.connection.withDeadline(deadline, () => this.refuseTakenPhaseIds(id, plan)),
+      );
+      await beforeDeadline(
+        deadline,
+        this.client.connection.withDeadline(deadline, () =>
+          this.client.workflow.start('planRolloutWorkflow', {
+            workflowId,
+            taskQueue: this.config.taskQueue,
+            args: [input],
+            memo: { ...memo },
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            staticSummary: `Rollout ${id} of plan ${version.id}`,
+            staticDetails: plan.phases
+              .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} items)`)
+              .join('\n'),
+          }),
+        ),
+      );
     } catch (err) {
       throw toGraphQLError(err, id);
     }
@@ -155,6 +166,32 @@ export class RolloutsService {
       webUiUrl: workflowUiUrl(this.config, workflowId),
       now: Date.now(),
     });
+  }
+
+  /**
+   * A rollout whose phase workflow ID is already taken (by a rollout started before ids were checked, e.g.
+   * "coll-phase-staging" for rollout "coll") could start but never enter that phase: refused before it starts.
+   */
+  private async refuseTakenPhaseIds(rolloutId: string, plan: RolloutPlan): Promise<void> {
+    const taken = await Promise.all(
+      plan.phases.map(async (phase) => {
+        const workflowId = phaseWorkflowId(rolloutId, phase.id);
+        try {
+          await this.client.workflow.getHandle(workflowId).describe();
+          return workflowId;
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return undefined;
+          throw err;
+        }
+      }),
+    );
+    const first = taken.find((t) => t !== undefined);
+    if (first)
+      throw graphQLError(
+        'CONFLICT',
+        `Rollout ${rolloutId} cannot start: its phase workflow ID ${first} is taken by another workflow; choose another id`,
+        { rolloutId },
+      );
   }
 
   /** Until when an answer waits for a rollout to enter a phase (its flags, its messages, its workflow). */
@@ -246,9 +283,11 @@ export class RolloutsService {
   }
 
   itemAction(rolloutId: string, action: ItemAction, phaseId?: string): Promise<Rollout> {
-    return this.call(rolloutId, async () => {
+    const updateId = this.updateIdFor(rolloutId, 'item', { action, phaseId });
+    return this.callUpdate(rolloutId, async () => {
       const plan = await this.planOf(rolloutId);
-      return this.read(rolloutId, await sendItemAction(this.client, plan, rolloutId, action, phaseId));
+      const answered = await sendItemAction(this.client, plan, rolloutId, action, phaseId, updateId);
+      return this.read(rolloutId, answered);
     });
   }
 
@@ -348,49 +387,59 @@ export class RolloutsService {
   }
 
   signOff(rolloutId: string, phaseId: string, actor: Actor, note?: string): Promise<Rollout> {
-    return this.call(rolloutId, async () => {
+    const signOff = { actor, note };
+    const updateId = this.updateIdFor(rolloutId, 'sign-off', { phaseId, signOff });
+    return this.callUpdate(rolloutId, async () => {
       const plan = await this.planOf(rolloutId);
-      const signed = await sendSignOff(this.client, plan, rolloutId, phaseId, { actor, note });
+      const signed = await sendSignOff(this.client, plan, rolloutId, phaseId, signOff, updateId);
       return this.movedOn(rolloutId, phaseId, signed);
     });
   }
 
   pause(rolloutId: string, actor: Actor, reason?: string): Promise<Rollout> {
-    return this.update(rolloutId, (h) => h.executeUpdate(pauseUpdate, { args: [{ actor, reason }] }));
+    return this.update(rolloutId, pauseUpdate, { actor, reason });
   }
 
   resume(rolloutId: string, actor: Actor): Promise<Rollout> {
-    return this.update(rolloutId, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor }] }));
+    return this.update(rolloutId, resumeUpdate, { actor });
   }
 
   rollback(rolloutId: string, actor: Actor, reason: string, level?: string): Promise<Rollout> {
-    return this.update(rolloutId, (h) =>
-      h.executeUpdate(rollbackUpdate, { args: [{ actor, reason, level }] }),
-    );
+    return this.update(rolloutId, rollbackUpdate, { actor, reason, level });
   }
 
   abort(rolloutId: string, actor: Actor, reason: string): Promise<Rollout> {
-    return this.update(rolloutId, (h) => h.executeUpdate(abortUpdate, { args: [{ actor, reason }] }));
+    return this.update(rolloutId, abortUpdate, { actor, reason });
   }
 
   completeReview(rolloutId: string, actor: Actor, reviewId: string, note?: string): Promise<Rollout> {
-    return this.update(rolloutId, (h) =>
-      h.executeUpdate(completeReviewUpdate, { args: [{ actor, reviewId, note }] }),
-    );
+    return this.update(rolloutId, completeReviewUpdate, { actor, reviewId, note });
   }
 
   confirmRollbackStep(rolloutId: string, actor: Actor, stepId: string): Promise<Rollout> {
-    return this.update(rolloutId, (h) =>
-      h.executeUpdate(confirmManualStepUpdate, { args: [{ actor, stepId }] }),
-    );
+    return this.update(rolloutId, confirmManualStepUpdate, { actor, stepId });
   }
 
   /** An Update on the rollout workflow, answered with the rollout as it then stands. */
-  private update(rolloutId: string, fn: (handle: WorkflowHandle) => Promise<EngineState>): Promise<Rollout> {
-    return this.call(rolloutId, async () => {
-      await fn(this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)));
+  private update<A>(rolloutId: string, def: UpdateDefinition<EngineState, [A]>, arg: A): Promise<Rollout> {
+    const updateId = this.updateIdFor(rolloutId, def.name, arg);
+    return this.callUpdate(rolloutId, async () => {
+      const handle = this.client.workflow.getHandle(rolloutWorkflowId(rolloutId));
+      await handle.executeUpdate(def, { args: [arg], updateId });
       return this.read(rolloutId);
     });
+  }
+
+  /**
+   * The Update ID of this request's action: the same for every try of it here, and for a client's retry of
+   * the same request (same Idempotency-Key or X-Request-ID, same action), so the workflow applies it once.
+   */
+  private updateIdFor(rolloutId: string, kind: string, args: unknown): string {
+    const key = currentRequestKey() ?? randomUUID();
+    const digest = createHash('sha256')
+      .update(JSON.stringify([key, rolloutId, kind, args]))
+      .digest('base64url');
+    return `api-${kind}-${digest}`;
   }
 
   /**
@@ -465,7 +514,24 @@ export class RolloutsService {
   private async call<T>(rolloutId: string, fn: () => Promise<T>): Promise<T> {
     try {
       const deadline = Date.now() + this.api.actionTimeoutMs;
-      return await this.client.connection.withDeadline(deadline, fn);
+      return await beforeDeadline(deadline, this.client.connection.withDeadline(deadline, fn));
+    } catch (err) {
+      throw await this.explain(err, rolloutId);
+    }
+  }
+
+  /**
+   * As `call`, for work whose only change is an Update with a fixed ID: tried again, within the deadline,
+   * while Temporal answers "not now" (the Update not processed by a worker, the workflow continuing as new,
+   * too many Updates in flight, the server unreachable). A repeat of an Update ID is answered, not applied.
+   */
+  private async callUpdate<T>(rolloutId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      const deadline = Date.now() + this.api.actionTimeoutMs;
+      return await beforeDeadline(
+        deadline,
+        retryTransient(() => this.client.connection.withDeadline(deadline, fn), deadline),
+      );
     } catch (err) {
       throw await this.explain(err, rolloutId);
     }

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ID_MESSAGE, ID_PATTERN } from './ids';
+import { NEW_ROLLOUT_ID_PATTERN, NEW_ROLLOUT_ID_RULE } from '../rollout-id';
 
 @InputType()
 export class RolloutParametersInput {
@@ -23,10 +23,12 @@ export class StartRolloutInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Rollout id; generated when absent. The workflow ID is rollout-<id>.',
+    description: `Rollout id; generated when absent. The workflow ID is rollout-<id>, its phases' rollout-<id>-phase-<phaseId>. A new id is ${NEW_ROLLOUT_ID_RULE} (pattern ${NEW_ROLLOUT_ID_PATTERN.source}), so that it can never name another rollout's phase workflow.`,
   })
   @IsOptional()
-  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  @Matches(NEW_ROLLOUT_ID_PATTERN, {
+    message: `$property must be ${NEW_ROLLOUT_ID_RULE} (pattern ${NEW_ROLLOUT_ID_PATTERN.source})`,
+  })
   id?: string;
 
   @Field({ nullable: true })

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { MikroORM } from '@mikro-orm/core';
+import { mikroOrmOptions, RolloutProjection } from '../../libs/persistence/src';
+import type { RolloutPlan } from '../../libs/plan/src';
+import type { PlanRolloutInput } from '../../workflows/engine/messages';
+import { phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
+import { IMPORT_PLAN } from '../support/rollout-operations';
+import { startStack, type Stack } from '../support/stack';
+
+// Rollout ids and workflow IDs: a new rollout's id can never name another rollout's phase workflow, and a
+// rollout whose workflow cannot start answers a typed error and leaves no row in the list behind.
+
+jest.setTimeout(180_000);
+
+const PLAN = `apiVersion: rollout/v1
+kind: RolloutPlan
+metadata:
+  name: ids
+phases:
+  - id: staging
+    name: Staging
+    checklist:
+      - { id: smoke, title: Smoke tests, kind: manual }
+  - id: production
+    name: Production
+    checklist:
+      - { id: go, title: Go, kind: manual }
+`;
+
+let stack: Stack;
+let orm: MikroORM;
+let planVersionId: string;
+
+beforeAll(async () => {
+  stack = await startStack('rollout-ids');
+  orm = await MikroORM.init(
+    mikroOrmOptions({ driver: 'sqlite', file: join(stack.dataDir, 'rollouts.sqlite'), debug: false }),
+  );
+  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(IMPORT_PLAN, {
+    input: { yaml: PLAN },
+  });
+  expect(imported.errors).toBeUndefined();
+  planVersionId = imported.data!.importPlan.planVersion.id;
+});
+
+afterAll(async () => {
+  await orm?.close();
+  await stack?.stop();
+});
+
+const START = `mutation S($input: StartRolloutInput!) { startRollout(input: $input) { id status currentPhase } }`;
+const ROLLOUT = `query R($id: ID!) { rollout(id: $id) { id status currentPhase } }`;
+const COMPLETE = `mutation C($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }`;
+const rows = (rolloutId: string) => orm.em.fork().count(RolloutProjection, { rolloutId });
+
+test('an id with "phase" as a word is refused at the edge, naming the pattern; nothing starts', async () => {
+  for (const id of ['coll-phase-staging', 'x-phase', 'phase-1']) {
+    const res = await stack.gql(START, { input: { planVersionId, id } });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toContain('without "phase" as a dash-separated word');
+    expect(res.errors?.[0].message).toContain('(?:-|$)'); // the pattern itself
+    expect(await rows(id)).toBe(0);
+    await expect(stack.env.client.workflow.getHandle(rolloutWorkflowId(id)).describe()).rejects.toThrow();
+  }
+  // "phased" is another word: allowed.
+  const ok = await stack.gql(START, { input: { planVersionId, id: 'phased-in' } });
+  expect(ok.errors).toBeUndefined();
+});
+
+test("a phase workflow ID taken by an older rollout's workflow: CONFLICT, no row; the older rollout still works", async () => {
+  // A rollout started before ids were checked (directly, as the API once could): rollout-coll-phase-staging,
+  // which is also the workflow ID of rollout "coll"'s phase "staging".
+  const plan = await stack.gql<{ planVersion: { planJson: string } }>(
+    `query P($id: ID!) { planVersion(id: $id) { planJson } }`,
+    { id: planVersionId },
+  );
+  const input: PlanRolloutInput = {
+    rolloutId: 'coll-phase-staging',
+    plan: JSON.parse(plan.data!.planVersion.planJson) as RolloutPlan,
+    startedBy: 'e2e',
+  };
+  await stack.env.client.workflow.start('planRolloutWorkflow', {
+    workflowId: rolloutWorkflowId('coll-phase-staging'),
+    taskQueue: stack.taskQueue,
+    args: [input],
+    memo: { planVersionId },
+  });
+  expect(phaseWorkflowId('coll', 'staging')).toBe(rolloutWorkflowId('coll-phase-staging'));
+
+  const res = await stack.gql(START, { input: { planVersionId, id: 'coll' } });
+  expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
+  expect(res.errors?.[0].message).toContain('rollout-coll-phase-staging');
+  expect(await rows('coll')).toBe(0);
+  expect((await stack.gql(ROLLOUT, { id: 'coll' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+  // The older rollout is untouched and takes actions.
+  const done = await stack.gql(COMPLETE, { input: { rolloutId: 'coll-phase-staging', itemId: 'smoke' } });
+  expect(done.errors).toBeUndefined();
+});
+
+test('starting an id that is already running: CONFLICT, and the list keeps the one row of the first', async () => {
+  const first = await stack.gql(START, { input: { planVersionId, id: 'twice' } });
+  expect(first.errors).toBeUndefined();
+  const second = await stack.gql(START, { input: { planVersionId, id: 'twice' } });
+  expect(second.errors?.[0].extensions?.code).toBe('CONFLICT');
+  expect(await rows('twice')).toBe(1);
+  const read = await stack.gql<{ rollout: { currentPhase: string } }>(ROLLOUT, { id: 'twice' });
+  expect(read.data?.rollout.currentPhase).toBe('staging');
+});
