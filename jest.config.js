@@ -13,7 +13,9 @@ const postgres = {
 // Specs beside the code that start PostgreSQL or child processes (concurrent writers, migrators, ESLint):
 // the `integration` project, so that `unit` stays pure and fast. Every spec runs in exactly one of the two.
 const integrationSpecs = [
+  '<rootDir>/apps/cli/src/audit-verify-all.spec.ts',
   '<rootDir>/libs/persistence/src/audit-log.service.spec.ts',
+  '<rootDir>/libs/persistence/src/bound-parameters.spec.ts',
   '<rootDir>/libs/persistence/src/migrate.spec.ts',
   '<rootDir>/libs/persistence/src/migrations/*.spec.ts',
   '<rootDir>/test/unit/workflow-lint.spec.ts',
@@ -33,7 +35,9 @@ module.exports = {
       // Jest's ignore patterns are regular expressions over the path.
       testPathIgnorePatterns: [
         '/node_modules/',
+        '/apps/cli/src/audit-verify-all\\.spec\\.ts$',
         '/libs/persistence/src/audit-log\\.service\\.spec\\.ts$',
+        '/libs/persistence/src/bound-parameters\\.spec\\.ts$',
         '/libs/persistence/src/migrate\\.spec\\.ts$',
         '/libs/persistence/src/migrations/[^/]*\\.spec\\.ts$',
         '/test/unit/workflow-lint\\.spec\\.ts$',

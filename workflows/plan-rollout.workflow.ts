@@ -26,6 +26,7 @@ import {
   pauseUpdate,
   phaseProgressSignal,
   phaseWorkflowId,
+  WORKFLOW_TASK_TIMEOUT,
   resumeUpdate,
   rollbackUpdate,
   type AbortRequest,
@@ -361,6 +362,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
           },
         ],
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        ...(patched('phase-task-timeout') && { workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT }),
         staticSummary: `Phase ${index + 1}/${plan.phases.length}: ${phase.name} (rollout ${rolloutId})`,
       }),
     );

@@ -12,6 +12,14 @@ import type { Compensation, RollbackProgress } from './rollback';
 // (validated, answered at once); automation (probe results, breaches) may signal.
 
 export { rolloutWorkflowId } from '../messages';
+/**
+ * The workflow task timeout of rollouts and phases (Temporal's default is 10 s). A task that outlives its
+ * timeout on a busy worker is retried from a replay, and replays of concurrent Updates are where the SDK's
+ * known faults lie (a phase stuck on "No command scheduled for … UpdateAccepted"): a starved worker gets a
+ * minute to finish its task instead.
+ */
+export const WORKFLOW_TASK_TIMEOUT = '1 minute';
+
 export const phaseWorkflowId = (rolloutId: string, phaseId: string): string =>
   `rollout-${rolloutId}-phase-${phaseId}`;
 

@@ -40,6 +40,7 @@ import {
   resumeUpdate,
   rollbackUpdate,
   rolloutWorkflowId,
+  WORKFLOW_TASK_TIMEOUT,
 } from '../../../../workflows/engine/messages';
 import { guardrailsFor } from '../../../../workflows/engine/guardrails';
 import type { Actor, PhaseState } from '../../../../workflows/engine/phase';
@@ -144,6 +145,7 @@ export class RolloutsService {
             args: [input],
             memo: { ...memo },
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
             staticSummary: `Rollout ${id} of plan ${version.id}`,
             staticDetails: plan.phases
               .map((p, i) => `${i + 1}. ${p.name} (${p.checklist.length} items)`)
