@@ -305,6 +305,8 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
   await recordHistory('plan-rollout-completed', handle);
   // The same, with review completions audited (the audit-rollout-actions patch): replayed with the rest.
   await recordHistory('plan-rollout-reviews-audited', handle);
+  // The same, with each phase given a one-minute workflow task timeout (the phase-task-timeout patch).
+  await recordHistory('plan-rollout-phase-task-timeout', handle);
   await recordHistory(
     'plan-phase-completed',
     env.client.workflow.getHandle(phaseWorkflowId('merchant', 'pilot-merchants')),
