@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { mikroOrmOptions, RolloutProjection } from '../../libs/persistence/src';
+import { AuditEntry, mikroOrmOptions, RolloutProjection } from '../../libs/persistence/src';
 import type { RolloutPlan } from '../../libs/plan/src';
 import type { PlanRolloutInput } from '../../workflows/engine/messages';
 import { phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
 import { IMPORT_PLAN } from '../support/rollout-operations';
 import { startStack, type Stack } from '../support/stack';
+import { until } from '../support/wait';
 
 // Rollout ids and workflow IDs: a new rollout's id can never name another rollout's phase workflow, and a
 // rollout whose workflow cannot start answers a typed error and leaves no row in the list behind.
@@ -53,7 +54,13 @@ const ROLLOUT = `query R($id: ID!) { rollout(id: $id) { id status currentPhase }
 const COMPLETE = `mutation C($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }`;
 const rows = (rolloutId: string) => orm.em.fork().count(RolloutProjection, { rolloutId });
 
-test('an id with "phase" as a word is refused at the edge, naming the pattern; nothing starts', async () => {
+const startRefusals = () =>
+  orm.em
+    .fork()
+    .find(AuditEntry, { action: 'api.startRollout', outcome: 'refused' }, { orderBy: { seq: 'asc' } });
+
+test('an id with "phase" as a word is refused at the edge, naming the pattern, and audited; nothing starts', async () => {
+  const before = (await startRefusals()).length;
   for (const id of ['coll-phase-staging', 'x-phase', 'phase-1']) {
     const res = await stack.gql(START, { input: { planVersionId, id } });
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
@@ -61,6 +68,16 @@ test('an id with "phase" as a word is refused at the edge, naming the pattern; n
     expect(res.errors?.[0].message).toContain('(?:-|$)'); // the pattern itself
     expect(await rows(id)).toBe(0);
     await expect(stack.env.client.workflow.getHandle(rolloutWorkflowId(id)).describe()).rejects.toThrow();
+  }
+  // Refused by the validation pipe (class-validator's BAD_REQUEST, answered as BAD_USER_INPUT): audited too.
+  const refusals = await until('three audited startRollout refusals', async () => {
+    const all = await startRefusals();
+    return all.length >= before + 3 && all.slice(before);
+  });
+  expect(refusals).toHaveLength(3);
+  for (const entry of refusals) {
+    expect(entry.payload).toMatchObject({ code: 'BAD_USER_INPUT', via: 'graphql' });
+    expect(String(entry.payload.message)).toContain('without "phase" as a dash-separated word');
   }
   // "phased" is another word: allowed.
   const ok = await stack.gql(START, { input: { planVersionId, id: 'phased-in' } });
@@ -93,7 +110,14 @@ test("a phase workflow ID taken by an older rollout's workflow: CONFLICT, no row
   expect(await rows('coll')).toBe(0);
   expect((await stack.gql(ROLLOUT, { id: 'coll' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
-  // The older rollout is untouched and takes actions.
+  // The older rollout is untouched and takes actions (once in its first phase: it was started just now, and on a
+  // busy machine an action may otherwise arrive before the phase is entered).
+  await until('the older rollout to be in its first phase', async () => {
+    const read = await stack.gql<{ rollout: { currentPhase: string | null } }>(ROLLOUT, {
+      id: 'coll-phase-staging',
+    });
+    return read.data?.rollout.currentPhase === 'staging';
+  });
   const done = await stack.gql(COMPLETE, { input: { rolloutId: 'coll-phase-staging', itemId: 'smoke' } });
   expect(done.errors).toBeUndefined();
 });
@@ -106,4 +130,25 @@ test('starting an id that is already running: CONFLICT, and the list keeps the o
   expect(await rows('twice')).toBe(1);
   const read = await stack.gql<{ rollout: { currentPhase: string } }>(ROLLOUT, { id: 'twice' });
   expect(read.data?.rollout.currentPhase).toBe('staging');
+});
+
+test("an action on an ended rollout: CONFLICT naming the rollout's status, not its workflow's", async () => {
+  expect((await stack.gql(START, { input: { planVersionId, id: 'ended' } })).errors).toBeUndefined();
+  const aborted = await stack.gql(
+    `mutation A($input: AbortRolloutInput!) { abortRollout(input: $input) { status } }`,
+    { input: { rolloutId: 'ended', reason: 'e2e' } },
+  );
+  expect(aborted.errors).toBeUndefined();
+  const handle = stack.env.client.workflow.getHandle(rolloutWorkflowId('ended'));
+  await until(
+    'the aborted rollout workflow to close',
+    async () => (await handle.describe()).status.name !== 'RUNNING',
+  );
+  const res = await stack.gql(
+    `mutation P($input: PauseRolloutInput!) { pauseRollout(input: $input) { status } }`,
+    { input: { rolloutId: 'ended', reason: 'e2e' } },
+  );
+  expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
+  // Not "(COMPLETED)", which the workflow of an aborted, rolled back or failed rollout also is.
+  expect(res.errors?.[0].message).toBe('Rollout ended has ended (ABORTED); it takes no more actions');
 });

@@ -1,4 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { HttpException } from '@nestjs/common';
 import { Plugin } from '@nestjs/apollo';
 import {
   type ExecutionResult,
@@ -18,6 +20,27 @@ const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT
  * refused (a NUL, a wrong variable type), so it is recorded for queries too.
  */
 const QUERY_REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT']);
+
+/** Nest's validation pipe (class-validator on input types: a new rollout's id, lengths): a 400 HttpException. */
+function validationProblem(error: GraphQLError): HttpException | undefined {
+  const cause = unwrapResolverError(error);
+  return cause instanceof HttpException && cause.getStatus() === 400 ? cause : undefined;
+}
+
+/**
+ * The code the client is answered with. A validation pipe's refusal carries no code yet when this plugin sees it:
+ * Nest's driver names it BAD_REQUEST while formatting, and `formatGraphQLError` makes that BAD_USER_INPUT.
+ * Without this, those refusals went unaudited.
+ */
+function codeOf(error: GraphQLError): string {
+  return validationProblem(error) ? 'BAD_USER_INPUT' : String(error.extensions?.code);
+}
+
+/** The message the client is answered with (the validation pipe's problems, as `formatGraphQLError` joins them). */
+function messageOf(error: GraphQLError): string {
+  const response = validationProblem(error)?.getResponse() as { message?: unknown } | undefined;
+  return Array.isArray(response?.message) ? response.message.join('; ') : error.message;
+}
 
 interface Context {
   req?: AuthedRequest;
@@ -59,9 +82,7 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
     // A document over the query limits (it carries the `limit` it broke) is refused as a document, like one
     // that does not parse: nothing was asked of the engine, and recording each would let a flood of them
     // queue writes on the audit chain.
-    const refused = errors.filter(
-      (e) => codes.has(String(e.extensions?.code)) && typeof e.extensions?.limit !== 'number',
-    );
+    const refused = errors.filter((e) => codes.has(codeOf(e)) && typeof e.extensions?.limit !== 'number');
     for (const error of refused) {
       const field = fieldOf(operation, error);
       const input = inputOf(variables ?? undefined, operation, field);
@@ -70,8 +91,8 @@ export class RefusalAuditPlugin implements ApolloServerPlugin<Context> {
         action: `api.${field}`,
         target: targetOf(input) ?? field,
         rolloutId: error.extensions?.rolloutId ?? input.rolloutId ?? input.id,
-        code: String(error.extensions?.code),
-        message: error.message,
+        code: codeOf(error),
+        message: messageOf(error),
         via,
         input,
       });

@@ -21,6 +21,7 @@ import {
   workflowUiUrl,
 } from '../../../../libs/temporal/src';
 import type { ItemAction } from '../../../../workflows/engine/actions';
+import { RolloutStatusKey } from '../../../../workflows/search-attributes';
 import { idText, saneEpochMillis } from '../common/input-checks';
 import {
   hasEnded,
@@ -543,15 +544,16 @@ export class RolloutsService {
   private async explain(err: unknown, rolloutId: string): Promise<unknown> {
     if (err instanceof ActionRefusedError) return graphQLError(err.code, err.message, { rolloutId });
     if (err instanceof WorkflowNotFoundError) {
-      const status = await this.client.workflow
+      const closed = await this.client.workflow
         .getHandle(rolloutWorkflowId(rolloutId))
         .describe()
         .then(
-          (d) => d.status.name,
+          // The rollout's own status (ROLLED_BACK, ROLLBACK_FAILED …), not its workflow's (COMPLETED).
+          (d) => ({ workflow: d.status.name, rollout: d.typedSearchAttributes.get(RolloutStatusKey) }),
           () => undefined,
         );
-      if (status && status !== 'RUNNING') {
-        const message = `Rollout ${rolloutId} has ended (${status}); it takes no more actions`;
+      if (closed && closed.workflow !== 'RUNNING') {
+        const message = `Rollout ${rolloutId} has ended (${closed.rollout ?? closed.workflow}); it takes no more actions`;
         return graphQLError('CONFLICT', message, { rolloutId });
       }
     }
