@@ -55,6 +55,15 @@ const DEFAULT_UNTIL_MS = 2 * 365 * 86_400_000;
 const SETTLE_TIMEOUT_MS = 60_000;
 /** Real time a whole simulation may take by default (a normal one takes seconds). */
 export const DEFAULT_SIMULATION_TIMEOUT_MS = 300_000;
+/**
+ * How soon (simulated time) a workflow timer may be due for the driver to let it fire before it acts. A timer
+ * fires a little after the moment its workflow computed (the server starts it when the workflow task completes,
+ * and while time does not skip the clock runs at real speed), and the time-skipping test server cannot cope with
+ * an Update whose workflow task cancels a timer that fired meanwhile: it refuses the task's CancelTimer
+ * ("invalid history builder state for action", temporalio/sdk-java#2606, #3088) and never offers the run another
+ * task, so the Update never answers. The workflow task timeout (10 s) bounds how late such a timer can be.
+ */
+const TIMER_MARGIN_MS = 10_000;
 /** Real time each clean-up step (worker, test server) may take before it is given up on. */
 const CLEANUP_TIMEOUT_MS = 15_000;
 
@@ -504,25 +513,39 @@ class Driver {
 
   /**
    * Waits (in real time) until no workflow task, activity, child start or signal is outstanding, seen twice
-   * in a row: work that one task schedules can take a moment to show in the history.
+   * in a row: work that one task schedules can take a moment to show in the history. A timer due now or within
+   * TIMER_MARGIN_MS is outstanding work too: the clock is moved to it and it fires before anyone acts, so no
+   * Update's workflow task ever races a timer (see TIMER_MARGIN_MS).
    */
   private async settle(): Promise<void> {
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
     for (let quiet = 0; quiet < 2;) {
-      const busy = await this.guard("the workflows' histories", this.busy(this.handle.workflowId));
+      const now = await this.guard("the server's clock", this.env.currentTimeMs());
+      const busy = await this.guard("the workflows' histories", this.busy(this.handle.workflowId, now));
       quiet = busy ? 0 : quiet + 1;
-      if (busy && Date.now() > deadline) throw new Error(`the workflows did not settle: ${busy}`);
-      await new Promise((r) => setTimeout(r, busy ? 5 : 15));
+      if (busy && Date.now() > deadline) throw new Error(`the workflows did not settle: ${busy.what}`);
+      if (busy?.timerAt !== undefined && busy.timerAt > now) {
+        await this.guard(
+          `the test server to skip ${span(busy.timerAt - now)} to a timer (${busy.what})`,
+          this.env.sleep(busy.timerAt - now),
+        );
+      } else await new Promise((r) => setTimeout(r, busy ? 5 : 15));
     }
   }
 
   /** What a workflow (or a running child of it) still has under way, from its history. */
-  private async busy(workflowId: string): Promise<string | undefined> {
+  private async busy(
+    workflowId: string,
+    now: number,
+  ): Promise<{ what: string; timerAt?: number } | undefined> {
     const history = await this.env.client.workflow.getHandle(workflowId).fetchHistory();
     const found = outstanding(history.events ?? []);
-    if (found.work) return `${workflowId} ${found.work}`;
+    if (found.work) return { what: `${workflowId} ${found.work}` };
+    const timerAt = found.timers.find((at) => at <= now + TIMER_MARGIN_MS);
+    if (timerAt !== undefined)
+      return { what: `${workflowId} has a timer due at ${new Date(timerAt).toISOString()}`, timerAt };
     for (const child of found.runningChildren) {
-      const busy = await this.busy(child);
+      const busy = await this.busy(child, now);
       if (busy) return busy;
     }
     return undefined;
@@ -543,14 +566,16 @@ class Driver {
     return this.env.client.workflow.getHandle(phaseWorkflowId(this.rolloutId, phaseId));
   }
 
-  /** Runs the scenario's actions that are due; true when any ran. */
+  /**
+   * Runs the first of the scenario's actions that are due; true when one ran. One at a time: the workflows
+   * settle (and timers due meanwhile fire) between two actions.
+   */
   private async scripts(now: number): Promise<boolean> {
-    const due = this.actions.filter((a) => !a.done && this.startedAt + a.atMs <= now);
-    for (const action of due) {
-      action.done = true;
-      await this.perform(action, now);
-    }
-    return due.length > 0;
+    const action = this.actions.find((a) => !a.done && this.startedAt + a.atMs <= now);
+    if (!action) return false;
+    action.done = true;
+    await this.perform(action, now);
+    return true;
   }
 
   private actor(a: { by?: string; roles?: string[] }, fallback: Actor): Actor {
@@ -788,7 +813,10 @@ const { EventType: E } = temporal.api.enums.v1;
 export function outstanding(events: temporal.api.history.v1.IHistoryEvent[]): {
   work?: string;
   runningChildren: string[];
+  /** When each timer that has neither fired nor been cancelled fires (server time, ms), earliest first. */
+  timers: number[];
 } {
+  const timers = new Map<string, number>();
   let task = false;
   const activities = new Set<string>();
   let starting = 0;
@@ -847,9 +875,28 @@ export function outstanding(events: temporal.api.history.v1.IHistoryEvent[]): {
       case E.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
         signalling--;
         break;
+      case E.EVENT_TYPE_TIMER_STARTED: {
+        const t = e.timerStartedEventAttributes;
+        timers.set(t?.timerId ?? '', millis(e.eventTime) + millis(t?.startToFireTimeout));
+        break;
+      }
+      case E.EVENT_TYPE_TIMER_FIRED:
+        timers.delete(e.timerFiredEventAttributes?.timerId ?? '');
+        break;
+      case E.EVENT_TYPE_TIMER_CANCELED:
+        timers.delete(e.timerCanceledEventAttributes?.timerId ?? '');
+        break;
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      case E.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+        // A closed run's timers never fire.
+        timers.clear();
+        break;
       case E.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
         // The next run carries on; its own history is what matters.
-        return { work: 'continues as new', runningChildren: [] };
+        return { work: 'continues as new', runningChildren: [], timers: [] };
     }
   }
   const work = task
@@ -861,7 +908,18 @@ export function outstanding(events: temporal.api.history.v1.IHistoryEvent[]): {
         : signalling
           ? 'sends a signal'
           : undefined;
-  return { work, runningChildren: [...children.keys()].filter(Boolean) };
+  return {
+    work,
+    runningChildren: [...children.keys()].filter(Boolean),
+    timers: [...timers.values()].sort((a, b) => a - b),
+  };
+}
+
+/** A protobuf Timestamp or Duration in ms. */
+function millis(
+  t: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined,
+): number {
+  return Number(t?.seconds?.toString() ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
 }
 
 function childOf(e: temporal.api.history.v1.IHistoryEvent): string | null | undefined {
