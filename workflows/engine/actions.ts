@@ -1,6 +1,7 @@
 import { nameKey, sameName } from '../../libs/auth/src/names';
 import type { RefusalCode } from '../refusals';
 import type { Actor, ItemState, PhaseState } from './phase';
+import { ROLE_POLICY } from './policy';
 import { initialSustained } from './sustained';
 
 // Human actions on a phase: each is checked first (a refusal changes nothing and, thrown from an Update
@@ -28,9 +29,9 @@ export interface ActionPolicy {
 }
 
 export const DEFAULT_POLICY: ActionPolicy = {
-  superRoles: ['admin'],
-  skipRoles: ['admin', 'release-manager'],
-  gateRoles: ['admin', 'release-manager'],
+  superRoles: [...ROLE_POLICY.superRoles],
+  skipRoles: [...ROLE_POLICY.skipRoles],
+  gateRoles: [...ROLE_POLICY.gateRoles],
   separationOfDuties: true,
 };
 

@@ -186,6 +186,20 @@ export interface ReviewCompletion extends ActorRequest {
 export interface ManualStepConfirmation extends ActorRequest {
   stepId: string;
 }
+/** Run a failed rollback step again (e.g. once its hook's URL is configured). */
+export interface RollbackStepRetry extends ActorRequest {
+  stepId: string;
+}
+/** Record that a person did a failed rollback step by hand; the rollback then goes on. */
+export interface RollbackStepResolution extends ActorRequest {
+  stepId: string;
+  note: string;
+  evidence?: string;
+}
+/** Wait until the rollout has moved on from phase `after` (or, without it, has entered its first phase). */
+export interface AwaitPhaseRequest {
+  after?: string;
+}
 
 // Phase workflow (rollout-<id>-phase-<phaseId>)
 export const phaseStateQuery = defineQuery<PhaseState>('getPhaseState');
@@ -204,6 +218,14 @@ export const metricReadingSignal = defineSignal<[MetricReadingInput]>('metricRea
 export const guardrailBreachSignal = defineSignal<[BreachReport]>('guardrailBreach');
 export const phaseProgressSignal =
   defineSignal<[{ phaseId: string; waitingForSignOff: boolean }]>('phaseProgress');
+/** From a phase to its rollout, in the phase's first workflow task: its workflow runs and answers queries. */
+export const phaseEnteredSignal = defineSignal<[{ phaseId: string }]>('phaseEntered');
+/**
+ * From a rollout to its current phase: the phase's last progress report (waitingForSignOff) has reached the
+ * rollout's status, search attributes and projection. An action that changed it answers only after this.
+ */
+export const progressRecordedSignal =
+  defineSignal<[{ phaseId: string; waitingForSignOff: boolean }]>('phaseProgressRecorded');
 export const engineStateQuery = defineQuery<EngineState>('getRolloutState');
 export const pauseUpdate = defineUpdate<EngineState, [PauseRequest]>('pauseRollout');
 export const resumeUpdate = defineUpdate<EngineState, [ActorRequest]>('resumeRollout');
@@ -216,3 +238,13 @@ export const completeReviewUpdate = defineUpdate<
 export const confirmManualStepUpdate = defineUpdate<EngineState, [ManualStepConfirmation]>(
   'confirmManualStep',
 );
+export const retryRollbackStepUpdate = defineUpdate<EngineState, [RollbackStepRetry]>('retryRollbackStep');
+export const resolveRollbackStepUpdate = defineUpdate<EngineState, [RollbackStepResolution]>(
+  'resolveRollbackStep',
+);
+/**
+ * Answers the rollout's state once it stands where the next action can reach it: in a phase other than
+ * `after` whose workflow runs (phaseEntered received), in review, paused, rolling back, ROLLBACK_FAILED or
+ * ended. Changes nothing; the API waits on it after a start and after a sign-off instead of polling.
+ */
+export const awaitPhaseUpdate = defineUpdate<EngineState, [AwaitPhaseRequest]>('awaitPhase');
