@@ -65,6 +65,7 @@ import {
   windowsOf,
   type Breach,
 } from './engine/watch';
+import { humanDuration } from './engine/durations';
 import { refusal } from './refusals';
 
 const { queryMetric } = proxyActivities<RolloutActivities>({
@@ -389,20 +390,4 @@ function itemTimerSummary(timer: ItemTimer, ms: number): string {
   const title = timer.title.length > 60 ? `${timer.title.slice(0, 59)}…` : timer.title;
   const what = timer.kind === 'check-in' ? `Check-in #${timer.occurrence}` : 'Deadline';
   return `${what}: ${title}, in ${humanDuration(ms)}`;
-}
-
-export function humanDuration(ms: number): string {
-  const units: [number, string][] = [
-    [86_400_000, 'day'],
-    [3_600_000, 'hour'],
-    [60_000, 'minute'],
-    [1000, 'second'],
-  ];
-  for (const [size, name] of units) {
-    if (ms >= size) {
-      const n = Math.round(ms / size);
-      return `${n} ${name}${n === 1 ? '' : 's'}`;
-    }
-  }
-  return `${Math.max(0, Math.round(ms))} ms`;
 }

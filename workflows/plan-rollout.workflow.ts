@@ -44,7 +44,8 @@ import { guardrailsFor } from './engine/guardrails';
 import { markStep, nextStep, planRollback, rollbackOutcome, type RollbackProgress } from './engine/rollback';
 import { pendingTimers } from './engine/timers';
 import { durationToMillis, type Phase } from '../libs/plan/src/model';
-import { humanDuration, phaseWorkflow } from './phase.workflow';
+import { humanDuration } from './engine/durations';
+import { phaseWorkflow } from './phase.workflow';
 import { refusal } from './refusals';
 import { RolloutIdKey, RolloutPhaseKey, RolloutPlanKey, RolloutStatusKey } from './search-attributes';
 
