@@ -11,7 +11,10 @@ import type { Compensation, RollbackProgress } from './rollback';
 // The plan engine's messages, declared once for the workflows and the API. Human actions are Updates
 // (validated, answered at once); automation (probe results, breaches) may signal.
 
-export { rolloutWorkflowId } from '../messages';
+/** The task queue the worker polls and the API starts rollouts on, unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const ROLLOUT_TASK_QUEUE_DEFAULT = 'rollouts';
+
+export const rolloutWorkflowId = (rolloutId: string): string => `rollout-${rolloutId}`;
 /**
  * The workflow task timeout of rollouts and phases (Temporal's default is 10 s). A task that outlives its
  * timeout on a busy worker is retried from a replay, and replays of concurrent Updates are where the SDK's
@@ -81,6 +84,8 @@ export interface PhaseInput {
     watch: WatchState;
     held: boolean;
     waitingForSignOff: boolean;
+    /** Progress reports sent to the rollout, and how many it has recorded (phaseProgressRecorded). */
+    reports?: { sent: number; recorded: number };
     /** Simulated source: ends of windows opened by readings already taken. */
     windowEnds?: number[];
     lastSimulatedReading?: number;
