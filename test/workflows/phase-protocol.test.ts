@@ -96,7 +96,7 @@ test('phaseEntered goes out in the first workflow task; an action that changes W
   const parent = await env.client.workflow.start('phaseParentWorkflow', {
     workflowId: 'proto-1-parent',
     taskQueue,
-    args: [input, 'proto-1-phase', false],
+    args: [{ ...input, recordsProgress: true }, 'proto-1-phase', false],
   });
   const phase = env.client.workflow.getHandle('proto-1-phase');
   await until('the parent is told the phase entered', async () =>
@@ -154,6 +154,33 @@ test('phaseEntered goes out in the first workflow task; an action that changes W
     'recorded false',
   ]);
   await recordHistory('phase-progress-recorded', phase);
+});
+
+test('under a rollout that does not record progress (started before the protocol), an action answers at once', async () => {
+  const input = phaseInput('proto-3', {
+    ...onePhase,
+    checklist: [{ id: 'smoke', title: 'Smoke tests pass', kind: 'manual' }],
+  });
+  // The stand-in never answers here, as a rollout started before the protocol would not.
+  const parent = await env.client.workflow.start('phaseParentWorkflow', {
+    workflowId: 'proto-3-parent',
+    taskQueue,
+    args: [input, 'proto-3-phase', false],
+  });
+  const phase = env.client.workflow.getHandle('proto-3-phase');
+  await until('the phase entered', async () =>
+    (await parent.query(parentLogQuery)).includes('entered pilot'),
+  );
+  const state = await phase.executeUpdate(itemActionUpdate, {
+    args: [{ type: 'complete', itemId: 'smoke', actor: olga }],
+  });
+  expect(state.items[0].status).toBe('DONE');
+  await until('the loop told the parent', async () =>
+    (await parent.query(parentLogQuery)).includes('progress true'),
+  );
+  await phase.executeUpdate(signOffUpdate, { args: [{ actor: rita }] });
+  expect((await parent.result()).gate.signedBy).toBe('rita');
+  expect(await parent.query(parentLogQuery)).toEqual(['entered pilot', 'progress true', 'progress false']);
 });
 
 test('a sign-off refused early names the open items, the soak end and the signers; the details say the same', async () => {
