@@ -101,6 +101,8 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
               historyLimit: input.parameters?.historyLimit,
               rolloutStartedAt: state.startedAt,
               metrics: { source: 'pushed', cadenceMs: 60_000, ...input.parameters?.metrics },
+              // This rollout answers every progress report (phaseProgressRecorded): the phase may wait for it.
+              ...(v2 && { recordsProgress: true }),
             },
           ],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
