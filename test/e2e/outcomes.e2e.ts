@@ -252,6 +252,7 @@ test('COMPLETED, ROLLED_BACK, ABORTED, cancelled and terminated rollouts read th
   );
   expect(terminated - terminatedAt).toBeLessThan(60_000);
   expect((await closed(e.id)).status).toBe('Terminated');
+  expect((await answer(`rollout(${e.id})`, stack.gql(ROLLOUT, { id: e.id }))).status).toBe('TERMINATED');
   expect((await listRow(e.id, { plan: 'outcomes', status: 'TERMINATED' }))?.status).toBe('TERMINATED');
   const last = (await auditOf(e.id)).filter((x) => x.action === 'rollout.transition').at(-1)!;
   expect([last.target, last.actor]).toEqual(['TERMINATED', 'temporal']);

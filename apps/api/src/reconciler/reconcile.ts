@@ -1,14 +1,11 @@
+import { CLOSED_STATUSES, TERMINATED } from '../rollouts/rollout-status';
+
 // What the reconciler decides, as pure functions: which projection rows are still open, how one visibility
 // query finds the ones Temporal ended behind the engine's back, and what such a row becomes.
 
-/**
- * Projection statuses after which the workflow runs no more (TERMINATED is the reconciler's own). Not
- * ROLLBACK_FAILED: that rollout stays open until its rollback is retried or resolved.
- */
-export const CLOSED_STATUSES = ['COMPLETED', 'ROLLED_BACK', 'ABORTED', 'TERMINATED'] as const;
-
-/** The projection's status for a rollout that Temporal terminated or timed out. */
-export const TERMINATED = 'TERMINATED';
+// The statuses after which a rollout runs no more (the engine's ends, and TERMINATED, the reconciler's own; not
+// ROLLBACK_FAILED: that rollout stays open until its rollback is retried or resolved): one list, the API's.
+export { CLOSED_STATUSES, TERMINATED } from '../rollouts/rollout-status';
 
 /** The actor of the audit entry: Temporal, not a person and not the engine. */
 export const TEMPORAL_ACTOR = 'temporal';
@@ -54,7 +51,7 @@ export interface TerminatedDecision {
     rolloutId: string;
     actor: string;
     action: 'rollout.transition';
-    target: typeof TERMINATED;
+    target: 'TERMINATED';
     payload: Record<string, unknown>;
   };
 }
@@ -84,7 +81,7 @@ export function decide(
   execution: ExecutionFacts | undefined,
   now: Date,
 ): TerminatedDecision | undefined {
-  if ((CLOSED_STATUSES as readonly string[]).includes(row.status)) return undefined;
+  if (CLOSED_STATUSES.includes(row.status)) return undefined;
   if (!execution || !(ENDED_OUTSIDE as readonly string[]).includes(execution.status)) return undefined;
   const temporalStatus = execution.status as EndedOutside;
   const closeTime = execution.closeTime ?? now;
@@ -101,7 +98,7 @@ export function decide(
       rolloutId: row.rolloutId,
       actor: TEMPORAL_ACTOR,
       action: 'rollout.transition',
-      target: TERMINATED,
+      target: 'TERMINATED',
       payload: {
         what: `${how} in Temporal (outside the engine) while ${row.status}`,
         temporalStatus,
