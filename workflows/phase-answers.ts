@@ -63,6 +63,8 @@ export class ProgressReports {
 
   constructor(
     private readonly phaseId: string,
+    /** Whether the rollout answers reports (PhaseInput.recordsProgress): without it, nothing waits. */
+    private readonly answered: boolean,
     /** What the rollout was last told, or is about to be (claimed by an action). */
     public waitingForSignOff: boolean,
     counts?: ReportCounts,
@@ -90,12 +92,13 @@ export class ProgressReports {
   }
 
   /**
-   * How an action that changed `waiting` answers (patched: older runs answered at once and the loop told the
-   * rollout): it claims the report at once (so the loop does not send it too), answers `answer` (its audit
+   * How an action that changed `waiting` answers when the rollout records reports (patched: older runs answered
+   * at once and the loop told the rollout): it claims the report at once (so the loop does not send it too), answers `answer` (its audit
    * entry), then tells the rollout and resolves only once the rollout has recorded it. Otherwise undefined.
    */
   answerAfterRecorded<T>(waiting: boolean, answer: () => T | Promise<T>): Promise<T> | undefined {
-    if (!this.differs(waiting) || !patched('progress-recorded-before-answer')) return undefined;
+    if (!this.answered || !this.differs(waiting) || !patched('progress-recorded-before-answer'))
+      return undefined;
     this.waitingForSignOff = waiting;
     return (async () => {
       const result = await answer();

@@ -91,6 +91,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   const signers = gateSigners(input.gateRoles, policy);
   const progress = new ProgressReports(
     state.id,
+    input.recordsProgress === true,
     input.carried?.waitingForSignOff ?? false,
     input.carried?.reports,
   );

@@ -55,6 +55,19 @@ describe('rollout model', () => {
     },
   );
 
+  test("the engine's own review status wins: cancelled, due", () => {
+    const rolledBack = state('IN_REVIEW');
+    rolledBack.reviews[1] = { ...rolledBack.reviews[1], status: 'CANCELLED', cancelledAt: now };
+    rolledBack.reviews[2] = { ...rolledBack.reviews[2], status: 'DUE' };
+    const reviews = toRolloutModel(rolledBack, ctx).reviews;
+    expect(reviews.map((r) => r.status)).toEqual([
+      ReviewStatus.DUE,
+      ReviewStatus.CANCELLED,
+      ReviewStatus.DUE,
+    ]);
+    expect(reviews[1].cancelledAt).toEqual(new Date(now));
+  });
+
   test('a terminated rollout (the projection says so) reads TERMINATED, its reviews cancelled', () => {
     const model = toRolloutModel(state('RUNNING'), { ...ctx, terminated: true });
     expect(model.status).toBe(RolloutStatus.TERMINATED);
@@ -68,12 +81,14 @@ describe('rollout model', () => {
         level: 'quick',
         reason: 'error rate up',
         requestedBy: 'olga',
+        rehearsal: false,
         startedAt: now - 1000,
         steps: [
           {
             id: 'undo-flags',
             title: 'Restore flags',
             source: 'compensation',
+            compensation: { id: 'flags', title: 'Restore flags', type: 'restore-flags', previous: {} },
             status: 'DONE',
             finishedAt: now,
           },
@@ -81,12 +96,15 @@ describe('rollout model', () => {
             id: 'revert',
             title: 'Revert deployment',
             source: 'level',
-            status: 'RESOLVED' as 'DONE',
+            action: { type: 'revert-deployment' },
+            status: 'RESOLVED',
             error: 'HOOK_URLS.revert-deployment is not configured',
-            ...{ resolvedBy: 'olga', note: 'reverted by hand', evidence: 'https://ci/42' },
+            resolvedBy: 'olga',
+            note: 'reverted by hand',
+            evidence: 'https://ci/42',
           },
         ],
-      } as EngineState['rollback'],
+      },
     });
     const steps = toRolloutModel(failed, ctx).rollback!.steps;
     expect(steps[0]).toMatchObject({ status: RollbackStepStatus.DONE, resolvedBy: undefined });
@@ -100,7 +118,7 @@ describe('rollout model', () => {
 
   test('a phase being entered reads ENTERING', () => {
     const entering = state('RUNNING');
-    entering.phases[1] = { ...entering.phases[1], status: 'ENTERING' as 'RUNNING' };
+    entering.phases[1] = { ...entering.phases[1], status: 'ENTERING' };
     expect(toRolloutModel(entering, ctx).phases.map((p) => p.status)).toEqual(['COMPLETED', 'ENTERING']);
   });
 

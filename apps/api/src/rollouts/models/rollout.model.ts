@@ -200,6 +200,8 @@ export class Review {
   @Field({ nullable: true }) dueAt?: Date;
   @Field({ nullable: true }) completedBy?: string;
   @Field({ nullable: true }) completedAt?: Date;
+  @Field({ nullable: true, description: 'When it was cancelled (the rollout did not launch).' })
+  cancelledAt?: Date;
   @Field({ nullable: true }) note?: string;
 }
 
