@@ -39,7 +39,7 @@ const PLAN = {
   },
 };
 
-const FIELDS = 'id status currentPhase rollback { level steps { id status error } }';
+const FIELDS = 'id status currentPhase rollback { level steps { id status error resolvedBy note evidence } }';
 const op = (name: string, input: string) =>
   `mutation M($input: ${input}!) { ${name}(input: $input) { ${FIELDS} } }`;
 const START = op('startRollout', 'StartRolloutInput');
@@ -56,7 +56,17 @@ interface View {
   id: string;
   status: string;
   currentPhase?: string | null;
-  rollback?: { level?: string; steps: { id: string; status: string; error?: string | null }[] } | null;
+  rollback?: {
+    level?: string;
+    steps: {
+      id: string;
+      status: string;
+      error?: string | null;
+      resolvedBy?: string | null;
+      note?: string | null;
+      evidence?: string | null;
+    }[];
+  } | null;
 }
 interface Entry {
   seq: number;
@@ -255,6 +265,11 @@ test('ROLLBACK_FAILED keeps the workflow open and escalates once; retry (once co
     [STEP, 'RESOLVED'],
     ['tell-the-team', 'DONE'],
   ]);
+  expect(doneB.rollback?.steps[0]).toMatchObject({
+    resolvedBy: 'omar',
+    note: 'reverted with kubectl rollout undo',
+    evidence: 'https://ci.example.com/run/42',
+  });
   expect(receiver.received.filter((r) => r.path === '/revert')).toHaveLength(1);
 
   // Both closed as Temporal failures typed ROLLED_BACK; the list agrees.
