@@ -1,5 +1,4 @@
 // The worker bundles this file: every workflow the engine runs is exported here.
-export { rolloutWorkflow } from './rollout.workflow';
 export { planRolloutWorkflow } from './plan-rollout.workflow';
 export { phaseWorkflow } from './phase.workflow';
 export { floorWorkflow } from './floor.workflow';

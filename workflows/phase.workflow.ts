@@ -32,6 +32,7 @@ import {
   holdSignal,
   itemActionUpdate,
   metricReadingSignal,
+  phaseEnteredSignal,
   phaseProgressSignal,
   guardrailReadingsQuery,
   phaseStateQuery,
@@ -255,6 +256,15 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   };
 
   const parent = workflowInfo().parent;
+  // Still the first workflow task (nothing above awaits): tell the rollout this workflow runs and answers, so it
+  // names the phase current only now. Patched: older runs did not, and their rollouts did not wait for it.
+  if (parent && patched('phase-entered-signal')) {
+    getExternalWorkflowHandle(parent.workflowId)
+      .signal(phaseEnteredSignal, { phaseId: state.id })
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) log.warn('phaseEntered not delivered', { phase: state.id, err });
+      });
+  }
   let waitingForSignOff = input.carried?.waitingForSignOff ?? false;
   for (;;) {
     // Taken before anything below awaits: a change made meanwhile must wake the wait at the end.

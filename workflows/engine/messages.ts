@@ -11,7 +11,10 @@ import type { Compensation, RollbackProgress } from './rollback';
 // The plan engine's messages, declared once for the workflows and the API. Human actions are Updates
 // (validated, answered at once); automation (probe results, breaches) may signal.
 
-export { rolloutWorkflowId } from '../messages';
+/** The task queue the worker polls and the API starts rollouts on, unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const ROLLOUT_TASK_QUEUE_DEFAULT = 'rollouts';
+
+export const rolloutWorkflowId = (rolloutId: string): string => `rollout-${rolloutId}`;
 /**
  * The workflow task timeout of rollouts and phases (Temporal's default is 10 s). A task that outlives its
  * timeout on a busy worker is retried from a replay, and replays of concurrent Updates are where the SDK's
@@ -35,13 +38,11 @@ export type EngineStatus =
   | 'COMPLETED'
   | 'ABORTED';
 
-/** Where a rollout ends: nothing moves it on. */
-export const ENDED_STATUSES: readonly EngineStatus[] = [
-  'ROLLED_BACK',
-  'ROLLBACK_FAILED',
-  'COMPLETED',
-  'ABORTED',
-];
+/**
+ * Where a rollout ends: nothing moves it on. ROLLBACK_FAILED is not an end: the workflow stays open until a
+ * person retries or resolves the failed step (runs recorded before issue 12 did end there).
+ */
+export const ENDED_STATUSES: readonly EngineStatus[] = ['ROLLED_BACK', 'COMPLETED', 'ABORTED'];
 /** Whether a rollout has ended (a status as the engine, the projection or the audit log spell it). */
 export const hasEnded = (status: string): boolean => (ENDED_STATUSES as readonly string[]).includes(status);
 
@@ -52,7 +53,8 @@ export interface RolloutParameters {
   historyLimit?: number;
   /** Roles that may sign a phase gate when the plan names none. */
   gateRoles?: string[];
-  policy?: Partial<ActionPolicy>;
+  /** The phase's action policy, and who may operate the rollout (ROLE_POLICY.operatorRoles by default). */
+  policy?: Partial<ActionPolicy> & { operatorRoles?: string[] };
 }
 
 export interface PlanRolloutInput {
@@ -82,6 +84,8 @@ export interface PhaseInput {
     watch: WatchState;
     held: boolean;
     waitingForSignOff: boolean;
+    /** Progress reports sent to the rollout, and how many it has recorded (phaseProgressRecorded). */
+    reports?: { sent: number; recorded: number };
     /** Simulated source: ends of windows opened by readings already taken. */
     windowEnds?: number[];
     lastSimulatedReading?: number;
@@ -119,7 +123,8 @@ export interface BreachReport {
 export interface PhaseSummary {
   id: string;
   name: string;
-  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'CANCELLED';
+  /** ENTERING: its flags and messages are applied and its workflow started, not yet running (phaseEntered). */
+  status: 'PENDING' | 'ENTERING' | 'RUNNING' | 'COMPLETED' | 'CANCELLED';
   enteredAt?: number;
   completedAt?: number;
   /** The phase's final state, once it has ended. */
@@ -133,6 +138,9 @@ export interface ReviewState {
   completedBy?: string;
   completedAt?: number;
   note?: string;
+  /** PENDING until due, DUE once announced; CANCELLED when the rollout did not launch (rolled back, aborted). */
+  status?: 'PENDING' | 'DUE' | 'COMPLETED' | 'CANCELLED';
+  cancelledAt?: number;
 }
 
 export interface EngineState {
@@ -213,9 +221,9 @@ export const holdSignal = defineSignal<[{ hold: boolean }]>('hold');
 export const metricReadingSignal = defineSignal<[MetricReadingInput]>('metricReading');
 
 // Rollout workflow (rollout-<id>)
-/** From the current phase to its rollout: whether only the gate's sign-off is left (WAITING_FOR_SIGN_OFF). */
 /** From a phase to its rollout: a guardrail breached; the rollout carries out its action. */
 export const guardrailBreachSignal = defineSignal<[BreachReport]>('guardrailBreach');
+/** From the current phase to its rollout: whether only the gate's sign-off is left (WAITING_FOR_SIGN_OFF). */
 export const phaseProgressSignal =
   defineSignal<[{ phaseId: string; waitingForSignOff: boolean }]>('phaseProgress');
 /** From a phase to its rollout, in the phase's first workflow task: its workflow runs and answers queries. */

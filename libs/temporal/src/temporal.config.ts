@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 import { parseEnv } from '../../config/src';
-import { ROLLOUT_TASK_QUEUE_DEFAULT } from '../../../workflows/messages';
+import { ROLLOUT_TASK_QUEUE_DEFAULT } from '../../../workflows/engine/messages';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 

@@ -1,0 +1,31 @@
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../../apps/cli/src/simulate/workflow-bundle';
+import { recordedHistories } from '../support/histories';
+
+// Every history recorded by the workflow suites (RECORD_HISTORIES=1) replays against the current workflow
+// code: a change to what a running rollout or phase does must be guarded with patched(), or this fails with
+// a nondeterminism error naming the history.
+
+jest.setTimeout(300_000);
+
+const histories = recordedHistories();
+
+test("histories of the engine's workflows are recorded", () => {
+  const types = new Set(histories.map(({ history }) => workflowTypeOf(history)));
+  expect(types).toEqual(new Set(['planRolloutWorkflow', 'phaseWorkflow']));
+});
+
+test.each(histories.map((h) => [h.name, h.history] as const))('%s replays', async (name, history) => {
+  // One bundle for all of them (bundling per history took most of this test's time); cached on disk.
+  const bundle = await workflowBundle();
+  await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, name)).resolves.toBeUndefined();
+});
+
+function workflowTypeOf(history: unknown): string | undefined {
+  const first = (
+    history as {
+      events?: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[];
+    }
+  ).events?.[0];
+  return first?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+}
