@@ -35,9 +35,14 @@ test('Otto may not approve work done by otto (separation of duties by key)', () 
 });
 
 test('OTTO, who did approval work, may not sign the gate either', () => {
-  const phase = approvalDoneBy('otto');
+  // A phase whose only item is the approval, done by otto and approved: ready for its sign-off.
+  const finance = pilotPhase.checklist.filter((i) => i.id === 'finance');
+  const phase = enterPhase({ ...pilotPhase, duration: undefined, checklist: finance }, t0);
+  const fiona = { id: 'fiona', roles: ['finance'] };
+  applyItemAction(phase, { type: 'complete', itemId: 'finance', actor: { id: 'otto', roles: ['ops'] } }, t0);
+  applyItemAction(phase, { type: 'approve', itemId: 'finance', actor: fiona }, t0);
   const signOff = { actor: { id: ' OTTO ', roles: ['release-manager'] } };
-  expect(checkSignOff(phase, signOff, [], false, folding)).toMatchObject({ code: 'FORBIDDEN' });
+  expect(checkSignOff(phase, signOff, [], t0, folding)).toMatchObject({ code: 'FORBIDDEN' });
 });
 
 test('roles compare by key: Finance, finance and " FINANCE " are one role', () => {

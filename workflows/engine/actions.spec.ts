@@ -1,4 +1,4 @@
-import { HOUR, pilotPhase } from './engine.fixtures';
+import { DAY, HOUR, pilotPhase } from './engine.fixtures';
 import {
   applyItemAction,
   applySignOff,
@@ -8,7 +8,7 @@ import {
   type ItemAction,
   signOffRecord,
 } from './actions';
-import { enterPhase, waitsOf, type PhaseState } from './phase';
+import { enterPhase, observeSustained, type PhaseState } from './phase';
 
 const t0 = Date.UTC(2026, 10, 1);
 const alice = { id: 'alice', roles: ['ops'] };
@@ -100,7 +100,8 @@ describe('item actions', () => {
 });
 
 describe('gate sign-off', () => {
-  function readyPhase(): PhaseState {
+  /** Every item done and approved, no soak: only the 24 h condition is left. */
+  function doneButSustained(): PhaseState {
     const phase = enterPhase({ ...pilotPhase, duration: undefined }, t0);
     act(phase, { type: 'complete', itemId: 'onboarded', actor: alice });
     act(phase, { type: 'complete', itemId: 'probes', actor: alice });
@@ -108,29 +109,61 @@ describe('gate sign-off', () => {
     act(phase, { type: 'approve', itemId: 'finance', actor: fiona });
     return phase;
   }
+  /** Ready for its sign-off at t0 + 1 day: the condition has held since t0. */
+  function readyPhase(): PhaseState {
+    const phase = doneButSustained();
+    observeSustained(phase, 'availability', true, t0);
+    observeSustained(phase, 'availability', true, t0 + DAY);
+    return phase;
+  }
+  const ready = t0 + DAY;
 
-  test('refused while anything else is pending, by the wrong role, or by who did approval work', () => {
+  test('refused early, naming the open items, the sustained condition, the soak end and the signers', () => {
     const phase = enterPhase(pilotPhase, t0);
-    const pending = waitsOf(phase, t0).some((w) => w.kind !== 'sign-off');
-    expect(checkSignOff(phase, { actor: rm }, [], pending)?.code).toBe('CONFLICT');
+    act(phase, { type: 'complete', itemId: 'finance', actor: alice });
+    const now = t0 + HOUR;
+    expect(checkSignOff(phase, { actor: rm }, [], now)).toEqual({
+      code: 'CONFLICT',
+      message:
+        'Phase pilot is not ready for sign-off: ' +
+        'open items: onboarded "Pilot participants onboarded", probes "EF probes green"; ' +
+        'approvals: finance "Payment instructions confirmed by Finance" by Finance; ' +
+        'sustained conditions: availability "EF availability green for 24h" not holding yet (needs 1 day); ' +
+        'soak until 2026-11-15T00:00:00Z (in 13 d 23 h); ' +
+        'then sign-off by admin or release-manager',
+    });
+    // The plan's own signers are named when it has them.
+    expect(checkSignOff(phase, { actor: rm }, ['release-manager', 'cto'], now)?.message).toMatch(
+      /then sign-off by release-manager or cto$/,
+    );
+  });
 
-    const ready = readyPhase();
-    const sustainedPending = waitsOf(ready, t0).some((w) => w.kind !== 'sign-off');
-    expect(sustainedPending).toBe(true); // the 24h condition has not held yet
-    expect(checkSignOff(ready, { actor: bob }, [], false)).toEqual({
+  test('a sustained condition that holds is named with the moment it will have held', () => {
+    const phase = doneButSustained();
+    observeSustained(phase, 'availability', true, t0 + HOUR);
+    expect(checkSignOff(phase, { actor: { id: 'rolf', roles: ['admin'] } }, [], t0 + 2 * HOUR)?.message).toBe(
+      'Phase pilot is not ready for sign-off: ' +
+        'sustained conditions: availability "EF availability green for 24h" holds until ' +
+        '2026-11-02T01:00:00Z (in 23 h); then sign-off by admin or release-manager',
+    );
+  });
+
+  test('refused to the wrong role or to who did approval work; a repeat is a no-op', () => {
+    const phase = readyPhase();
+    expect(checkSignOff(phase, { actor: bob }, [], ready)).toEqual({
       code: 'FORBIDDEN',
       message: 'Only admin or release-manager may sign the gate of phase pilot',
     });
-    expect(checkSignOff(ready, { actor: rm }, [], false)).toEqual({
+    expect(checkSignOff(phase, { actor: rm }, [], ready)).toEqual({
       code: 'FORBIDDEN',
       message: 'rita did approval work in phase pilot and may not also sign its gate',
     });
     const other = { id: 'rolf', roles: ['release-manager'] };
-    expect(checkSignOff(ready, { actor: other }, [], false)).toBeUndefined();
-    applySignOff(ready, { actor: other, note: 'go' }, t0 + HOUR);
-    expect(ready.gate).toEqual({ signedBy: 'rolf', signedAt: t0 + HOUR, note: 'go' });
-    expect(checkSignOff(ready, { actor: other }, [], false)).toBeUndefined(); // repeat: no-op
-    expect(checkSignOff(ready, { actor: { id: 'x', roles: ['admin'] } }, [], false)?.code).toBe('CONFLICT');
+    expect(checkSignOff(phase, { actor: other }, [], ready)).toBeUndefined();
+    applySignOff(phase, { actor: other, note: 'go' }, ready + HOUR);
+    expect(phase.gate).toEqual({ signedBy: 'rolf', signedAt: ready + HOUR, note: 'go' });
+    expect(checkSignOff(phase, { actor: other }, [], ready)).toBeUndefined(); // repeat: no-op
+    expect(checkSignOff(phase, { actor: { id: 'x', roles: ['admin'] } }, [], ready)?.code).toBe('CONFLICT');
   });
 });
 

@@ -1,6 +1,7 @@
 import { nameKey, sameName } from '../../libs/auth/src/names';
 import type { RefusalCode } from '../refusals';
 import type { Actor, ItemState, PhaseState } from './phase';
+import { notReadyForSignOff } from './phase-waits';
 import { ROLE_POLICY } from './policy';
 import { initialSustained } from './sustained';
 
@@ -234,28 +235,31 @@ function describe(item: ItemState): string {
   }
 }
 
-/** Signing the gate: the last step out of a phase, once everything else is done. */
+/** The roles that may sign a phase's gate: the plan's (or the rollout's) gate roles, else the policy's. */
+export const gateSigners = (gateRoles: string[], policy = DEFAULT_POLICY): string[] =>
+  gateRoles.length ? gateRoles : policy.gateRoles;
+
+/**
+ * Signing the gate: the last step out of a phase, once everything else is done. A sign-off refused early names
+ * what is still open (items, approvals, sustained conditions, the soak's end as of `now`) and who signs.
+ */
 export function checkSignOff(
   phase: PhaseState,
   signOff: SignOff,
   gateRoles: string[],
-  pendingOtherThanSignOff: boolean,
+  now: number,
   policy = DEFAULT_POLICY,
 ): Refusal | undefined {
   const { actor } = signOff;
   if (phase.gate.signedBy === actor.id) return undefined;
   if (phase.gate.signedBy)
     return refuse('CONFLICT', `The gate of phase ${phase.id} is already signed by ${phase.gate.signedBy}`);
-  const roles = gateRoles.length ? gateRoles : policy.gateRoles;
+  const roles = gateSigners(gateRoles, policy);
   if (!holdsAny(actor, [...roles, ...policy.superRoles])) {
     return refuse('FORBIDDEN', `Only ${who(roles)} may sign the gate of phase ${phase.id}`);
   }
-  if (pendingOtherThanSignOff) {
-    return refuse(
-      'CONFLICT',
-      `Phase ${phase.id} is not ready for sign-off: items, approvals or its soak are still pending`,
-    );
-  }
+  const notReady = notReadyForSignOff(phase, now, roles);
+  if (notReady) return refuse('CONFLICT', notReady);
   if (
     policy.separationOfDuties &&
     phase.items.some((i) => i.kind === 'approval' && samePerson(i.doneBy, actor, policy))

@@ -9,6 +9,7 @@ import {
   recordTimer,
   MIN_SCALED_TIMER_MS,
   scaleItemTimers,
+  scalePhase,
 } from './item-timers';
 import { enterPhase, nextTimeChange, waitsOf, type PhaseState } from './phase';
 
@@ -153,5 +154,14 @@ describe('item timers', () => {
     scaleItemTimers(phase, 1e-7);
     expect(phase.items[0]).toMatchObject({ everyMs: MIN_SCALED_TIMER_MS });
     expect(phase.items[1].deadlineAt).toBe(t0 + MIN_SCALED_TIMER_MS);
+  });
+
+  test('a rehearsal scales the whole phase: soak, sustain durations and item timers; 1 changes nothing', () => {
+    const phase = scalePhase(enterPhase(pilotPhase, t0), 0.001);
+    expect(phase.minUntil).toBe(t0 + 14 * DAY * 0.001);
+    expect(phase.items.find((i) => i.id === 'availability')?.sustainMs).toBe(DAY * 0.001);
+    const asPlanned = enterPhase(timed, t0);
+    expect(scalePhase(enterPhase(timed, t0), 1)).toEqual(asPlanned);
+    expect(scalePhase(enterPhase(timed, t0), 0.01).items[0].everyMs).toBe(864_000);
   });
 });

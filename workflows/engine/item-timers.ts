@@ -87,3 +87,16 @@ export function scaleItemTimers(phase: PhaseState, timeScale: number): void {
 /** Items found overdue, for the phase's details in the Web UI. */
 export const overdueItems = (phase: PhaseState): ItemState[] =>
   phase.items.filter((i) => i.overdueAt !== undefined && !finished(i));
+
+/**
+ * Scales a phase just entered for a rehearsal (timeScale < 1): its soak, its sustain durations, its check-ins
+ * and deadlines (see scaleItemTimers). The plan itself is untouched; timeScale 1 changes nothing.
+ */
+export function scalePhase(state: PhaseState, timeScale: number): PhaseState {
+  if (timeScale === 1) return state;
+  if (state.minUntil !== undefined)
+    state.minUntil = state.enteredAt + (state.minUntil - state.enteredAt) * timeScale;
+  for (const item of state.items) if (item.sustainMs !== undefined) item.sustainMs *= timeScale;
+  scaleItemTimers(state, timeScale);
+  return state;
+}

@@ -78,6 +78,12 @@ export interface PhaseInput {
   historyLimit?: number;
   /** When the rollout started (epoch ms): simulated metric timelines count from it. */
   rolloutStartedAt?: number;
+  /**
+   * Set by a rollout that answers every phaseProgress report of its current phase with phaseProgressRecorded,
+   * whatever its status. Only then does an action that changed waitingForSignOff wait for that answer: a
+   * rollout started before the protocol never answers, and its phases answer at once, as before.
+   */
+  recordsProgress?: boolean;
   /** State carried into a new run by continue-as-new. */
   carried?: {
     state: PhaseState;
