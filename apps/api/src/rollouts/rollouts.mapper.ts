@@ -1,6 +1,7 @@
 import type { RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import type { EngineState, PhaseSummary, ReviewState } from '../../../../workflows/engine/messages';
+import type { RollbackStep as EngineRollbackStep } from '../../../../workflows/engine/rollback';
 import { type ItemState, type PhaseState, sustainedDueAt } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
 import {
@@ -37,19 +38,6 @@ export interface RolloutContext {
   now: number;
 }
 
-/** A rollback step as the engine reports it; a step done by hand carries who, what and the proof. */
-interface EngineRollbackStep {
-  id: string;
-  title: string;
-  source: string;
-  status: keyof typeof RollbackStepStatus;
-  error?: string;
-  finishedAt?: number;
-  resolvedBy?: string;
-  note?: string;
-  evidence?: string;
-}
-
 function toRollbackStep(step: EngineRollbackStep): RollbackStep {
   return {
     id: step.id,
@@ -65,12 +53,15 @@ function toRollbackStep(step: EngineRollbackStep): RollbackStep {
 }
 
 /**
- * A review's status: DONE once completed; CANCELLED when the rollout did not launch (rolled back, aborted,
- * terminated, or being rolled back) and so will never hold it; DUE once its time has come; OPEN before.
+ * A review's status, as the engine says it (cancelled when the rollout did not launch); for a rollout whose
+ * engine kept no status (started before reviews had one): DONE once completed, CANCELLED when the rollout did
+ * not launch (rolled back, aborted, terminated, or being rolled back), DUE once its time has come, OPEN before.
  */
 export function reviewStatus(review: ReviewState, rolloutStatus: string, now: number): ReviewStatus {
   if (review.completedAt !== undefined || review.completedBy !== undefined) return ReviewStatus.DONE;
+  if (review.status === 'CANCELLED' || review.cancelledAt !== undefined) return ReviewStatus.CANCELLED;
   if (UNLAUNCHED_STATUSES.includes(rolloutStatus)) return ReviewStatus.CANCELLED;
+  if (review.status === 'DUE') return ReviewStatus.DUE;
   if (review.dueAt !== undefined && review.dueAt <= now) return ReviewStatus.DUE;
   return ReviewStatus.OPEN;
 }
@@ -83,6 +74,7 @@ function toReview(review: ReviewState, rolloutStatus: string, now: number): Revi
     dueAt: date(review.dueAt),
     completedBy: review.completedBy,
     completedAt: date(review.completedAt),
+    cancelledAt: date(review.cancelledAt),
     note: review.note,
   };
 }

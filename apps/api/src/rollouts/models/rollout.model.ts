@@ -30,7 +30,6 @@ registerEnumType(RolloutStatus, {
 
 export enum PhaseStatus {
   PENDING = 'PENDING',
-  /** Its flags and messages are applied and its workflow started; not yet running. */
   ENTERING = 'ENTERING',
   RUNNING = 'RUNNING',
   COMPLETED = 'COMPLETED',
@@ -59,7 +58,6 @@ export enum RollbackStepStatus {
   RUNNING = 'RUNNING',
   DONE = 'DONE',
   FAILED = 'FAILED',
-  /** Done by hand by a person after it failed (resolveRollbackStep). */
   RESOLVED = 'RESOLVED',
 }
 registerEnumType(RollbackStepStatus, {
@@ -202,6 +200,8 @@ export class Review {
   @Field({ nullable: true }) dueAt?: Date;
   @Field({ nullable: true }) completedBy?: string;
   @Field({ nullable: true }) completedAt?: Date;
+  @Field({ nullable: true, description: 'When it was cancelled (the rollout did not launch).' })
+  cancelledAt?: Date;
   @Field({ nullable: true }) note?: string;
 }
 
