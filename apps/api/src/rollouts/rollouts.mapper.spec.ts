@@ -81,6 +81,7 @@ describe('rollout model', () => {
         level: 'quick',
         reason: 'error rate up',
         requestedBy: 'olga',
+        rehearsal: false,
         startedAt: now - 1000,
         steps: [
           {
