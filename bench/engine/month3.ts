@@ -4,8 +4,8 @@ import { Worker, type WorkflowBundle } from '@temporalio/worker';
 import { registerRolloutSearchAttributes } from '../../libs/temporal/src';
 import type { RolloutPlan } from '../../libs/plan/src';
 import {
+  awaitPhaseUpdate,
   completeReviewUpdate,
-  engineStateQuery,
   itemActionUpdate,
   phaseStateQuery,
   phaseWorkflowId,
@@ -14,8 +14,7 @@ import {
   type EngineState,
 } from '../../workflows/engine/messages';
 import type { FakeAdapters } from './support';
-import { inPhase } from '../../test/support';
-import { createWorkerContext, ops, progress, rm, sleep, temporalTools, within } from './support';
+import { createWorkerContext, enteredPhase, ops, progress, rm, temporalTools, within } from './support';
 
 // Part 2: the seed run to the end of its month-3 review on the time-skipping test server, guardrails read
 // from the fake Prometheus every minute, then the length of every workflow run it left behind.
@@ -106,8 +105,10 @@ export async function month3Run(
       }
     };
 
+    let after: string | undefined;
     for (const phase of plan.phases) {
-      await inPhase(env.client, handle, phase.id, { timeoutMs: 120_000, intervalMs: 25 });
+      await within(UPDATE_TIMEOUT_MS, `phase ${phase.id} entered`, enteredPhase(handle, phase.id, after));
+      after = phase.id;
       progress(`phase ${phase.id} entered on day ${(await day()).toFixed(1)}`);
       const child = env.client.workflow.getHandle(phaseWorkflowId(rolloutId, phase.id));
       for (const item of phase.checklist)
@@ -124,12 +125,14 @@ export async function month3Run(
         child.executeUpdate(signOffUpdate, { args: [{ actor: rm, note: 'go' }] }),
       );
     }
-    let state = await handle.query(engineStateQuery);
-    for (let i = 0; state.status !== 'IN_REVIEW'; i++) {
-      if (i > 400) throw new Error(`rollout ${rolloutId} never reached IN_REVIEW (${state.status})`);
-      await sleep(25);
-      state = await handle.query(engineStateQuery);
-    }
+    // Past its last phase the rollout is in review: awaitPhase answers then (no polling).
+    const state = await within(
+      UPDATE_TIMEOUT_MS,
+      'the reviews',
+      handle.executeUpdate(awaitPhaseUpdate, { args: [{ after }] }),
+    );
+    if (state.status !== 'IN_REVIEW')
+      throw new Error(`rollout ${rolloutId} is ${state.status}, not IN_REVIEW, after its last phase`);
     progress(`in review from day ${(await day()).toFixed(1)}`);
     for (const review of state.reviews) {
       const due = review.dueAt ?? 0;

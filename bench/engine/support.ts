@@ -7,6 +7,8 @@ import { ADAPTERS_CONFIG, createActivities, loadAdaptersConfig, type AdaptersCon
 import { ACTIVITY_PROVIDERS } from '../../activities/activities.module';
 import { PersistenceModule } from '../../libs/persistence/src';
 import { parsePlanDocument, validatePlan, type RolloutPlan } from '../../libs/plan/src';
+import type { WorkflowHandle } from '@temporalio/client';
+import { awaitPhaseUpdate, type EngineState } from '../../workflows/engine/messages';
 import type { Actor } from '../../workflows/engine/phase';
 import { repoRoot, startFakeAdapters as startSharedFakeAdapters } from '../../test/support';
 
@@ -120,3 +122,23 @@ export const ascending = (values: readonly number[]): number[] => [...values].so
 export const median = (values: readonly number[]): number => percentile(ascending(values), 50);
 
 export const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+/**
+ * The rollout once it stands in `phaseId` (whose workflow then runs and answers), after `after` (none: its
+ * first phase): the awaitPhase Update waits in the workflow, nothing polls. Anything else (paused, rolled
+ * back, ended) fails the run.
+ */
+export async function enteredPhase(
+  rollout: WorkflowHandle,
+  phaseId: string,
+  after?: string,
+): Promise<EngineState> {
+  const state = await rollout.executeUpdate(awaitPhaseUpdate, {
+    args: [after === undefined ? {} : { after }],
+  });
+  if (state.currentPhaseId !== phaseId || state.phases.find((p) => p.id === phaseId)?.status !== 'RUNNING')
+    throw new Error(
+      `rollout ${state.rolloutId} is ${state.status} in ${state.currentPhaseId ?? 'no phase'}, not in phase ${phaseId}`,
+    );
+  return state;
+}

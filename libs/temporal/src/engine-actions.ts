@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RolloutPlan } from '../../plan/src';
 import { checkItemAction, type ItemAction, type SignOff } from '../../../workflows/engine/actions';
 import {
+  awaitPhaseUpdate,
   engineStateQuery,
   type EngineState,
   itemActionUpdate,
@@ -26,18 +26,16 @@ export class ActionRefusedError extends Error {
   }
 }
 
-/**
- * How long an action routed to the current phase waits for that phase's workflow to start: the rollout names
- * a phase current as it enters it, a moment (its flags, its messages) before the phase's workflow exists.
- */
-export const PHASE_ENTRY_WAIT_MS = 10_000;
-const PHASE_ENTRY_POLL_MS = 100;
+// The rollout names a phase current only once the phase's workflow runs (it reports phaseEntered in its
+// first workflow task), so an action routed by the rollout's state finds the phase's workflow there: no
+// waiting for it to start. A phase that ends between the routing and the Update answers with the SDK's own
+// error (a closed workflow), mapped like any other.
 
 /**
- * Sends a checklist-item action to the phase that owns the item, once the rollout's state says that phase
- * is current; the phase's validators then check roles, separation of duties and the item's status. A phase
- * that ends between the check and the Update answers with the SDK's own error. `updateId` names the Update, so
- * that a retry of the same request (see retryTransient) is answered with the first outcome, not applied twice.
+ * Sends a checklist-item action to the phase that owns the item, when the rollout's state says that phase is
+ * current; the phase's validators then check roles, separation of duties and the item's status. `updateId`
+ * names the Update, so that a retry of the same request (see retryTransient) is answered with the first
+ * outcome, not applied twice.
  */
 export async function sendItemAction(
   client: Client,
@@ -50,10 +48,8 @@ export async function sendItemAction(
   const phase = await routed(client, rolloutId, (state) =>
     routeItemAction(plan, state, action.itemId, phaseId),
   );
-  return whenEntered(phase, rolloutId, async (h) => {
-    await refuseConflictEarly(h, action);
-    return h.executeUpdate(itemActionUpdate, { args: [action], updateId });
-  });
+  await refuseConflictEarly(phase, action);
+  return phase.executeUpdate(itemActionUpdate, { args: [action], updateId });
 }
 
 /** Signs the gate of `phaseId`, if it is the current phase. */
@@ -66,7 +62,23 @@ export async function sendSignOff(
   updateId?: string,
 ): Promise<PhaseState> {
   const phase = await routed(client, rolloutId, (state) => routeSignOff(plan, state, phaseId));
-  return whenEntered(phase, rolloutId, (h) => h.executeUpdate(signOffUpdate, { args: [signOff], updateId }));
+  return phase.executeUpdate(signOffUpdate, { args: [signOff], updateId });
+}
+
+/**
+ * The rollout's state once it stands where the next action can reach it (awaitPhase): in a phase other than
+ * `after` whose workflow runs, in review, paused, rolling back, ROLLBACK_FAILED or ended. The workflow waits
+ * for it (no polling here); `updateId` makes a retry of the same request wait on the same Update.
+ */
+export function awaitPhase(
+  client: Client,
+  rolloutId: string,
+  after?: string,
+  updateId?: string,
+): Promise<EngineState> {
+  return client.workflow
+    .getHandle(rolloutWorkflowId(rolloutId))
+    .executeUpdate(awaitPhaseUpdate, { args: [after === undefined ? {} : { after }], updateId });
 }
 
 /**
@@ -75,10 +87,12 @@ export async function sendSignOff(
  * send one Update each only while the item is still open. Rejected Updates are not free for the server: each
  * takes a workflow task, and many of them at once delay (and abort) the Updates that are accepted. Only
  * CONFLICT and NOT_FOUND are decided here, as they do not depend on the rollout's policy; the validator
- * still decides everything else, and every race.
+ * still decides everything else, and every race. A query that fails (a busy worker, a phase just closing)
+ * decides nothing: the Update is sent and its validator answers.
  */
-async function refuseConflictEarly(phase: WorkflowHandle, action: ItemAction): Promise<void> {
-  const state = await phase.query(phaseStateQuery);
+export async function refuseConflictEarly(phase: WorkflowHandle, action: ItemAction): Promise<void> {
+  const state = await phase.query(phaseStateQuery).catch((): PhaseState | undefined => undefined);
+  if (!state) return;
   const refused = checkItemAction(state, action);
   if (refused && (refused.code === 'CONFLICT' || refused.code === 'NOT_FOUND'))
     throw new ActionRefusedError(refused.code, refused.message);
@@ -93,29 +107,4 @@ async function routed(
   const to = route(state);
   if (!to.ok) throw new ActionRefusedError(to.code, to.message);
   return client.workflow.getHandle(phaseWorkflowId(rolloutId, to.phaseId));
-}
-
-/**
- * Sends to a phase the rollout has named current, waiting (up to PHASE_ENTRY_WAIT_MS) while its workflow is
- * still being started; a phase still absent then is a CONFLICT, not a missing rollout.
- */
-async function whenEntered<T>(
-  phase: WorkflowHandle,
-  rolloutId: string,
-  send: (phase: WorkflowHandle) => Promise<T>,
-): Promise<T> {
-  const deadline = Date.now() + PHASE_ENTRY_WAIT_MS;
-  for (;;) {
-    try {
-      return await send(phase);
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      if (Date.now() >= deadline)
-        throw new ActionRefusedError(
-          'CONFLICT',
-          `Rollout ${rolloutId} is still entering its current phase (${phase.workflowId} has not started); try again shortly`,
-        );
-      await sleep(PHASE_ENTRY_POLL_MS);
-    }
-  }
 }

@@ -2,7 +2,13 @@ export { connectionOptions, loadTemporalConfig, workflowUiUrl, type TemporalConf
 export { TemporalClientModule } from './temporal-client.module';
 export { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
 export { registerRolloutSearchAttributes } from './search-attributes';
-export { ActionRefusedError, PHASE_ENTRY_WAIT_MS, sendItemAction, sendSignOff } from './engine-actions';
+export {
+  ActionRefusedError,
+  awaitPhase,
+  refuseConflictEarly,
+  sendItemAction,
+  sendSignOff,
+} from './engine-actions';
 export {
   beforeDeadline,
   GRPC_DEADLINE_EXCEEDED,

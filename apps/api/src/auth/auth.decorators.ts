@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
+import { ROLE_POLICY, type RolePolicy } from '../../../../workflows/engine/policy';
 
 /** Who is acting: the user a verified token names and the roles it carries. */
 export interface RequestActor {
@@ -17,8 +18,14 @@ export const ROLES_KEY = 'auth:roles';
 /** No token needed (health checks, the flag values applications poll). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
-/** Only a token carrying one of these roles (or `admin`) may call it. */
-export const Roles = (...roles: string[]) => SetMetadata(ROLES_KEY, roles);
+/** A group of roles of the one role policy (workflows/engine/policy.ts), e.g. `startRoles`. */
+export type RoleGroup = Exclude<keyof RolePolicy, 'superRoles'>;
+
+/**
+ * Only a token carrying one of the roles of this group of ROLE_POLICY (or a super role: `admin`) may call it.
+ * Roles are named once, in the policy the workflows read too; never here.
+ */
+export const Roles = (group: RoleGroup) => SetMetadata(ROLES_KEY, [...ROLE_POLICY[group]]);
 
 /** The HTTP request behind a GraphQL operation or a REST call. */
 export function requestOf(context: ExecutionContext): AuthedRequest | undefined {

@@ -10,13 +10,14 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { type GraphQLResolveInfo, OperationTypeNode } from 'graphql';
 import { nameKey, roleKeys, TokenError, verifyToken } from '../../../../libs/auth/src';
+import { ROLE_POLICY } from '../../../../workflows/engine/policy';
 import { graphQLError } from '../common/graphql-errors';
 import { type AuthedRequest, PUBLIC_KEY, type RequestActor, requestOf, ROLES_KEY } from './auth.decorators';
 
 export const AUTH_SECRET = Symbol('AUTH_SECRET');
 
-/** The role that may do everything a role-restricted operation allows. */
-const ADMIN = 'admin';
+/** The roles that may do everything a role-restricted operation allows (the policy's super roles). */
+const SUPER: readonly string[] = ROLE_POLICY.superRoles.map(nameKey);
 /** The role that may only read. */
 const VIEWER = 'viewer';
 
@@ -35,8 +36,8 @@ function writes(context: ExecutionContext): boolean {
  * Every operation needs a verified bearer token (HS256, see libs/auth) unless marked `@Public()`. The token's
  * user and roles are taken by their keys (`nameKey`: trimmed, lower-cased, spaces and `_` as `-`). Any valid
  * token may read (every token carries at least one role, so at least a viewer); a token whose only role is
- * `viewer` may do nothing else. `@Roles(...)` narrows an
- * operation to those roles. What a person may do to a checklist item or gate is the engine's to decide:
+ * `viewer` may do nothing else. `@Roles(group)` narrows an
+ * operation to a group of ROLE_POLICY (workflows/engine/policy.ts), the one role policy the workflows read too. What a person may do to a checklist item or gate is the engine's to decide:
  * the actor and roles travel with the Update to its validator.
  */
 @Injectable()
@@ -56,11 +57,11 @@ export class AuthGuard implements CanActivate {
     if (actor.roles.every((r) => r === VIEWER) && writes(context))
       throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a viewer: viewers may read, not act`);
     const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets)?.map(nameKey);
-    if (allowed && !actor.roles.some((r) => r === ADMIN || allowed.includes(r)))
+    if (allowed && !actor.roles.some((r) => SUPER.includes(r) || allowed.includes(r)))
       throw refusal(
         graphql,
         'FORBIDDEN',
-        `${actor.id} may not do this: it needs one of the roles ${[ADMIN, ...allowed].join(', ')} (has ${actor.roles.join(', ')})`,
+        `${actor.id} may not do this: it needs one of the roles ${[...new Set([...SUPER, ...allowed])].join(', ')} (has ${actor.roles.join(', ')})`,
       );
     return true;
   }

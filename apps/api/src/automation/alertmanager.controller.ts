@@ -15,7 +15,7 @@ export class AlertmanagerController {
 
   @Post('alertmanager')
   @HttpCode(200)
-  @Roles('operator')
+  @Roles('automationRoles')
   async receive(
     @Body() body: unknown,
     @CurrentActor() actor: RequestActor,

@@ -3,9 +3,10 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { AuditLogService, RolloutProjection } from '../../../../libs/persistence/src';
-import { ENDED_STATUSES } from '../../../../workflows/engine/messages';
 import type { RequestActor } from '../auth/auth.decorators';
-import { RolloutsService } from '../rollouts/rollouts.service';
+import { RolloutCommandsService } from '../rollouts/rollout-commands.service';
+import { RolloutReadsService } from '../rollouts/rollout-reads.service';
+import { CLOSED_STATUSES } from '../rollouts/rollout-status';
 import { alertReason, targetOf } from './alert-routing';
 import type { Alert, AlertmanagerPayload } from './alertmanager.payload';
 import type { MetricSampleResult } from './metric-sample.types';
@@ -32,7 +33,8 @@ export class AutomationService {
   private readonly logger = new Logger('Automation');
 
   constructor(
-    private readonly rollouts: RolloutsService,
+    private readonly rollouts: RolloutCommandsService,
+    private readonly reads: RolloutReadsService,
     private readonly em: EntityManager,
     private readonly audit: AuditLogService,
   ) {}
@@ -92,7 +94,7 @@ export class AutomationService {
   ): Promise<AlertResult> {
     let plan;
     try {
-      plan = await this.rollouts.planOf(rolloutId);
+      plan = await this.reads.planOf(rolloutId);
     } catch (err) {
       return { rolloutId, outcome: 'skipped', detail: messageOf(err) };
     }
@@ -145,7 +147,7 @@ export class AutomationService {
       .fork()
       .find(
         RolloutProjection,
-        { status: { $nin: [...ENDED_STATUSES] } },
+        { status: { $nin: [...CLOSED_STATUSES] } },
         { orderBy: { startedAt: 'asc' }, limit: 500 },
       );
     return rows.map((r) => r.rolloutId);

@@ -11,7 +11,7 @@ export class MetricSamplesResolver {
     description:
       'A metric reading for the guardrails of a rollout’s current phase (or of every active rollout that reads it). Operators.',
   })
-  @Roles('operator')
+  @Roles('automationRoles')
   recordMetricSample(@Args('input') input: RecordMetricSampleInput): Promise<MetricSampleResult> {
     return this.automation.recordSample(input);
   }

@@ -1,11 +1,11 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
 import { AuditEntry } from '../../../../libs/persistence/src';
-import { hasEnded } from '../../../../workflows/engine/messages';
 import { toAuditEntryModel } from '../audit/audit.service';
 import { AuditEntryModel } from '../audit/models/audit-entry.model';
 import { graphQLError } from '../common/graphql-errors';
 import { ID_PATTERN } from '../rollouts/dto/ids';
+import { isClosed } from '../rollouts/rollout-status';
 import { tail } from './audit-tail';
 
 /** Each subscription asks the database this often while nothing new has happened. */
@@ -41,7 +41,9 @@ export class EventsResolver {
     };
     return tail(fetch, {
       pollMs: POLL_MS,
-      isLast: (e) => e.action === 'rollout.transition' && hasEnded(e.target),
+      // A ROLLBACK_FAILED rollout goes on (a step retried or resolved); a TERMINATED one (the reconciler's
+      // entry) does not.
+      isLast: (e) => e.action === 'rollout.transition' && isClosed(e.target),
     });
   }
 }

@@ -22,7 +22,7 @@ export class PlansResolver {
     description:
       'Imports a plan document as a new immutable version (or returns the latest, unchanged, if it holds the same plan). Release managers.',
   })
-  @Roles('release-manager')
+  @Roles('startRoles')
   async importPlan(
     @Args('input') input: PlanDocumentInput,
     @CurrentActor() actor: RequestActor,

@@ -1,6 +1,7 @@
 import type { RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
-import type { EngineState, PhaseSummary } from '../../../../workflows/engine/messages';
+import type { EngineState, PhaseSummary, ReviewState } from '../../../../workflows/engine/messages';
+import type { RollbackStep as EngineRollbackStep } from '../../../../workflows/engine/rollback';
 import { type ItemState, type PhaseState, sustainedDueAt } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
 import {
@@ -9,11 +10,15 @@ import {
   type PendingTimer,
   type Phase,
   PhaseStatus,
+  type Review,
+  ReviewStatus,
+  type RollbackStep,
   type Rollout,
   RolloutStatus,
   type RolloutSummary,
   RollbackStepStatus,
 } from './models/rollout.model';
+import { UNLAUNCHED_STATUSES } from './rollout-status';
 
 const date = (ms?: number | null): Date | undefined =>
   ms === undefined || ms === null ? undefined : new Date(ms);
@@ -28,7 +33,50 @@ export interface RolloutContext {
   currentPhase?: PhaseState;
   /** Its guardrails as they stand (guardrailReadingsQuery), when it answered. */
   guardrails?: GuardrailReading[];
+  /** The reconciler found its workflow terminated (or timed out) in Temporal: the projection says TERMINATED. */
+  terminated?: boolean;
   now: number;
+}
+
+function toRollbackStep(step: EngineRollbackStep): RollbackStep {
+  return {
+    id: step.id,
+    title: step.title,
+    source: step.source,
+    status: RollbackStepStatus[step.status],
+    error: step.error,
+    finishedAt: date(step.finishedAt),
+    resolvedBy: step.resolvedBy,
+    note: step.note,
+    evidence: step.evidence,
+  };
+}
+
+/**
+ * A review's status, as the engine says it (cancelled when the rollout did not launch); for a rollout whose
+ * engine kept no status (started before reviews had one): DONE once completed, CANCELLED when the rollout did
+ * not launch (rolled back, aborted, terminated, or being rolled back), DUE once its time has come, OPEN before.
+ */
+export function reviewStatus(review: ReviewState, rolloutStatus: string, now: number): ReviewStatus {
+  if (review.completedAt !== undefined || review.completedBy !== undefined) return ReviewStatus.DONE;
+  if (review.status === 'CANCELLED' || review.cancelledAt !== undefined) return ReviewStatus.CANCELLED;
+  if (UNLAUNCHED_STATUSES.includes(rolloutStatus)) return ReviewStatus.CANCELLED;
+  if (review.status === 'DUE') return ReviewStatus.DUE;
+  if (review.dueAt !== undefined && review.dueAt <= now) return ReviewStatus.DUE;
+  return ReviewStatus.OPEN;
+}
+
+function toReview(review: ReviewState, rolloutStatus: string, now: number): Review {
+  return {
+    id: review.id,
+    title: review.title,
+    status: reviewStatus(review, rolloutStatus, now),
+    dueAt: date(review.dueAt),
+    completedBy: review.completedBy,
+    completedAt: date(review.completedAt),
+    cancelledAt: date(review.cancelledAt),
+    note: review.note,
+  };
 }
 
 function toItem(item: ItemState): ChecklistItem {
@@ -87,13 +135,14 @@ function timersOf(state: EngineState, phase: PhaseState | undefined, now: number
 /** Engine state (+ the current phase's state) → GraphQL model. */
 export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout {
   const live = ctx.currentPhase?.id === state.currentPhaseId ? ctx.currentPhase : undefined;
+  const status = ctx.terminated ? RolloutStatus.TERMINATED : RolloutStatus[state.status];
   return {
     id: state.rolloutId,
     plan: state.plan,
     planVersionId: ctx.planVersionId,
     planVersion: versionOf(ctx.planVersionId),
     title: ctx.title,
-    status: RolloutStatus[state.status],
+    status,
     currentPhase: state.currentPhaseId,
     startedBy: state.startedBy,
     startedAt: new Date(state.startedAt),
@@ -134,23 +183,9 @@ export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout
       startedAt: new Date(state.rollback.startedAt),
       budgetEndsAt: date(state.rollback.budgetEndsAt),
       finishedAt: date(state.rollback.finishedAt),
-      steps: state.rollback.steps.map((s) => ({
-        id: s.id,
-        title: s.title,
-        source: s.source,
-        status: RollbackStepStatus[s.status],
-        error: s.error,
-        finishedAt: date(s.finishedAt),
-      })),
+      steps: state.rollback.steps.map(toRollbackStep),
     },
-    reviews: state.reviews.map((r) => ({
-      id: r.id,
-      title: r.title,
-      dueAt: date(r.dueAt),
-      completedBy: r.completedBy,
-      completedAt: date(r.completedAt),
-      note: r.note,
-    })),
+    reviews: state.reviews.map((r) => toReview(r, status, ctx.now)),
     workflowId: ctx.workflowId,
     webUiUrl: ctx.webUiUrl,
   };

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PlansModule } from '../plans/plans.module';
+import { RolloutCommandsService } from './rollout-commands.service';
+import { RolloutReadsService } from './rollout-reads.service';
 import { RolloutsResolver } from './rollouts.resolver';
-import { RolloutsService } from './rollouts.service';
 
-/** Rollouts: started from plan versions, driven through the plan engine's Updates. */
+/** Rollouts: started from plan versions, driven through the plan engine's Updates, read live or listed. */
 @Module({
   imports: [PlansModule],
-  providers: [RolloutsResolver, RolloutsService],
-  exports: [RolloutsService],
+  providers: [RolloutsResolver, RolloutReadsService, RolloutCommandsService],
+  exports: [RolloutReadsService, RolloutCommandsService],
 })
 export class RolloutsModule {}

@@ -11,6 +11,8 @@ import {
   ConfirmRollbackStepInput,
   RecordCheckResultInput,
   PauseRolloutInput,
+  ResolveRollbackStepInput,
+  RetryRollbackStepInput,
   RolloutFilterInput,
   RolloutRefInput,
   SignOffGateInput,
@@ -19,12 +21,19 @@ import {
 } from './dto/rollout-actions.input';
 import { StartRolloutInput } from './dto/start-rollout.input';
 import { Rollout, RolloutConnection } from './models/rollout.model';
-import { RolloutsService } from './rollouts.service';
+import { RolloutCommandsService } from './rollout-commands.service';
+import { RolloutReadsService } from './rollout-reads.service';
 
-/** Rollouts of plan versions: each one a planRolloutWorkflow; every action a workflow Update. */
+/**
+ * Rollouts of plan versions: each one a planRolloutWorkflow; every action a workflow Update, whose validators
+ * decide who may do what (ROLE_POLICY, the plan's roles); the guard gates only starts and automation.
+ */
 @Resolver(() => Rollout)
 export class RolloutsResolver {
-  constructor(private readonly service: RolloutsService) {}
+  constructor(
+    private readonly reads: RolloutReadsService,
+    private readonly service: RolloutCommandsService,
+  ) {}
 
   @Query(() => Rollout, {
     complexity: temporalReadCost,
@@ -32,7 +41,7 @@ export class RolloutsResolver {
   })
   rollout(@Args('id', { type: () => ID }) id: string): Promise<Rollout> {
     if (!ID_PATTERN.test(id)) throw graphQLError('NOT_FOUND', `Rollout ${id.slice(0, 80)} does not exist`);
-    return this.service.get(id);
+    return this.reads.get(id);
   }
 
   @Query(() => RolloutConnection, {
@@ -44,13 +53,13 @@ export class RolloutsResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first?: number,
     @Args('after', { nullable: true }) after?: string,
   ): Promise<RolloutConnection> {
-    return this.service.list(filter ?? {}, first ?? 20, after);
+    return this.reads.list(filter ?? {}, first ?? 20, after);
   }
 
   @Mutation(() => Rollout, {
     description: 'Starts a rollout of a plan version: one durable workflow, rollout-<id>. Release managers.',
   })
-  @Roles('release-manager')
+  @Roles('startRoles')
   startRollout(
     @Args('input') input: StartRolloutInput,
     @CurrentActor() actor: RequestActor,
@@ -101,7 +110,7 @@ export class RolloutsResolver {
     description:
       'Reports a check of a sustained condition of the current phase (healthy or not; a failure restarts its clock). Operators.',
   })
-  @Roles('operator')
+  @Roles('automationRoles')
   recordCheckResult(
     @Args('input') input: RecordCheckResultInput,
     @CurrentActor() actor: RequestActor,
@@ -161,5 +170,28 @@ export class RolloutsResolver {
     @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
     return this.service.confirmRollbackStep(input.rolloutId, actor, input.stepId);
+  }
+
+  @Mutation(() => Rollout, {
+    description:
+      'Runs a failed rollback step again (e.g. once its hook is configured); the rollback then goes on. Operators.',
+  })
+  retryRollbackStep(
+    @Args('input') input: RetryRollbackStepInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    return this.service.retryRollbackStep(input.rolloutId, actor, input.stepId);
+  }
+
+  @Mutation(() => Rollout, {
+    description:
+      'Records that a person did a failed rollback step by hand (RESOLVED, with a note and evidence); the rollback then goes on. Operators.',
+  })
+  resolveRollbackStep(
+    @Args('input') input: ResolveRollbackStepInput,
+    @CurrentActor() actor: RequestActor,
+  ): Promise<Rollout> {
+    const { rolloutId, stepId, note, evidence } = input;
+    return this.service.resolveRollbackStep(rolloutId, actor, stepId, note, evidence);
   }
 }

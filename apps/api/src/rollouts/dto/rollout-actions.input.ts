@@ -155,3 +155,25 @@ export class RecordCheckResultInput extends ChecklistItemActionInput {
   @IsBoolean()
   healthy: boolean;
 }
+
+@InputType({ description: 'A failed rollback step to run again (e.g. once its hook is configured).' })
+export class RetryRollbackStepInput extends RolloutRefInput {
+  @Field(() => ID)
+  @Matches(ID_PATTERN, { message: ID_MESSAGE })
+  stepId: string;
+}
+
+@InputType({ description: 'A failed rollback step a person did by hand: what they did, and the proof.' })
+export class ResolveRollbackStepInput extends RetryRollbackStepInput {
+  @Field({ description: 'What was done by hand (kept in the rollout and the audit log).' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(NOTE)
+  note: string;
+
+  @Field({ nullable: true, description: 'A link or reference proving it (a ticket, a dashboard …).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(NOTE)
+  evidence?: string;
+}

@@ -11,18 +11,39 @@ export enum RolloutStatus {
   IN_REVIEW = 'IN_REVIEW',
   COMPLETED = 'COMPLETED',
   ABORTED = 'ABORTED',
+  TERMINATED = 'TERMINATED',
 }
-registerEnumType(RolloutStatus, { name: 'RolloutStatus', description: 'Where a rollout stands.' });
+registerEnumType(RolloutStatus, {
+  name: 'RolloutStatus',
+  description: 'Where a rollout stands.',
+  valuesMap: {
+    ROLLBACK_FAILED: {
+      description:
+        'A rollback step could not be done: the workflow stays open until the step is retried (retryRollbackStep) or done by hand (resolveRollbackStep).',
+    },
+    TERMINATED: {
+      description:
+        'Its workflow was terminated (or timed out) in Temporal, around the engine: found by the reconciler, in lists within a minute.',
+    },
+  },
+});
 
 export enum PhaseStatus {
   PENDING = 'PENDING',
-  /** Its flags and messages are applied and its workflow started; not yet running. */
   ENTERING = 'ENTERING',
   RUNNING = 'RUNNING',
   COMPLETED = 'COMPLETED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(PhaseStatus, { name: 'PhaseStatus' });
+registerEnumType(PhaseStatus, {
+  name: 'PhaseStatus',
+  valuesMap: {
+    ENTERING: {
+      description:
+        'Its flags and messages are applied and its workflow started; not yet current (actions go to it once RUNNING).',
+    },
+  },
+});
 
 export enum ChecklistItemStatus {
   OPEN = 'OPEN',
@@ -37,10 +58,25 @@ export enum RollbackStepStatus {
   RUNNING = 'RUNNING',
   DONE = 'DONE',
   FAILED = 'FAILED',
-  /** Done by hand by a person after it failed (resolveRollbackStep). */
   RESOLVED = 'RESOLVED',
 }
-registerEnumType(RollbackStepStatus, { name: 'RollbackStepStatus' });
+registerEnumType(RollbackStepStatus, {
+  name: 'RollbackStepStatus',
+  valuesMap: {
+    RESOLVED: { description: 'Failed, then done by hand (resolveRollbackStep): see resolvedBy.' },
+  },
+});
+
+export enum ReviewStatus {
+  OPEN = 'OPEN',
+  DUE = 'DUE',
+  DONE = 'DONE',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(ReviewStatus, {
+  name: 'ReviewStatus',
+  description: 'A post-launch review: not yet due, due, done, or cancelled (the rollout did not launch).',
+});
 
 @ObjectType({ description: 'One item of a phase checklist.' })
 export class ChecklistItem {
@@ -140,6 +176,9 @@ export class RollbackStep {
   @Field(() => RollbackStepStatus) status: RollbackStepStatus;
   @Field({ nullable: true }) error?: string;
   @Field({ nullable: true }) finishedAt?: Date;
+  @Field({ nullable: true, description: 'Who did the step by hand (RESOLVED).' }) resolvedBy?: string;
+  @Field({ nullable: true, description: 'What they did (RESOLVED).' }) note?: string;
+  @Field({ nullable: true, description: 'A link or reference proving it (RESOLVED).' }) evidence?: string;
 }
 
 @ObjectType()
@@ -157,9 +196,12 @@ export class RollbackProgress {
 export class Review {
   @Field(() => ID) id: string;
   @Field() title: string;
+  @Field(() => ReviewStatus) status: ReviewStatus;
   @Field({ nullable: true }) dueAt?: Date;
   @Field({ nullable: true }) completedBy?: string;
   @Field({ nullable: true }) completedAt?: Date;
+  @Field({ nullable: true, description: 'When it was cancelled (the rollout did not launch).' })
+  cancelledAt?: Date;
   @Field({ nullable: true }) note?: string;
 }
 
