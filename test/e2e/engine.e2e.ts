@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { AuditLogService, mikroOrmOptions } from '../../libs/persistence/src';
 import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
@@ -172,9 +172,20 @@ async function explained<T>(id: string, wait: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The rollout's result, within `ms`. */
+/**
+ * The rollout's final state, within `ms`: its result, or (ROLLED_BACK and ABORTED close Failed) its state as
+ * the closed workflow still answers it.
+ */
 const ended = (id: string, ms: number) =>
-  explained(id, async () => (await within(`rollout ${id} ends`, ms, rollout(id).result())) as EngineState);
+  explained(id, async () => {
+    const closed = rollout(id)
+      .result()
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+      });
+    await within(`rollout ${id} ends`, ms, closed);
+    return rollout(id).query(engineStateQuery);
+  });
 
 /** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */
 async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { FlagsActivities } from '../../activities';
@@ -8,6 +9,7 @@ import { durationToMillis, parsePlanDocument, type RolloutPlan } from '../../lib
 import type { Actor } from '../../workflows/engine/phase';
 import {
   abortUpdate,
+  awaitPhaseUpdate,
   engineStateQuery,
   pauseUpdate,
   resumeUpdate,
@@ -18,18 +20,20 @@ import {
   metricReadingSignal,
   phaseStateQuery,
   phaseWorkflowId,
+  resolveRollbackStepUpdate,
+  retryRollbackStepUpdate,
   rollbackUpdate,
   rolloutWorkflowId,
   signOffUpdate,
   type EngineState,
   type RolloutParameters,
 } from '../../workflows/engine/messages';
-import { FlagChange, FlagValue } from '../../libs/persistence/src';
+import { FlagChange, FlagValue, RolloutProjection } from '../../libs/persistence/src';
+import { RolloutStatusKey } from '../../workflows/search-attributes';
 import { recordHistory } from '../support/histories';
 import { sendItemAction, sendSignOff } from '../../libs/temporal/src';
 import { refusalOf, startTimeSkipping, type TimeSkippingStack } from '../support/time-skipping';
 import {
-  inPhase as enteredPhase,
   rolloutWorkflowIds,
   startFakeAdapters,
   terminateRunning,
@@ -152,9 +156,35 @@ async function runLengths(workflowId: string, firstRunId: string): Promise<numbe
   return lengths;
 }
 
-/** Waits (in real time, the server's clock standing still) until the rollout is in the phase. */
-const inPhase = (handle: WorkflowHandle, phaseId: string): Promise<EngineState> =>
-  enteredPhase(env.client, handle, phaseId, { explain: () => whereItStands(handle) });
+/**
+ * The rollout's answer once it has entered the phase (the awaitPhase Update: it answers once the phase's
+ * workflow runs, so an action sent at once is routed and accepted). No polling.
+ */
+async function inPhase(handle: WorkflowHandle, phaseId: string): Promise<EngineState> {
+  const plan = startedRollouts.get(handle.workflowId.replace(/^rollout-/, ''));
+  const index = plan?.phases.findIndex((p) => p.id === phaseId) ?? -1;
+  const after = index > 0 ? plan?.phases[index - 1].id : undefined;
+  const state = await handle.executeUpdate(awaitPhaseUpdate, { args: [{ after }] });
+  if (state.currentPhaseId !== phaseId || state.phases[index]?.status !== 'RUNNING')
+    throw new Error(`not in phase ${phaseId}:\n${await whereItStands(handle)}`);
+  return state;
+}
+
+/** How the workflow closed in Temporal: its status, and the failure it closed with (if any). */
+async function closing(handle: WorkflowHandle): Promise<{ status: string; failure?: unknown }> {
+  const failure = await handle.result().then(
+    () => undefined,
+    (err: unknown) => (err instanceof WorkflowFailedError ? err.cause : err),
+  );
+  return { status: (await handle.describe()).status.name, failure };
+}
+
+/** The rollout as the list shows it (its projection row) and as Temporal's search attribute has it. */
+async function listed(rolloutId: string): Promise<{ row?: string; searchAttribute?: string }> {
+  const row = await ctx.orm.em.fork().findOne(RolloutProjection, { rolloutId });
+  const described = await env.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).describe();
+  return { row: row?.status, searchAttribute: described.typedSearchAttributes.get(RolloutStatusKey) };
+}
 
 /** Waits until the workflow has finished a task after the last signal sent to it: the signals are handled. */
 async function handled(handle: WorkflowHandle): Promise<void> {
@@ -186,7 +216,12 @@ async function finished(handle: WorkflowHandle, ms = 240_000): Promise<EngineSta
     timer = setTimeout(() => void whereItStands(handle).then((s) => reject(new Error(s)), reject), ms);
   });
   try {
-    return (await Promise.race([handle.result(), stuck])) as EngineState;
+    // ROLLED_BACK and ABORTED close Failed, a cancellation Canceled: the final state is read by a query.
+    const ended = handle.result().catch((err: unknown) => {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+    });
+    await Promise.race([ended, stuck]);
+    return await handle.query(engineStateQuery);
   } finally {
     clearTimeout(timer);
   }
@@ -215,7 +250,11 @@ async function whereItStands(handle: WorkflowHandle): Promise<string> {
 }
 
 /** Does everything a phase asks of people, lets its soak pass, and signs its gate. */
-async function drivePhase(rolloutId: string, phase: RolloutPlan['phases'][number]): Promise<void> {
+async function drivePhase(
+  rolloutId: string,
+  phase: RolloutPlan['phases'][number],
+  beforeSignOff?: () => Promise<void>,
+): Promise<void> {
   const child = env.client.workflow.getHandle(phaseWorkflowId(rolloutId, phase.id));
   for (const item of phase.checklist) {
     await child.executeUpdate(itemActionUpdate, {
@@ -224,6 +263,7 @@ async function drivePhase(rolloutId: string, phase: RolloutPlan['phases'][number
   }
   const state = await child.query(phaseStateQuery);
   if (state.minUntil) await env.sleep(state.minUntil - state.enteredAt);
+  await beforeSignOff?.();
   await child.executeUpdate(signOffUpdate, { args: [{ actor: rm, note: 'go' }] });
 }
 
@@ -277,7 +317,14 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
     expect(live.timers).toEqual(
       min ? [expect.objectContaining({ kind: 'soak', dueAt: entered + (min ?? 0) })] : [],
     );
-    await drivePhase('merchant', phase);
+    // Only the sign-off left: a transition like any other, in the rollout, its list row and search attribute.
+    await drivePhase('merchant', phase, async () => {
+      await stateWhen(handle, 'waiting for the sign-off', (st) => st.status === 'WAITING_FOR_SIGN_OFF');
+      await until('the list shows WAITING_FOR_SIGN_OFF', async () => {
+        const seen = await listed('merchant');
+        return seen.row === 'WAITING_FOR_SIGN_OFF' && seen.searchAttribute === 'WAITING_FOR_SIGN_OFF';
+      });
+    });
   }
   // Reviews: due P2W, P4W, P8W, P3M after the last phase; each is completed once due.
   let state = await handle.query(engineStateQuery);
@@ -303,6 +350,8 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
   }
   const final = await finished(handle);
   await recordHistory('plan-rollout-completed', handle);
+  // The same, entering phases before naming them and recording progress as transitions (rollout-one-truth).
+  await recordHistory('plan-rollout-one-truth-completed', handle);
   // The same, with review completions audited (the audit-rollout-actions patch): replayed with the rest.
   await recordHistory('plan-rollout-reviews-audited', handle);
   // The same, with each phase given a one-minute workflow task timeout (the phase-task-timeout patch).
@@ -313,6 +362,10 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
   );
 
   expect(final.status).toBe('COMPLETED');
+  expect((await closing(handle)).status).toBe('COMPLETED');
+  expect(await listed('merchant')).toEqual({ row: 'COMPLETED', searchAttribute: 'COMPLETED' });
+  const transitions = (await ctx.auditRows('merchant')).filter((a) => a.action === 'rollout.transition');
+  expect(transitions.filter((a) => a.target === 'WAITING_FOR_SIGN_OFF')).toHaveLength(merchant.phases.length);
   expect(final.events.filter((e) => e.what.startsWith('entered phase')).map((e) => e.what)).toEqual([
     'entered phase Internal Dogfood',
     'entered phase Pilot Merchants',
@@ -570,6 +623,12 @@ test('pause and resume are role-gated and hold the phase; abort ends the rollout
   await handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: 'pilot cancelled' }] });
   const final = await finished(handle);
   expect(final.status).toBe('ABORTED');
+  // Failed in Temporal, saying why and by whom; the list and the search attribute agree.
+  const closed = await closing(handle);
+  expect(closed.status).toBe('FAILED');
+  expect(closed.failure).toMatchObject({ type: 'ABORTED', message: 'Aborted by olga: pilot cancelled' });
+  expect(await listed('merchant-pause')).toEqual({ row: 'ABORTED', searchAttribute: 'ABORTED' });
+  expect(final.reviews.map((r) => r.status)).toEqual(merchant.reviews.map(() => 'CANCELLED'));
   expect(final.phases.map((p) => p.status)).toEqual(['COMPLETED', 'CANCELLED', 'PENDING', 'PENDING']);
   expect(final.rollback).toBeUndefined();
   expect(await flags()).toMatchObject({ kwik_integration: true }); // aborting undoes nothing
@@ -584,6 +643,7 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   }
   await inPhase(handle, 'limited-rollout');
   await recordHistory('plan-rollout-in-progress', handle);
+  await recordHistory('plan-rollout-one-truth-in-progress', handle);
   const sentBefore = receivedBy('merchant-rb').length;
   const wrongRole = await refusalOf(
     handle.executeUpdate(rollbackUpdate, {
@@ -602,7 +662,20 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   const final = await finished(handle);
 
   await recordHistory('plan-rollout-rolled-back', handle);
+  await recordHistory('plan-rollout-one-truth-rolled-back', handle);
   expect(final.status).toBe('ROLLED_BACK');
+  const closed = await closing(handle);
+  expect(closed.status).toBe('FAILED');
+  expect(closed.failure).toMatchObject({
+    type: 'ROLLED_BACK',
+    message: 'Rolled back by olga: error rate > 5% for 5 min',
+    nonRetryable: true,
+  });
+  expect(await listed('merchant-rb')).toEqual({ row: 'ROLLED_BACK', searchAttribute: 'ROLLED_BACK' });
+  // Every step reads differently (three messages of one phase included); the reviews will not happen.
+  const titles = final.rollback?.steps.map((s) => s.title) ?? [];
+  expect(new Set(titles).size).toBe(titles.length);
+  expect(final.reviews.every((r) => r.status === 'CANCELLED')).toBe(true);
   expect(await flags()).toEqual(before);
   // The rollout's own record of the flags it wrote agrees with the store after the restore; no timer is left.
   const store = await flags();
@@ -667,6 +740,7 @@ test('error rate > 5% for 5 min in phase 3 rolls back, and the audit log keeps t
   ]);
   const final = await finished(handle);
   await recordHistory('plan-rollout-guardrail-rollback', handle);
+  await recordHistory('plan-rollout-one-truth-guardrail-rollback', handle);
   await recordHistory('plan-phase-breached', phase);
 
   expect(final.status).toBe('ROLLED_BACK');
@@ -763,23 +837,150 @@ test('a manual rollback step waits for an operator to confirm it, and the confir
   expect(audit.filter((a) => a.startsWith('rollback.confirm-step'))).toHaveLength(1);
 });
 
-test('a hook that keeps failing ends the rollout ROLLBACK_FAILED, naming the step', async () => {
-  const handle = await start('merchant-fail', merchant);
+/** Starts a rollout, rolls it back at the data level with its backup hook failing: it stops ROLLBACK_FAILED. */
+async function failedRollback(id: string): Promise<{ handle: WorkflowHandle; state: EngineState }> {
+  const handle = await start(id, merchant);
   await inPhase(handle, 'internal-dogfood');
   adapters.failPaths.add('/hooks/restore-backup');
   await handle.executeUpdate(rollbackUpdate, {
     args: [{ actor: ops, level: 'data', reason: 'corrupt orders' }],
   });
-  const final = await finished(handle);
-  expect(final.status).toBe('ROLLBACK_FAILED');
-  const failed = final.rollback?.steps.find((s) => s.status === 'FAILED');
-  expect(failed?.id).toBe('restore-last-backup');
-  expect(failed?.error).toMatch(/500/);
+  const state = await stateWhen(handle, 'the rollback failed', (s) => s.status === 'ROLLBACK_FAILED');
+  return { handle, state };
+}
+
+test('a hook that keeps failing leaves the rollout ROLLBACK_FAILED and open; a retry once it works finishes the rollback', async () => {
+  const { handle, state } = await failedRollback('merchant-fail');
+  const failed = state.rollback?.steps.find((s) => s.status === 'FAILED');
+  expect(failed).toMatchObject({ id: 'restore-last-backup', error: expect.stringMatching(/500/) as unknown });
   expect(receivedBy('merchant-fail').filter((r) => r.path === '/hooks/restore-backup')).toHaveLength(5);
-  expect(final.rollback?.steps.filter((s) => s.status === 'PENDING').map((s) => s.id)).toEqual([
+  expect(state.rollback?.steps.filter((s) => s.status === 'PENDING').map((s) => s.id)).toEqual([
     'replay-missed-webhooks-dlq',
     'notify-merchants-data-restoration',
   ]);
+  // Still running in Temporal, and the list, the search attribute and the rollout agree.
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  await until('the list shows ROLLBACK_FAILED', async () => {
+    const seen = await listed('merchant-fail');
+    return seen.row === 'ROLLBACK_FAILED' && seen.searchAttribute === 'ROLLBACK_FAILED';
+  });
+  // One message to the escalation channel names the step.
+  const escalations = () => receivedBy('merchant-fail').filter((r) => r.body.channel === 'escalation');
+  await until('the escalation sent', () => escalations().length > 0);
+  expect(escalations().map((r) => r.body.message)).toEqual([expect.stringContaining('restore-last-backup')]);
+
+  // Refusals: who, which step, and what no longer applies.
+  const viewer: Actor = { id: 'v', roles: ['viewer'] };
+  const retry = (actor: Actor, stepId: string) =>
+    handle.executeUpdate(retryRollbackStepUpdate, { args: [{ actor, stepId }] });
+  expect((await refusalOf(retry(viewer, 'restore-last-backup'))).type).toBe('FORBIDDEN');
+  expect((await refusalOf(retry(ops, 'replay-missed-webhooks-dlq'))).message).toBe(
+    'Rollback step "replay-missed-webhooks-dlq" has not failed (the failed step is "restore-last-backup")',
+  );
+  expect((await refusalOf(retry(ops, 'nope'))).type).toBe('NOT_FOUND');
+  const pause = await refusalOf(handle.executeUpdate(pauseUpdate, { args: [{ actor: ops }] }));
+  expect(pause.message).toMatch(/waiting on failed rollback step "restore-last-backup"/);
+  const noNote = await refusalOf(
+    handle.executeUpdate(resolveRollbackStepUpdate, {
+      args: [{ actor: ops, stepId: 'restore-last-backup', note: ' ' }],
+    }),
+  );
+  expect(noNote.type).toBe('BAD_USER_INPUT');
+
+  // The hook works again: the retry takes the rollback on, to its end.
+  adapters.failPaths.delete('/hooks/restore-backup');
+  const retried = await retry(ops, 'restore-last-backup');
+  expect(retried.status).not.toBe('ROLLBACK_FAILED');
+  const final = await finished(handle);
+  expect(final.status).toBe('ROLLED_BACK');
+  expect(final.rollback?.steps.every((s) => s.status === 'DONE')).toBe(true);
+  const closed = await closing(handle);
+  expect(closed.status).toBe('FAILED');
+  expect(closed.failure).toBeInstanceOf(ApplicationFailure);
+  expect(closed.failure).toMatchObject({
+    type: 'ROLLED_BACK',
+    message: 'Rolled back by olga: corrupt orders',
+  });
+  expect(await listed('merchant-fail')).toEqual({ row: 'ROLLED_BACK', searchAttribute: 'ROLLED_BACK' });
+  const audit = (await ctx.auditRows('merchant-fail')).map((a) => `${a.action}:${a.target}:${a.actor}`);
+  expect(audit.filter((a) => a.startsWith('rollout.transition:ROLL') || a.startsWith('rollback.'))).toEqual([
+    'rollout.transition:ROLLING_BACK:olga',
+    'rollout.transition:ROLLBACK_FAILED:engine',
+    'rollback.retry-step:restore-last-backup:olga',
+    'rollout.transition:ROLLING_BACK:olga',
+    'rollout.transition:ROLLED_BACK:engine',
+  ]);
+  expect(escalations()).toHaveLength(1);
+  await recordHistory('plan-rollout-rollback-retried', handle);
+});
+
+test('a failed rollback step resolved by hand: the rollback goes on, and the audit says who resolved what', async () => {
+  const { handle } = await failedRollback('merchant-resolve');
+  const resolved = await handle.executeUpdate(resolveRollbackStepUpdate, {
+    args: [
+      {
+        actor: rm,
+        stepId: 'restore-last-backup',
+        note: 'restored from the 02:00 snapshot by hand',
+        evidence: 'https://tickets.example/OPS-7',
+      },
+    ],
+  });
+  expect(resolved.rollback?.steps.find((s) => s.id === 'restore-last-backup')).toMatchObject({
+    status: 'RESOLVED',
+    resolvedBy: 'rita',
+    note: 'restored from the 02:00 snapshot by hand',
+    evidence: 'https://tickets.example/OPS-7',
+  });
+  const final = await finished(handle);
+  expect(final.status).toBe('ROLLED_BACK');
+  expect(final.rollback?.steps.map((s) => s.status)).toEqual([
+    ...Array<string>((final.rollback?.steps.length ?? 3) - 3).fill('DONE'),
+    'RESOLVED',
+    'DONE',
+    'DONE',
+  ]);
+  expect(receivedBy('merchant-resolve').filter((r) => r.path === '/hooks/restore-backup')).toHaveLength(5);
+  const audit = await ctx.auditRows('merchant-resolve');
+  expect(audit.find((a) => a.action === 'rollback.resolve-step')).toMatchObject({
+    actor: 'rita',
+    target: 'restore-last-backup',
+    payload: { note: 'restored from the 02:00 snapshot by hand', evidence: 'https://tickets.example/OPS-7' },
+  });
+  expect(audit.at(-1)).toMatchObject({ action: 'rollout.transition', target: 'ROLLED_BACK' });
+  expect(audit.at(-1)?.payload.resolvedByHand).toEqual([
+    {
+      step: 'restore-last-backup',
+      title: expect.any(String) as unknown,
+      resolvedBy: 'rita',
+      note: 'restored from the 02:00 snapshot by hand',
+    },
+  ]);
+  expect((await closing(handle)).failure).toMatchObject({ type: 'ROLLED_BACK' });
+  await recordHistory('plan-rollout-rollback-resolved', handle);
+});
+
+test('a cancellation requested in Temporal is an abort by temporal: phase cancelled, recorded, closed Canceled', async () => {
+  const handle = await start('merchant-cancel', merchant);
+  await inPhase(handle, 'internal-dogfood');
+  await handle.cancel();
+  const final = await finished(handle);
+  expect(final.status).toBe('ABORTED');
+  expect(final.phases.map((p) => p.status)).toEqual(['CANCELLED', 'PENDING', 'PENDING', 'PENDING']);
+  expect(final.reviews.every((r) => r.status === 'CANCELLED' && r.cancelledAt !== undefined)).toBe(true);
+  const closed = await closing(handle);
+  expect(closed.status).toBe('CANCELLED');
+  expect(closed.failure).toBeInstanceOf(CancelledFailure);
+  const phase = env.client.workflow.getHandle(phaseWorkflowId('merchant-cancel', 'internal-dogfood'));
+  expect((await phase.describe()).status.name).toBe('CANCELLED');
+  expect(await listed('merchant-cancel')).toEqual({ row: 'ABORTED', searchAttribute: 'ABORTED' });
+  expect((await ctx.auditRows('merchant-cancel')).at(-1)).toMatchObject({
+    action: 'rollout.transition',
+    target: 'ABORTED',
+    actor: 'temporal',
+    payload: { what: 'aborted by temporal: cancellation requested in Temporal' },
+  });
+  await recordHistory('plan-rollout-cancelled', handle);
 });
 
 test('a guardrail whose action is notify tells its channel and goes on; one whose action is pause holds the rollout', async () => {

@@ -38,13 +38,11 @@ export type EngineStatus =
   | 'COMPLETED'
   | 'ABORTED';
 
-/** Where a rollout ends: nothing moves it on. */
-export const ENDED_STATUSES: readonly EngineStatus[] = [
-  'ROLLED_BACK',
-  'ROLLBACK_FAILED',
-  'COMPLETED',
-  'ABORTED',
-];
+/**
+ * Where a rollout ends: nothing moves it on. ROLLBACK_FAILED is not an end: the workflow stays open until a
+ * person retries or resolves the failed step (runs recorded before issue 12 did end there).
+ */
+export const ENDED_STATUSES: readonly EngineStatus[] = ['ROLLED_BACK', 'COMPLETED', 'ABORTED'];
 /** Whether a rollout has ended (a status as the engine, the projection or the audit log spell it). */
 export const hasEnded = (status: string): boolean => (ENDED_STATUSES as readonly string[]).includes(status);
 
@@ -55,7 +53,8 @@ export interface RolloutParameters {
   historyLimit?: number;
   /** Roles that may sign a phase gate when the plan names none. */
   gateRoles?: string[];
-  policy?: Partial<ActionPolicy>;
+  /** The phase's action policy, and who may operate the rollout (ROLE_POLICY.operatorRoles by default). */
+  policy?: Partial<ActionPolicy> & { operatorRoles?: string[] };
 }
 
 export interface PlanRolloutInput {
@@ -130,7 +129,8 @@ export interface BreachReport {
 export interface PhaseSummary {
   id: string;
   name: string;
-  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'CANCELLED';
+  /** ENTERING: its flags and messages are applied and its workflow started, not yet running (phaseEntered). */
+  status: 'PENDING' | 'ENTERING' | 'RUNNING' | 'COMPLETED' | 'CANCELLED';
   enteredAt?: number;
   completedAt?: number;
   /** The phase's final state, once it has ended. */
@@ -144,6 +144,9 @@ export interface ReviewState {
   completedBy?: string;
   completedAt?: number;
   note?: string;
+  /** PENDING until due, DUE once announced; CANCELLED when the rollout did not launch (rolled back, aborted). */
+  status?: 'PENDING' | 'DUE' | 'COMPLETED' | 'CANCELLED';
+  cancelledAt?: number;
 }
 
 export interface EngineState {
@@ -224,9 +227,9 @@ export const holdSignal = defineSignal<[{ hold: boolean }]>('hold');
 export const metricReadingSignal = defineSignal<[MetricReadingInput]>('metricReading');
 
 // Rollout workflow (rollout-<id>)
-/** From the current phase to its rollout: whether only the gate's sign-off is left (WAITING_FOR_SIGN_OFF). */
 /** From a phase to its rollout: a guardrail breached; the rollout carries out its action. */
 export const guardrailBreachSignal = defineSignal<[BreachReport]>('guardrailBreach');
+/** From the current phase to its rollout: whether only the gate's sign-off is left (WAITING_FOR_SIGN_OFF). */
 export const phaseProgressSignal =
   defineSignal<[{ phaseId: string; waitingForSignOff: boolean }]>('phaseProgress');
 /** From a phase to its rollout, in the phase's first workflow task: its workflow runs and answers queries. */

@@ -1,9 +1,14 @@
 import { quickLevel } from './engine.fixtures';
 import {
   budgetOverrun,
+  failedStep,
+  isFinished,
   markStep,
   nextStep,
   planRollback,
+  resolvedByHand,
+  resolveStep,
+  retryStep,
   rollbackOutcome,
   type Compensation,
 } from './rollback';
@@ -70,5 +75,57 @@ describe('rollback saga', () => {
     const noBudget = planRollback([], undefined, { reason: 'r', requestedBy: 'a' }, t0);
     expect(noBudget.steps).toEqual([]);
     expect(rollbackOutcome(noBudget)).toEqual({ status: 'ROLLED_BACK' });
+  });
+});
+
+describe('recoverable rollback', () => {
+  const failed = () => {
+    const progress = planRollback(compensations, quickLevel, { reason: 'r', requestedBy: 'a' }, t0);
+    markStep(progress, 'undo-flags-limited', 'DONE', t0);
+    markStep(progress, 'undo-flags-pilot', 'DONE', t0);
+    markStep(progress, 'revert-deployment', 'FAILED', t0 + 1, 'no URL configured');
+    return progress;
+  };
+
+  test('a retried step is pending again and the rollback unfinished', () => {
+    const progress = failed();
+    expect(failedStep(progress)?.failures).toBe(1);
+    retryStep(progress, 'revert-deployment');
+    expect(progress.finishedAt).toBeUndefined();
+    expect(nextStep(progress)?.id).toBe('revert-deployment');
+    expect(() => retryStep(progress, 'banner')).toThrow(/has not failed/);
+  });
+
+  test('a step resolved by hand counts as finished; the rollout ends ROLLED_BACK and names who', () => {
+    const progress = failed();
+    resolveStep(
+      progress,
+      'revert-deployment',
+      { by: 'rita', note: 'reverted by hand', evidence: 'OPS-7' },
+      t0 + 2,
+    );
+    expect(progress.steps[2]).toMatchObject({ status: 'RESOLVED', resolvedBy: 'rita', evidence: 'OPS-7' });
+    expect(nextStep(progress)?.id).toBe('banner');
+    expect(rollbackOutcome(progress)).toEqual({ status: 'ROLLING_BACK' });
+    markStep(progress, 'banner', 'DONE', t0 + 3);
+    expect(rollbackOutcome(progress)).toEqual({ status: 'ROLLED_BACK' });
+    expect(isFinished(progress.steps[2])).toBe(true);
+    expect(resolvedByHand(progress)).toEqual([
+      {
+        step: 'revert-deployment',
+        title: 'Revert deployment to previous version',
+        resolvedBy: 'rita',
+        note: 'reverted by hand',
+      },
+    ]);
+  });
+
+  test('resolving the last step finishes the rollback', () => {
+    const progress = planRollback([], quickLevel, { reason: 'r', requestedBy: 'a' }, t0);
+    markStep(progress, 'revert-deployment', 'DONE', t0);
+    markStep(progress, 'banner', 'FAILED', t0, 'chat down');
+    resolveStep(progress, 'banner', { by: 'rita', note: 'posted by hand' }, t0 + 5);
+    expect(progress.finishedAt).toBe(t0 + 5);
+    expect(rollbackOutcome(progress)).toEqual({ status: 'ROLLED_BACK' });
   });
 });

@@ -487,7 +487,8 @@ class Driver {
       const now = await this.guard("the server's clock", this.env.currentTimeMs());
       const state = await this.guard("the rollout's state (query)", this.handle.query(engineStateQuery));
       this.startedAt = state.startedAt;
-      if (hasEnded(state.status)) return undefined;
+      // ROLLBACK_FAILED keeps the workflow open for a person; a simulation has none: it stops there.
+      if (hasEnded(state.status) || state.status === 'ROLLBACK_FAILED') return undefined;
       if (now - state.startedAt >= until) return `the scenario ends at ${this.scenario.until ?? 'P2Y'}`;
       const phase = await this.currentPhase(state);
       if ((await this.scripts(now)) || (await this.defaults(state, phase, now))) {

@@ -16,6 +16,8 @@ registerEnumType(RolloutStatus, { name: 'RolloutStatus', description: 'Where a r
 
 export enum PhaseStatus {
   PENDING = 'PENDING',
+  /** Its flags and messages are applied and its workflow started; not yet running. */
+  ENTERING = 'ENTERING',
   RUNNING = 'RUNNING',
   COMPLETED = 'COMPLETED',
   CANCELLED = 'CANCELLED',
@@ -35,6 +37,8 @@ export enum RollbackStepStatus {
   RUNNING = 'RUNNING',
   DONE = 'DONE',
   FAILED = 'FAILED',
+  /** Done by hand by a person after it failed (resolveRollbackStep). */
+  RESOLVED = 'RESOLVED',
 }
 registerEnumType(RollbackStepStatus, { name: 'RollbackStepStatus' });
 
