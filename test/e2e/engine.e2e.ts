@@ -8,6 +8,7 @@ import { AuditLogService, mikroOrmOptions } from '../../libs/persistence/src';
 import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
 import type { ItemAction } from '../../workflows/engine/actions';
 import {
+  awaitPhaseUpdate,
   completeReviewUpdate,
   engineStateQuery,
   itemActionUpdate,
@@ -205,19 +206,25 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
   throw failure(what, `not within ${ms} ms (last error: ${error})`);
 }
 
-/** Waits until the rollout runs the phase and the phase's own workflow answers. */
-async function inPhase(id: string, phaseId: string, ms?: number): Promise<PhaseState> {
-  return explained(id, () =>
-    until(
+/**
+ * The phase's state once the rollout stands in it, after `after` (none: its first phase). The rollout's
+ * awaitPhase Update waits in the workflow (nothing polls here) and answers once the phase's workflow runs, so
+ * the query that follows, and any action, find it.
+ */
+async function enteredPhase(id: string, phaseId: string, after?: string, ms = 60_000): Promise<PhaseState> {
+  return explained(id, async () => {
+    const state = await within(
       `rollout ${id} enters phase ${phaseId}`,
-      async () => {
-        const state = await rollout(id).query(engineStateQuery);
-        if (state.currentPhaseId !== phaseId) return undefined;
-        return phase(id, phaseId).query(phaseStateQuery);
-      },
       ms,
-    ),
-  );
+      rollout(id).executeUpdate(awaitPhaseUpdate, { args: [after === undefined ? {} : { after }] }),
+    );
+    if (state.currentPhaseId !== phaseId)
+      throw failure(
+        `rollout ${id} enters phase ${phaseId}`,
+        `it is ${state.status} in ${state.currentPhaseId}`,
+      );
+    return phase(id, phaseId).query(phaseStateQuery);
+  });
 }
 
 const act = (id: string, phaseId: string, action: ItemAction) =>
@@ -245,8 +252,9 @@ async function drivePhase(id: string, phaseId: string, actor: Actor = ops): Prom
  * sending the next notices.
  */
 async function finish(id: string, fromPhase: number, actor: Actor): Promise<EngineState> {
-  for (const p of merchant.phases.slice(fromPhase)) {
-    await inPhase(id, p.id);
+  for (const [i, p] of merchant.phases.entries()) {
+    if (i < fromPhase) continue;
+    await enteredPhase(id, p.id, merchant.phases[i - 1]?.id);
     await drivePhase(id, p.id, actor);
     mark(`${id}: ${p.id} signed`);
   }
@@ -317,7 +325,7 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
 
   // A: two of the first phase's three items done, by two people, one with a note and evidence.
   const [first, second, third] = dogfood.checklist.map((i) => i.id);
-  await inPhase(A, dogfood.id);
+  await enteredPhase(A, dogfood.id);
   await act(A, dogfood.id, {
     type: 'complete',
     itemId: first,
@@ -335,11 +343,11 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
 
   // B: two phases done, then in the third a rollback whose deploy hook is refused twice (503, retried 1 s
   // and 2 s later); the receiver takes the third attempt and holds its answer.
-  for (const p of [dogfood, pilot]) {
-    await inPhase(B, p.id);
-    await drivePhase(B, p.id);
-  }
-  await inPhase(B, limited.id);
+  await enteredPhase(B, dogfood.id);
+  await drivePhase(B, dogfood.id);
+  await enteredPhase(B, pilot.id, dogfood.id);
+  await drivePhase(B, pilot.id);
+  await enteredPhase(B, limited.id, pilot.id);
   expect(await flagStore()).toEqual({ ...defaults, ...pilot.flags, ...limited.flags });
   const forwardCallsB = callsOf(B).length;
   script.set(revertKey, ['fail', 'fail', 'hold']);
@@ -366,7 +374,7 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
   // C: leaves its first phase; entering the second it sets the phase's flags, then its first message is
   // taken by the receiver and never answered.
   script.set(pilotMessage0, ['hold']);
-  await inPhase(C, dogfood.id);
+  await enteredPhase(C, dogfood.id);
   await drivePhase(C, dogfood.id);
   await until('the first pilot message is held', () =>
     Promise.resolve(held.some((h) => h.key === pilotMessage0)),
@@ -391,7 +399,9 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
   expect(midB.rollback?.steps.map((s) => [s.id, s.status])).toEqual(
     rollbackSteps.map((s, i) => [s, i < 8 ? 'DONE' : i === 8 ? 'RUNNING' : 'PENDING']),
   );
-  expect(midC.currentPhaseId).toBe(pilot.id);
+  // C is entering the pilot phase: not yet current (its workflow has not started), shown ENTERING.
+  expect(midC.currentPhaseId).toBeUndefined();
+  expect(midC.phases.find((p) => p.id === pilot.id)?.status).toBe('ENTERING');
   expect(midC.compensations.map((c) => c.id)).toEqual([`flags-${pilot.id}`]);
 
   // Without a worker an Update waits (the server keeps it); the restarted worker applies it, once.
@@ -447,7 +457,7 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
 
   // --- C: the held message is retried under its key once the dead worker's attempt times out (a minute);
   // the receiver takes the repeat as done. The rest of the entry follows, then the rollout runs to the end.
-  await inPhase(C, pilot.id, 100_000);
+  await enteredPhase(C, pilot.id, dogfood.id, 100_000);
   const finalC = await finish(C, 1, ops);
   expect(finalC.status).toBe('COMPLETED');
   expect(finalC.phases.map((p) => p.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
@@ -534,9 +544,13 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
 
   // Audit: one row per transition and one per accepted action (none lost, none doubled by the restarts), the
   // chain intact; the projection at its last version.
+  // Each phase done: entered (RUNNING), only its sign-off left (WAITING_FOR_SIGN_OFF), signed (RUNNING).
+  const phaseDone = ['RUNNING', 'WAITING_FOR_SIGN_OFF', 'RUNNING'].map(
+    (s) => `rollout.transition:${s}:engine`,
+  );
   const completed = [
     'rollout.transition:RUNNING:rita',
-    ...merchant.phases.map(() => 'rollout.transition:RUNNING:engine'),
+    ...merchant.phases.flatMap(() => phaseDone),
     'rollout.transition:IN_REVIEW:engine',
     'rollout.transition:COMPLETED:engine',
   ];
@@ -546,21 +560,24 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
     (await audit(id)).filter((a) => !a.startsWith('rollout.transition:')).sort();
   expect(await transitions(A)).toEqual(completed);
   expect(await transitions(C)).toEqual(completed);
-  expect(await transitions(B)).toEqual([
+  const rolledBack = [
     'rollout.transition:RUNNING:rita',
-    'rollout.transition:RUNNING:engine',
-    'rollout.transition:RUNNING:engine',
+    ...phaseDone,
+    ...phaseDone,
     'rollout.transition:RUNNING:engine',
     'rollout.transition:ROLLING_BACK:olga',
     'rollout.transition:ROLLED_BACK:engine',
-  ]);
+  ];
+  expect(await transitions(B)).toEqual(rolledBack);
   for (const s of [finalA, finalB, finalC]) expect(await actions(s.rolloutId)).toEqual(acceptedActions(s));
   const rows = (await Promise.all([A, B, C].map(audit))).reduce((n, r) => n + r.length, 0);
-  expect(rows).toBe(2 * completed.length + 6 + [finalA, finalB, finalC].map(acceptedActions).flat().length);
+  expect(rows).toBe(
+    2 * completed.length + rolledBack.length + [finalA, finalB, finalC].map(acceptedActions).flat().length,
+  );
   expect(await new AuditLogService(orm).verify()).toEqual({ ok: true, count: rows, prunedSeq: 0 });
   expect(await projection(A)).toEqual({ status: 'COMPLETED', version: completed.length });
   expect(await projection(C)).toEqual({ status: 'COMPLETED', version: completed.length });
-  expect(await projection(B)).toEqual({ status: 'ROLLED_BACK', version: 6 });
+  expect(await projection(B)).toEqual({ status: 'ROLLED_BACK', version: rolledBack.length });
 
   // Every rollout and phase replayed on the new worker without a nondeterminism failure.
   const workflows = [finalA, finalB, finalC].flatMap((s) => [
