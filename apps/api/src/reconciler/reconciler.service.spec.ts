@@ -45,7 +45,7 @@ let dir: string;
 let temporal: FakeTemporal;
 let apps: INestApplicationContext[];
 
-async function instance(): Promise<{
+async function instance(settings: ReconcilerConfig = config): Promise<{
   app: INestApplicationContext;
   reconciler: ReconcilerService;
   orm: MikroORM;
@@ -55,7 +55,7 @@ async function instance(): Promise<{
       PersistenceModule.forRoot({ driver: 'sqlite', file: join(dir, 'rollouts.sqlite'), debug: false }),
     ],
     providers: [
-      { provide: RECONCILER_CONFIG, useValue: config },
+      { provide: RECONCILER_CONFIG, useValue: settings },
       { provide: RECONCILER_TEMPORAL, useValue: temporal },
       ReconcilerService,
     ],
@@ -202,3 +202,34 @@ test('a row the workflow moved on since it was read is not overwritten', async (
     2 ** 31 - 1,
   );
 });
+
+test('on its own: ticks one at a time, never overlapping, and stops with the application', async () => {
+  const { app, reconciler, orm } = await instance({ ...config, intervalMs: 5 });
+  await addRow(orm, 'a', 'RUNNING');
+  let inFlight = 0;
+  let most = 0;
+  const original = temporal.endedOutside.bind(temporal);
+  temporal.endedOutside = async (ids) => {
+    most = Math.max(most, ++inFlight);
+    await new Promise((r) => setTimeout(r, 50)); // slower than the interval
+    inFlight -= 1;
+    return original(ids);
+  };
+  const tick = jest.spyOn(reconciler, 'tick');
+  await until(() => temporal.queries.length >= 3);
+  await app.close();
+  apps = apps.filter((x) => x !== app);
+  const ticks = tick.mock.calls.length;
+  expect(most).toBe(1);
+  expect(inFlight).toBe(0); // the tick in progress finished before close resolved
+  await new Promise((r) => setTimeout(r, 100));
+  expect(tick.mock.calls.length).toBe(ticks);
+});
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('not within 30 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
