@@ -398,7 +398,11 @@ const { EventType } = temporal.api.enums.v1;
     mark(`${B}: rolled back`);
 
     // --- The workflows' own outcomes.
-    const finalB = (await stack.env.client.workflow.getHandle(rolloutWorkflowId(B)).result()) as EngineState;
+    // A rolled-back rollout closes Failed in Temporal (its outcome named); its final state stays readable.
+    const handleB = stack.env.client.workflow.getHandle(rolloutWorkflowId(B));
+    await expect(handleB.result()).rejects.toMatchObject({ cause: { type: 'ROLLED_BACK' } });
+    expect((await handleB.describe()).status.name).toBe('FAILED');
+    const finalB = await handleB.query(engineStateQuery);
     expect(finalB.status).toBe('ROLLED_BACK');
     expect(finalB.rollback?.steps.length).toBeGreaterThan(0);
     expect(finalB.rollback?.steps.filter((s) => s.status !== 'DONE')).toEqual([]);
