@@ -70,6 +70,7 @@ const ROLLOUT_FIELDS = /* GraphQL */ `
   }
   reviews {
     id
+    status
     completedBy
   }
 `;
@@ -99,7 +100,7 @@ interface RolloutView {
   flags: { key: string; valueJson: string }[];
   timers: { kind: string; dueAt: string }[];
   rollback?: { level?: string; steps: { id: string; status: string; error?: string }[] };
-  reviews: { id: string; completedBy?: string }[];
+  reviews: { id: string; status: string; completedBy?: string }[];
 }
 
 const { START, ROLLOUT, mutation, COMPLETE, APPROVE, SIGN } = rolloutOperations(ROLLOUT_FIELDS);
@@ -165,17 +166,19 @@ async function read(id: string): Promise<RolloutView> {
   return r.data!.rollout;
 }
 
-/** Waits until the rollout is in `phaseId` and the phase's own workflow has answered with its checklist. */
-const inPhase = (id: string, phaseId: string) =>
-  until(`${id} in phase ${phaseId}`, async () => {
-    const r = await read(id);
-    const phase = r.phases.find((p) => p.id === phaseId);
-    if (r.currentPhase === phaseId && phase?.status === 'RUNNING' && phase.checklist.length) return r;
-    const now = r.phases.find((p) => p.id === r.currentPhase);
-    throw new Error(
-      `${r.status} in ${r.currentPhase}: ${JSON.stringify(now)}; timers ${JSON.stringify(r.timers)}`,
-    );
-  });
+/**
+ * What startRollout and signOffGate guarantee: their answer names the phase the rollout is in, RUNNING, with
+ * its checklist (the phase's workflow runs and answered), so the next action can be sent at once.
+ */
+function expectInPhase(r: RolloutView, phaseId: string): RolloutView {
+  const phase = r.phases.find((p) => p.id === phaseId);
+  expect([r.currentPhase, phase?.status, (phase?.checklist.length ?? 0) > 0]).toEqual([
+    phaseId,
+    'RUNNING',
+    true,
+  ]);
+  return r;
+}
 
 /** Imports examples/<name>.md (the seed plans, as teams wrote them) as a release manager. */
 async function importPlan(name: string): Promise<string> {
@@ -310,8 +313,10 @@ describeEachDatabase((database) => {
       const phaseIds = started.phases.map((p) => p.id);
       expect(phaseIds.length).toBeGreaterThanOrEqual(3);
 
+      // Each answer (the start, then each sign-off) names the phase the next actions go to: no waiting.
+      let answer: RolloutView = started;
       for (const phaseId of phaseIds) {
-        const state = await inPhase(id, phaseId);
+        const state = expectInPhase(answer, phaseId);
         const phase = state.phases.find((p) => p.id === phaseId)!;
         // A sustained condition ("EF availability green for 24h", 86 ms at this scale) is met by checks:
         // a failing one keeps it open, then healthy ones until it has held long enough.
@@ -347,16 +352,15 @@ describeEachDatabase((database) => {
         );
         const after = signed.phases.find((p) => p.id === phaseId)!;
         expect(after.gate?.signedBy ?? (after.status === 'COMPLETED' ? 'rita' : undefined)).toBe('rita');
+        expect(after.status).toBe('COMPLETED');
+        answer = signed;
       }
 
       // After the last phase: IN_REVIEW until the post-launch reviews are done, when the plan has any (the
-      // merchant plan's week 2 … month 3); straight to COMPLETED when it has none (the admin panel's).
+      // merchant plan's week 2 … month 3); straight to COMPLETED when it has none (the admin panel's). The
+      // last sign-off answers once the rollout has moved on, so its answer says which.
       const reviewed = reviews.length > 0;
-      const ended = await until('past the last phase', async () => {
-        const r = await read(id);
-        if (r.status === 'IN_REVIEW' || r.status === 'COMPLETED') return r;
-        throw new Error(r.status);
-      });
+      const ended = answer;
       expect([ended.status, ended.reviews.length > 0]).toEqual([
         reviewed ? 'IN_REVIEW' : 'COMPLETED',
         reviewed,
@@ -396,11 +400,11 @@ describeEachDatabase((database) => {
       for (const flag of done.flags) expect([flag.key, stored[flag.key]]).toEqual([flag.key, flag.valueJson]);
       expect(done.timers).toEqual([]);
 
-      // The audit log: each transition, and each accepted action by whom (refused early sign-offs aside).
-      expect(await auditActions(id)).toEqual([
-        'rollout.transition:RUNNING:rita',
+      // The audit log: each accepted action by whom, in order (refused early sign-offs aside)…
+      const audited = await auditActions(id);
+      const isTransition = (a: string) => a.startsWith('rollout.transition:');
+      expect(audited.filter((a) => !isTransition(a))).toEqual([
         ...planned.flatMap((phase) => [
-          'rollout.transition:RUNNING:engine',
           ...phase.checklist
             .filter((i) => i.kind !== 'sustained')
             .flatMap((i) => [
@@ -409,10 +413,17 @@ describeEachDatabase((database) => {
             ]),
           `gate.sign:${phase.id}:rita`,
         ]),
-        ...(reviewed ? ['rollout.transition:IN_REVIEW:engine'] : []),
         ...reviews.map((r) => `review.complete:${r.id}:rita`),
-        'rollout.transition:COMPLETED:engine',
       ]);
+      // …and every transition: started by rita; each phase waited for its sign-off (WAITING_FOR_SIGN_OFF, a
+      // transition of its own now); then the reviews, if any; COMPLETED last.
+      const transitions = audited.filter(isTransition).map((a) => a.split(':').slice(1).join(':'));
+      expect(transitions[0]).toBe('RUNNING:rita');
+      expect(transitions.filter((t) => t === 'WAITING_FOR_SIGN_OFF:engine')).toHaveLength(planned.length);
+      expect(transitions.filter((t) => t === 'IN_REVIEW:engine')).toHaveLength(reviewed ? 1 : 0);
+      expect(transitions.at(-1)).toBe('COMPLETED:engine');
+      expect(new Set(transitions.slice(1).map((t) => t.split(':')[1]))).toEqual(new Set(['engine']));
+      expect(done.reviews.every((r) => r.status === 'DONE')).toBe(true);
 
       // The subscriber saw the same, in the same order, and the stream ended with the rollout.
       const streamed = await Promise.race([
@@ -483,7 +494,7 @@ describeEachDatabase((database) => {
     const id = 'e2e-refusals';
     const started = await start(id, planVersionId);
     const [first, second] = started.phases;
-    const state = await inPhase(id, first.id);
+    const state = expectInPhase(started, first.id);
 
     // The guardrails watching the phase (the plan's alert thresholds), then one with a reading pushed to it.
     const GUARDRAILS = `query G($id: ID!) { rollout(id: $id) { guardrails { id metric condition outcome breached latestValue latestAt readings } } }`;
@@ -551,9 +562,25 @@ describeEachDatabase((database) => {
     expect(rolledBack.rollback?.steps.length).toBeGreaterThan(0);
     expect(rolledBack.rollback?.steps.every((s) => s.status === 'DONE')).toBe(true);
     expect(calls).toEqual(expect.arrayContaining(['/revert']));
+    // It did not launch: its post-launch reviews will not happen.
+    expect(rolledBack.reviews.length).toBeGreaterThan(0);
+    expect(rolledBack.reviews.every((r) => r.status === 'CANCELLED')).toBe(true);
+    // The list row says what rollout(id) says.
+    const row = await gql<{ rollouts: { edges: { node: { id: string; status: string } }[] } }>(LIST, {
+      filter: { status: 'ROLLED_BACK' },
+    });
+    expect(row.data!.rollouts.edges.map((e) => e.node)).toContainEqual(
+      expect.objectContaining({ id, status: 'ROLLED_BACK' }),
+    );
 
     const ended = await gql(COMPLETE, { input: { rolloutId: id, itemId: item.id } });
     expect(ended.errors?.[0].extensions?.code).toBe('CONFLICT');
+    // An Update to its closed workflow is refused in the rollout's own terms, not its workflow's (FAILED).
+    const pauseEnded = await gql(PAUSE, { input: { rolloutId: id, reason: 'too late' } }, olga);
+    expect(pauseEnded.errors?.[0]).toMatchObject({
+      message: `Rollout ${id} has ended (ROLLED_BACK); it takes no more actions`,
+      extensions: { code: 'CONFLICT' },
+    });
   });
 
   test('bad input, unknown plan versions and rollouts get typed errors; lists page by cursor', async () => {
@@ -600,7 +627,7 @@ describeEachDatabase((database) => {
     const id = 'e2e-auth';
     const started = await start(id, planVersionId);
     const first = started.phases[0].id;
-    const before = await inPhase(id, first);
+    const before = expectInPhase(started, first);
     const item = before.phases[0].checklist.find((i) => i.kind !== 'sustained' && i.status === 'OPEN')!;
     const input = { rolloutId: id, itemId: item.id, note: 'sneaky' };
     const vera = { id: 'vera', roles: ['viewer'] };
