@@ -23,6 +23,7 @@ import { acceptedActions, type IdempotentReceiver, unjustifiedRepeats } from '..
 import { testDatabaseUrl } from '../support/postgres';
 import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 import { type AppProcess, type GqlResponse, type Stack, startStack, type StackUser } from '../support/stack';
+import { subscribe, type Subscription } from '../support/subscription';
 import { repoRoot } from '../support/temporal-tools';
 import { until as waitUntil, within } from '../support/wait';
 
@@ -161,8 +162,39 @@ async function work(id: string, phase: RolloutPlan['phases'][number], doer: Stac
   }
 }
 
-const signGate = (id: string, phaseId: string, approver: StackUser) =>
-  accepted(`gate of ${phaseId}`, SIGN, { rolloutId: id, phaseId, note: 'go' }, approver);
+/** The list without repeats of the entry before (RUNNING, RUNNING → RUNNING). */
+const collapsed = (list: string[]) => list.filter((a, i) => a !== list[i - 1]);
+
+/** Each rollout's `rolloutEvents`, subscribed before it starts (through the API that survives). */
+type Event = { rolloutEvents: { action: string; target: string; payloadJson: string } };
+const watching = new Map<string, Subscription<Event>>();
+async function watch(id: string): Promise<void> {
+  const query = `subscription E($id: ID!) { rolloutEvents(rolloutId: $id) { action target payloadJson } }`;
+  const token = await stack.token('vera', ['viewer']);
+  watching.set(id, subscribe<Event>(stack.apis[0].url!, query, { id }, token));
+}
+
+/** The moment the rollout reports that only the gate of `phaseId` is left (its soak over). */
+const waitingForSignOff = (id: string, phaseId: string) =>
+  watching
+    .get(id)!
+    .when(
+      ({ rolloutEvents: e }) =>
+        e.action === 'rollout.transition' &&
+        e.target === 'WAITING_FOR_SIGN_OFF' &&
+        (JSON.parse(e.payloadJson) as { phase?: string }).phase === phaseId,
+      `${id} waiting for the sign-off of ${phaseId}`,
+    );
+
+/** Signs the gate the moment the rollout waits for it: accepted at once, no retry. */
+async function signGate(id: string, phaseId: string, approver: StackUser): Promise<RolloutView> {
+  await waitingForSignOff(id, phaseId).catch((err: Error) => {
+    throw failure(err.message);
+  });
+  const r = await gql(SIGN, { input: { rolloutId: id, phaseId, note: 'go' } }, approver);
+  if (r.errors) throw failure(`gate of ${phaseId} refused: ${JSON.stringify(r.errors[0])}`);
+  return r.data!.signOffGate;
+}
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -185,6 +217,7 @@ const { EventType } = temporal.api.enums.v1;
   });
 
   afterAll(async () => {
+    await Promise.all([...watching.values()].map((w) => w.close()));
     await orm?.close();
     await stack?.stop();
     await receiver?.close();
@@ -233,13 +266,14 @@ const { EventType } = temporal.api.enums.v1;
 
     const id = 'scale-out';
     const wfId = rolloutWorkflowId(id);
+    const B = 'scale-out-rollback';
+    await Promise.all([watch(id), watch(B)]);
     const started = await gql(
       START,
       { input: { id, planVersionId, title: 'Scale-out', parameters: { timeScale: TIME_SCALE } } },
       rita,
     );
     expect(started.errors).toBeUndefined();
-    const B = 'scale-out-rollback';
     const startedB = await gql(
       START,
       { input: { id: B, planVersionId: planVersionB, parameters: { timeScale: TIME_SCALE } } },
@@ -269,27 +303,26 @@ const { EventType } = temporal.api.enums.v1;
     const heldKey = `${wfId}/${third.id}/message-0`;
     receiver.script.set(heldKey, ['hold']);
     const isHeld = () => receiver.held.some((h) => h.key === heldKey);
-    const { request: signOff } = await until(
-      `gate of ${second.id} signed through API ${victimApi.pid}`,
-      async () => {
-        const request = stack.gqlAt<Record<string, RolloutView>>(
-          victimApi.url!,
-          SIGN,
-          { input: { rolloutId: id, phaseId: second.id, note: 'go' } },
-          approver,
-        );
-        // Answered (refused as too early, or accepted), or still waiting once the message is held.
-        for (;;) {
-          const answer = await Promise.race([request, sleep(100).then(() => undefined)]);
-          if (answer?.errors) {
-            expect(answer.errors[0].extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
-            throw new Error(JSON.stringify(answer.errors[0]));
-          }
-          // An object, not the request itself: `until` would wait for a promise it is handed.
-          if (answer || isHeld()) return { request };
-        }
-      },
+    // Sent once, the moment the rollout waits for it.
+    await waitingForSignOff(id, second.id);
+    const signOff = stack.gqlAt<Record<string, RolloutView>>(
+      victimApi.url!,
+      SIGN,
+      { input: { rolloutId: id, phaseId: second.id, note: 'go' } },
+      approver,
+    );
+    // Accepted (and answered), or still waiting for the next phase once its first message is held.
+    await within(
       90_000,
+      `gate of ${second.id} signed through API ${victimApi.pid}`,
+      (async () => {
+        for (;;) {
+          const answer = await Promise.race([signOff, sleep(100).then(() => undefined)]);
+          if (answer?.errors)
+            throw failure(`gate of ${second.id} refused: ${JSON.stringify(answer.errors[0])}`);
+          if (answer || isHeld()) return;
+        }
+      })(),
     );
     await until('the first message of the next phase is held', () => Promise.resolve(isHeld() || undefined));
     mark(`${heldKey} held`);
@@ -398,7 +431,11 @@ const { EventType } = temporal.api.enums.v1;
     mark(`${B}: rolled back`);
 
     // --- The workflows' own outcomes.
-    const finalB = (await stack.env.client.workflow.getHandle(rolloutWorkflowId(B)).result()) as EngineState;
+    // A rolled-back rollout closes Failed in Temporal (its outcome named); its final state stays readable.
+    const handleB = stack.env.client.workflow.getHandle(rolloutWorkflowId(B));
+    await expect(handleB.result()).rejects.toMatchObject({ cause: { type: 'ROLLED_BACK' } });
+    expect((await handleB.describe()).status.name).toBe('FAILED');
+    const finalB = await handleB.query(engineStateQuery);
     expect(finalB.status).toBe('ROLLED_BACK');
     expect(finalB.rollback?.steps.length).toBeGreaterThan(0);
     expect(finalB.rollback?.steps.filter((s) => s.status !== 'DONE')).toEqual([]);
@@ -465,10 +502,16 @@ const { EventType } = temporal.api.enums.v1;
 
     // Audit: one row per transition and one per accepted action, none lost with the dead API or worker,
     // none doubled by a retry; the chain verifies, in process and through the CLI.
+    // Each phase entered (RUNNING), then waiting for its sign-off; a sign-off's RUNNING (the phase no longer
+    // waiting) and the next phase's entry read the same, so runs of one transition are counted once.
     const trail = await effects.auditTrail(orm, id);
-    expect(trail.filter((a) => a.startsWith('rollout.transition:'))).toEqual([
+    expect(collapsed(trail.filter((a) => a.startsWith('rollout.transition:')))).toEqual([
       'rollout.transition:RUNNING:rita',
-      ...plan.phases.map(() => 'rollout.transition:RUNNING:engine'),
+      ...plan.phases.flatMap(() => [
+        'rollout.transition:RUNNING:engine',
+        'rollout.transition:WAITING_FOR_SIGN_OFF:engine',
+      ]),
+      'rollout.transition:RUNNING:engine',
       ...(plan.reviews.length ? ['rollout.transition:IN_REVIEW:engine'] : []),
       'rollout.transition:COMPLETED:engine',
     ]);
@@ -496,14 +539,15 @@ const { EventType } = temporal.api.enums.v1;
     expect(cli.stdout).toMatch(new RegExp(`^audit log OK: ${total} entries`));
 
     const trailB = await effects.auditTrail(orm, B);
-    const transitionsB = [
+    const transitionsB = trailB.filter((a) => a.startsWith('rollout.transition:'));
+    expect(collapsed(transitionsB)).toEqual([
       'rollout.transition:RUNNING:rita',
       'rollout.transition:RUNNING:engine',
+      'rollout.transition:WAITING_FOR_SIGN_OFF:engine',
       'rollout.transition:RUNNING:engine',
       'rollout.transition:ROLLING_BACK:olga',
       'rollout.transition:ROLLED_BACK:engine',
-    ];
-    expect(trailB.filter((a) => a.startsWith('rollout.transition:'))).toEqual(transitionsB);
+    ]);
     const acceptedB = await orm.em.fork().find(
       AuditEntry,
       {
