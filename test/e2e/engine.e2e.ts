@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MikroORM } from '@mikro-orm/core';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { AuditLogService, mikroOrmOptions } from '../../libs/persistence/src';
 import { parsePlanDocument, type RolloutPlan } from '../../libs/plan/src';
@@ -173,9 +173,27 @@ async function explained<T>(id: string, wait: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The rollout's result, within `ms`. */
+/**
+ * The rollout's final state, within `ms`: its result when it completed; when it closed otherwise (ROLLED_BACK
+ * and ABORTED close Failed, their outcome the failure's type), its state, which stays readable by query.
+ */
 const ended = (id: string, ms: number) =>
-  explained(id, async () => (await within(`rollout ${id} ends`, ms, rollout(id).result())) as EngineState);
+  explained(id, async () => {
+    const closed = within(
+      `rollout ${id} ends`,
+      ms,
+      rollout(id)
+        .result()
+        .then(
+          (result) => result as EngineState,
+          (err: unknown) => {
+            if (err instanceof WorkflowFailedError) return undefined;
+            throw err;
+          },
+        ),
+    );
+    return (await closed) ?? rollout(id).query(engineStateQuery);
+  });
 
 /** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */
 async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {
@@ -474,6 +492,8 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
   // --- B: rolled back, each step once, newest side effect first, then the level's own steps.
   const finalB = await ended(B, 60_000);
   expect(finalB.status).toBe('ROLLED_BACK');
+  // Rolled back is no success in Temporal's terms either.
+  expect((await rollout(B).describe()).status.name).toBe('FAILED');
   expect(finalB.rollback?.steps.map((s) => [s.id, s.status])).toEqual(rollbackSteps.map((s) => [s, 'DONE']));
   const finished = finalB.rollback?.steps.map((s) => s.finishedAt ?? 0) ?? [];
   expect(finished).toEqual([...finished].sort((x, y) => x - y));
