@@ -43,7 +43,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     // A cancellation requested in Temporal (Web UI, `temporal workflow cancel`) is an abort: the rollout
     // runs on in a non-cancellable scope, cancels its phase, records the abort, then closes Canceled.
     CancellationScope.current().cancelRequested.catch((err: unknown) => {
-      if (!isCancellation(err)) return;
+      if (!isCancellation(err) || r.over()) return; // an ended rollout keeps its outcome
       r.cancelled = err as CancelledFailure;
       r.abortRequest ??= { actor: TEMPORAL, reason: 'cancellation requested in Temporal' };
     });
@@ -56,7 +56,8 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
     reason: state.rollback?.reason,
   };
   const failure = v2 ? outcomeFailure(state.status, by.actor.id, by.reason ?? '') : undefined;
-  if (failure) throw ApplicationFailure.create({ ...failure, nonRetryable: true, details: [r.snapshot()] });
+  const details = { rolloutId, status: state.status, by: by.actor.id, reason: by.reason };
+  if (failure) throw ApplicationFailure.create({ ...failure, nonRetryable: true, details: [details] });
   return r.snapshot();
 
   async function run(): Promise<void> {
@@ -101,6 +102,8 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
               historyLimit: input.parameters?.historyLimit,
               rolloutStartedAt: state.startedAt,
               metrics: { source: 'pushed', cadenceMs: 60_000, ...input.parameters?.metrics },
+              // This rollout answers every progress report (phaseProgressRecorded): the phase may wait for it.
+              ...(v2 && { recordsProgress: true }),
             },
           ],
           cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -174,25 +174,18 @@ async function explained<T>(id: string, wait: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The rollout's final state, within `ms`: its result when it completed; when it closed otherwise (ROLLED_BACK
- * and ABORTED close Failed, their outcome the failure's type), its state, which stays readable by query.
+ * The rollout's final state, within `ms`: its result, or (ROLLED_BACK and ABORTED close Failed) its state as
+ * the closed workflow still answers it.
  */
 const ended = (id: string, ms: number) =>
   explained(id, async () => {
-    const closed = within(
-      `rollout ${id} ends`,
-      ms,
-      rollout(id)
-        .result()
-        .then(
-          (result) => result as EngineState,
-          (err: unknown) => {
-            if (err instanceof WorkflowFailedError) return undefined;
-            throw err;
-          },
-        ),
-    );
-    return (await closed) ?? rollout(id).query(engineStateQuery);
+    const closed = rollout(id)
+      .result()
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+      });
+    await within(`rollout ${id} ends`, ms, closed);
+    return rollout(id).query(engineStateQuery);
   });
 
 /** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */

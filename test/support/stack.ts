@@ -28,7 +28,11 @@ export interface Stack {
   databaseUrl: string;
   /** The task queue the worker polls (where a test starts workflows directly). */
   taskQueue: string;
-  startWorker(): Promise<void>;
+  /**
+   * Starts the worker (again, after `killWorker`); `env` is added to its environment (over `workerEnv`), e.g. a
+   * hook's URL configured since: adapters read their configuration when the worker starts.
+   */
+  startWorker(env?: Record<string, string>): Promise<void>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   /**
    * Stops the Temporal dev server (the API and worker keep running, cut off); `startTemporal` starts it
@@ -244,8 +248,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   // (the dev server and four of them took 150 s beside two CPU-bound processes on two cores).
   const readyMs = (options.apis ?? 1) + (options.workers ?? 1) > 2 ? 240_000 : 60_000;
   /** Spawns a worker at once; `ready` resolves when it polls the task queue. */
-  const spawnWorker = () => {
-    const child = spawnApp('worker', { ...appEnv, ...options.workerEnv });
+  const spawnWorker = (env: Record<string, string> = {}) => {
+    const child = spawnApp('worker', { ...appEnv, ...options.workerEnv, ...env });
     const handle = appProcess('worker', child);
     workers.push(handle);
     const ready = waitUntil(
@@ -284,8 +288,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     taskQueue,
     apis,
     workers,
-    async startWorker() {
-      const { child, ready } = spawnWorker();
+    async startWorker(env) {
+      const { child, ready } = spawnWorker(env);
       worker = child;
       lastWorkerOutput = child.output;
       await ready;

@@ -11,7 +11,7 @@ import {
   signOffUpdate,
   type PhaseInput,
 } from '../../workflows/engine/messages';
-import type { Actor } from '../../workflows/engine/phase';
+import type { Actor, PhaseState } from '../../workflows/engine/phase';
 import { recordHistory } from '../support/histories';
 import { temporalTools } from '../support/temporal-tools';
 import { until } from '../support/wait';
@@ -144,7 +144,7 @@ test('phaseEntered goes out in the first workflow task; an action that changes W
 
   // The sign-off changes it back; the phase ends once the rollout has recorded that too.
   await phase.executeUpdate(signOffUpdate, { args: [{ actor: rita }] });
-  expect((await parent.result()).gate.signedBy).toBe('rita');
+  expect(((await parent.result()) as PhaseState).gate.signedBy).toBe('rita');
   // Reported once each (the handler reports; the loop does not again), and each recorded before the next.
   expect(await parent.query(parentLogQuery)).toEqual([
     'entered pilot',
@@ -179,7 +179,7 @@ test('under a rollout that does not record progress (started before the protocol
     (await parent.query(parentLogQuery)).includes('progress true'),
   );
   await phase.executeUpdate(signOffUpdate, { args: [{ actor: rita }] });
-  expect((await parent.result()).gate.signedBy).toBe('rita');
+  expect(((await parent.result()) as PhaseState).gate.signedBy).toBe('rita');
   expect(await parent.query(parentLogQuery)).toEqual(['entered pilot', 'progress true', 'progress false']);
 });
 

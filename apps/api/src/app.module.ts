@@ -23,6 +23,7 @@ import { WritableInterceptor } from './health/writable.interceptor';
 import { EventsModule } from './events/events.module';
 import { FlagsModule } from './flags/flags.module';
 import { PlansModule } from './plans/plans.module';
+import { ReconcilerModule } from './reconciler/reconciler.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
 
 interface GraphQLContextSource {
@@ -81,6 +82,7 @@ export class AppModule {
         FlagsModule,
         PlansModule,
         RolloutsModule,
+        ReconcilerModule,
       ],
       controllers: [HealthController, ReadinessController],
       providers: [
