@@ -13,7 +13,7 @@ import {
 import { testDatabaseUrl } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
-import { until as waitUntil } from '../support/wait';
+import { subscribe } from '../support/subscription';
 import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 
 // The product on PostgreSQL: the built API and worker share a database of their own on the test run's
@@ -50,10 +50,6 @@ const olga = { id: 'olga', roles: ['operator'] };
 const rita = { id: 'rita', roles: ['release-manager'] };
 
 let stack: Stack;
-
-/** Polls until `check` returns a value (errors count as "not yet"), or fails naming what never happened. */
-const until = <T>(what: string, check: () => Promise<T | undefined>, ms = 45_000) =>
-  waitUntil(what, check, { timeoutMs: ms, explain: () => stack.workerOutput().slice(-2000) });
 
 async function read(id: string): Promise<RolloutView> {
   const r = await stack.gql<{ rollout: RolloutView }>(ROLLOUT, { id }, olga);
@@ -96,6 +92,13 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
     const planVersionId = imported.data!.importPlan.planVersion.id;
 
     const id = 'pg-merchant';
+    // Watching its events from before it starts: the moment it waits for its sign-off, the gate is signed.
+    const events = subscribe<{ rolloutEvents: { action: string; target: string; payloadJson: string } }>(
+      stack.apiUrl,
+      `subscription E($id: ID!) { rolloutEvents(rolloutId: $id) { action target payloadJson } }`,
+      { id },
+      await stack.token('vera', ['viewer']),
+    );
     const started = await stack.gql<{ startRollout: RolloutView }>(
       START,
       { input: { id, planVersionId, title: 'E2E on PostgreSQL', parameters: { timeScale: 1e-6 } } },
@@ -103,14 +106,10 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
     );
     expect(started.errors).toBeUndefined();
     const [first, second] = started.data!.startRollout.phases.map((p) => p.id);
-
-    const inFirst = await until(`${id} in phase ${first}`, async () => {
-      const r = await read(id);
-      const phase = r.phases.find((p) => p.id === first);
-      return r.currentPhase === first && phase?.status === 'RUNNING' && phase.checklist.length
-        ? phase
-        : undefined;
-    });
+    // The answer names the first phase once its workflow runs: the items go to it at once.
+    expect(started.data!.startRollout.currentPhase).toBe(first);
+    const inFirst = started.data!.startRollout.phases.find((p) => p.id === first)!;
+    expect(inFirst.status).toBe('RUNNING');
     const items = inFirst.checklist.filter((i) => i.status === 'OPEN' && i.kind !== 'sustained');
     expect(items.length).toBeGreaterThan(0);
     for (const item of items) {
@@ -128,15 +127,23 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
         expect(approved.errors).toBeUndefined();
       }
     }
-    // The soak is a few ms of real time; a sign-off refused as early is tried again.
-    await until(`gate of ${first}`, async () => {
-      const r = await stack.gql(SIGN, { input: { rolloutId: id, phaseId: first, note: 'go' } }, rita);
-      if (r.errors) throw new Error(JSON.stringify(r.errors[0]));
-      return true;
-    });
-    await until(`${id} in phase ${second}`, async () =>
-      (await read(id)).currentPhase === second ? true : undefined,
+    // The soak is a few ms of real time: signed the moment the rollout reports only the sign-off left.
+    await events.when(
+      (e) =>
+        e.rolloutEvents.action === 'rollout.transition' &&
+        e.rolloutEvents.target === 'WAITING_FOR_SIGN_OFF' &&
+        (JSON.parse(e.rolloutEvents.payloadJson) as { phase?: string }).phase === first,
+      `${id} waiting for the sign-off of ${first}`,
     );
+    await events.close();
+    const signed = await stack.gql<{ signOffGate: RolloutView }>(
+      SIGN,
+      { input: { rolloutId: id, phaseId: first, note: 'go' } },
+      rita,
+    );
+    expect(signed.errors).toBeUndefined();
+    expect(signed.data!.signOffGate.currentPhase).toBe(second);
+    expect((await read(id)).currentPhase).toBe(second);
 
     await withOrm(async (orm) => {
       const em = orm.em.fork();
@@ -146,21 +153,17 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
       const version = await em.findOneOrFail(PlanVersion, { id: planVersionId });
       expect(version).toMatchObject({ name: 'merchant-platform', createdBy: 'rita' });
 
-      // The projection follows the workflow (an activity writes it at each transition).
-      const projection = await until('the projection in the second phase', async () => {
-        const row = await orm.em.fork().findOne(RolloutProjection, { rolloutId: id });
-        return row?.currentPhase === second ? row : undefined;
-      });
+      // The projection follows the workflow (written at each transition, before the answer names it).
+      const projection = await orm.em.fork().findOneOrFail(RolloutProjection, { rolloutId: id });
+      expect(projection.currentPhase).toBe(second);
       expect(projection).toMatchObject({
         plan: 'merchant-platform',
         status: 'RUNNING',
         workflowId: `rollout-${id}`,
       });
 
-      const audit = await until('the gate sign-off in the audit log', async () => {
-        const rows = await orm.em.fork().find(AuditEntry, { rolloutId: id }, { orderBy: { seq: 'asc' } });
-        return rows.some((r) => r.action === 'gate.sign' && r.outcome !== 'refused') ? rows : undefined;
-      });
+      // Accepted actions are audited before they answer.
+      const audit = await orm.em.fork().find(AuditEntry, { rolloutId: id }, { orderBy: { seq: 'asc' } });
       const accepted = audit
         .filter((r) => r.outcome !== 'refused')
         .map((r) => `${r.action}:${r.target}:${r.actor}`);

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { AuditEntry, mikroOrmOptions, RolloutProjection } from '../../libs/persistence/src';
 import type { RolloutPlan } from '../../libs/plan/src';
 import type { PlanRolloutInput } from '../../workflows/engine/messages';
-import { phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
+import { awaitPhaseUpdate, phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
 import { IMPORT_PLAN } from '../support/rollout-operations';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
@@ -110,14 +110,12 @@ test("a phase workflow ID taken by an older rollout's workflow: CONFLICT, no row
   expect(await rows('coll')).toBe(0);
   expect((await stack.gql(ROLLOUT, { id: 'coll' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
-  // The older rollout is untouched and takes actions (once in its first phase: it was started just now, and on a
-  // busy machine an action may otherwise arrive before the phase is entered).
-  await until('the older rollout to be in its first phase', async () => {
-    const read = await stack.gql<{ rollout: { currentPhase: string | null } }>(ROLLOUT, {
-      id: 'coll-phase-staging',
-    });
-    return read.data?.rollout.currentPhase === 'staging';
-  });
+  // The older rollout is untouched and takes actions. Started directly, it gave no answer naming its phase:
+  // its awaitPhase Update answers once it is in its first phase, whose workflow runs, and the action follows.
+  const entered = await stack.env.client.workflow
+    .getHandle(rolloutWorkflowId('coll-phase-staging'))
+    .executeUpdate(awaitPhaseUpdate, { args: [{}] });
+  expect([entered.status, entered.currentPhaseId]).toEqual(['RUNNING', 'staging']);
   const done = await stack.gql(COMPLETE, { input: { rolloutId: 'coll-phase-staging', itemId: 'smoke' } });
   expect(done.errors).toBeUndefined();
 });

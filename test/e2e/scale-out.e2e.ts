@@ -12,6 +12,7 @@ import {
 } from '../../libs/persistence/src';
 import type { RolloutPlan } from '../../libs/plan/src';
 import {
+  awaitPhaseUpdate,
   type EngineState,
   engineStateQuery,
   phaseWorkflowId,
@@ -22,8 +23,9 @@ import { acceptedActions, type IdempotentReceiver, unjustifiedRepeats } from '..
 import { testDatabaseUrl } from '../support/postgres';
 import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
 import { type AppProcess, type GqlResponse, type Stack, startStack, type StackUser } from '../support/stack';
+import { subscribe, type Subscription } from '../support/subscription';
 import { repoRoot } from '../support/temporal-tools';
-import { until as waitUntil } from '../support/wait';
+import { until as waitUntil, within } from '../support/wait';
 
 // Scale-out, shown: two API processes and two workers on one PostgreSQL database and one Temporal server.
 // Both APIs start together on a fresh database (and migrate it together). Two plans imported from Markdown
@@ -137,31 +139,21 @@ async function read(id: string): Promise<RolloutView> {
   return r.data!.rollout;
 }
 
-/** The rollout in `phaseId`, whose own workflow answers with its checklist. */
-const inPhase = (id: string, phaseId: string, ms?: number) =>
-  until(
-    `${id} in phase ${phaseId}`,
-    async () => {
-      const r = await read(id);
-      const phase = r.phases.find((p) => p.id === phaseId);
-      if (r.currentPhase === phaseId && phase?.status === 'RUNNING' && phase.checklist.length) return phase;
-      throw new Error(`${r.status} in ${r.currentPhase ?? '-'}`);
-    },
-    ms,
-  );
-
-/** Completes (and approves) what is open in the phase, meets its sustained conditions; not the gate. */
-async function work(id: string, phaseId: string, doer: StackUser, approver: StackUser, ms?: number) {
-  const phase = await inPhase(id, phaseId, ms);
+/**
+ * Completes (and approves) what is open in the phase, meets its sustained conditions; not the gate. Sent at
+ * once: the caller has an answer naming the phase (a start's, a sign-off's, or the rollout's awaitPhase),
+ * and a phase is named current only once its workflow runs.
+ */
+async function work(id: string, phase: RolloutPlan['phases'][number], doer: StackUser, approver: StackUser) {
   for (const item of phase.checklist.filter((i) => i.kind === 'sustained'))
     await until(`${item.id} held`, async () => {
       const r = await gql(CHECK, { input: { rolloutId: id, itemId: item.id, healthy: true } }, doer);
       if (r.errors) throw new Error(JSON.stringify(r.errors[0]));
-      const now = r.data!.recordCheckResult.phases.find((p) => p.id === phaseId)!.checklist;
+      const now = r.data!.recordCheckResult.phases.find((p) => p.id === phase.id)!.checklist;
       return now.find((i) => i.id === item.id)?.status === 'DONE' ? true : undefined;
     });
-  for (const item of phase.checklist.filter((i) => i.status === 'OPEN' && i.kind !== 'sustained')) {
-    const input = { rolloutId: id, itemId: item.id, phaseId, note: 'done' };
+  for (const item of phase.checklist.filter((i) => i.kind !== 'sustained')) {
+    const input = { rolloutId: id, itemId: item.id, phaseId: phase.id, note: 'done' };
     expect((await gql(COMPLETE, { input }, doer)).errors).toBeUndefined();
     if (item.kind === 'approval') {
       const approved = await gql(APPROVE, { input: { rolloutId: id, itemId: item.id } }, approver);
@@ -170,8 +162,39 @@ async function work(id: string, phaseId: string, doer: StackUser, approver: Stac
   }
 }
 
-const signGate = (id: string, phaseId: string, approver: StackUser) =>
-  accepted(`gate of ${phaseId}`, SIGN, { rolloutId: id, phaseId, note: 'go' }, approver);
+/** The list without repeats of the entry before (RUNNING, RUNNING → RUNNING). */
+const collapsed = (list: string[]) => list.filter((a, i) => a !== list[i - 1]);
+
+/** Each rollout's `rolloutEvents`, subscribed before it starts (through the API that survives). */
+type Event = { rolloutEvents: { action: string; target: string; payloadJson: string } };
+const watching = new Map<string, Subscription<Event>>();
+async function watch(id: string): Promise<void> {
+  const query = `subscription E($id: ID!) { rolloutEvents(rolloutId: $id) { action target payloadJson } }`;
+  const token = await stack.token('vera', ['viewer']);
+  watching.set(id, subscribe<Event>(stack.apis[0].url!, query, { id }, token));
+}
+
+/** The moment the rollout reports that only the gate of `phaseId` is left (its soak over). */
+const waitingForSignOff = (id: string, phaseId: string) =>
+  watching
+    .get(id)!
+    .when(
+      ({ rolloutEvents: e }) =>
+        e.action === 'rollout.transition' &&
+        e.target === 'WAITING_FOR_SIGN_OFF' &&
+        (JSON.parse(e.payloadJson) as { phase?: string }).phase === phaseId,
+      `${id} waiting for the sign-off of ${phaseId}`,
+    );
+
+/** Signs the gate the moment the rollout waits for it: accepted at once, no retry. */
+async function signGate(id: string, phaseId: string, approver: StackUser): Promise<RolloutView> {
+  await waitingForSignOff(id, phaseId).catch((err: Error) => {
+    throw failure(err.message);
+  });
+  const r = await gql(SIGN, { input: { rolloutId: id, phaseId, note: 'go' } }, approver);
+  if (r.errors) throw failure(`gate of ${phaseId} refused: ${JSON.stringify(r.errors[0])}`);
+  return r.data!.signOffGate;
+}
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -194,6 +217,7 @@ const { EventType } = temporal.api.enums.v1;
   });
 
   afterAll(async () => {
+    await Promise.all([...watching.values()].map((w) => w.close()));
     await orm?.close();
     await stack?.stop();
     await receiver?.close();
@@ -242,30 +266,35 @@ const { EventType } = temporal.api.enums.v1;
 
     const id = 'scale-out';
     const wfId = rolloutWorkflowId(id);
+    const B = 'scale-out-rollback';
+    await Promise.all([watch(id), watch(B)]);
     const started = await gql(
       START,
       { input: { id, planVersionId, title: 'Scale-out', parameters: { timeScale: TIME_SCALE } } },
       rita,
     );
     expect(started.errors).toBeUndefined();
-    const B = 'scale-out-rollback';
     const startedB = await gql(
       START,
       { input: { id: B, planVersionId: planVersionB, parameters: { timeScale: TIME_SCALE } } },
       rita,
     );
     expect(startedB.errors).toBeUndefined();
+    // Each answer names the first phase: its workflow runs, and the items go to it at once.
+    expect(started.data!.startRollout.currentPhase).toBe(first.id);
+    expect(startedB.data!.startRollout.currentPhase).toBe(planB.phases[0].id);
     mark('started');
-    await work(B, planB.phases[0].id, doer, approver);
-    await signGate(B, planB.phases[0].id, approver);
-    await inPhase(B, planB.phases[1].id);
+    await work(B, planB.phases[0], doer, approver);
+    const signedB = await signGate(B, planB.phases[0].id, approver);
+    expect(signedB.currentPhase).toBe(planB.phases[1].id);
     mark(`${B}: in ${planB.phases[1].id}`);
 
     // --- The first two phases, through both APIs in turn.
-    await work(id, first.id, doer, approver);
-    await signGate(id, first.id, approver);
+    await work(id, first, doer, approver);
+    const signedFirst = await signGate(id, first.id, approver);
+    expect(signedFirst.currentPhase).toBe(second.id);
     mark(`${first.id}: signed`);
-    await work(id, second.id, doer, approver);
+    await work(id, second, doer, approver);
     mark(`${second.id}: items done`);
 
     // --- The second phase's gate is signed through the API about to die; entering the third phase, the
@@ -274,27 +303,26 @@ const { EventType } = temporal.api.enums.v1;
     const heldKey = `${wfId}/${third.id}/message-0`;
     receiver.script.set(heldKey, ['hold']);
     const isHeld = () => receiver.held.some((h) => h.key === heldKey);
-    const { request: signOff } = await until(
-      `gate of ${second.id} signed through API ${victimApi.pid}`,
-      async () => {
-        const request = stack.gqlAt<Record<string, RolloutView>>(
-          victimApi.url!,
-          SIGN,
-          { input: { rolloutId: id, phaseId: second.id, note: 'go' } },
-          approver,
-        );
-        // Answered (refused as too early, or accepted), or still waiting once the message is held.
-        for (;;) {
-          const answer = await Promise.race([request, sleep(100).then(() => undefined)]);
-          if (answer?.errors) {
-            expect(answer.errors[0].extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
-            throw new Error(JSON.stringify(answer.errors[0]));
-          }
-          // An object, not the request itself: `until` would wait for a promise it is handed.
-          if (answer || isHeld()) return { request };
-        }
-      },
+    // Sent once, the moment the rollout waits for it.
+    await waitingForSignOff(id, second.id);
+    const signOff = stack.gqlAt<Record<string, RolloutView>>(
+      victimApi.url!,
+      SIGN,
+      { input: { rolloutId: id, phaseId: second.id, note: 'go' } },
+      approver,
+    );
+    // Accepted (and answered), or still waiting for the next phase once its first message is held.
+    await within(
       90_000,
+      `gate of ${second.id} signed through API ${victimApi.pid}`,
+      (async () => {
+        for (;;) {
+          const answer = await Promise.race([signOff, sleep(100).then(() => undefined)]);
+          if (answer?.errors)
+            throw failure(`gate of ${second.id} refused: ${JSON.stringify(answer.errors[0])}`);
+          if (answer || isHeld()) return;
+        }
+      })(),
     );
     await until('the first message of the next phase is held', () => Promise.resolve(isHeld() || undefined));
     mark(`${heldKey} held`);
@@ -351,12 +379,25 @@ const { EventType } = temporal.api.enums.v1;
 
     // --- The survivors: the held message is retried by the surviving worker once the dead one's attempt has
     // timed out (a minute); the receiver takes the repeat as done. Then every phase and review, to the end.
-    await work(id, third.id, doer, approver, 180_000);
+    // No API answer names the third phase (the sign-off's may have died with its API): the rollout's own
+    // awaitPhase Update answers once it has entered it, its workflow running (after the retried message).
+    const entered = await within(
+      180_000,
+      `${id} entering ${third.id}`,
+      stack.env.client.workflow
+        .getHandle(wfId)
+        .executeUpdate(awaitPhaseUpdate, { args: [{ after: second.id }] }),
+    ).catch((err: Error) => {
+      throw failure(err.message);
+    });
+    expect([entered.status, entered.currentPhaseId]).toEqual(['RUNNING', third.id]);
     mark(`${third.id}: entered through the survivors`);
-    await signGate(id, third.id, approver);
+    await work(id, third, doer, approver);
+    let signed = await signGate(id, third.id, approver);
     for (const phase of rest) {
-      await work(id, phase.id, doer, approver);
-      await signGate(id, phase.id, approver);
+      expect(signed.currentPhase).toBe(phase.id);
+      await work(id, phase, doer, approver);
+      signed = await signGate(id, phase.id, approver);
       mark(`${phase.id}: signed`);
     }
     // Each review once its notice has reached the chat webhook (the notice tells people it is due).
@@ -390,7 +431,11 @@ const { EventType } = temporal.api.enums.v1;
     mark(`${B}: rolled back`);
 
     // --- The workflows' own outcomes.
-    const finalB = (await stack.env.client.workflow.getHandle(rolloutWorkflowId(B)).result()) as EngineState;
+    // A rolled-back rollout closes Failed in Temporal (its outcome named); its final state stays readable.
+    const handleB = stack.env.client.workflow.getHandle(rolloutWorkflowId(B));
+    await expect(handleB.result()).rejects.toMatchObject({ cause: { type: 'ROLLED_BACK' } });
+    expect((await handleB.describe()).status.name).toBe('FAILED');
+    const finalB = await handleB.query(engineStateQuery);
     expect(finalB.status).toBe('ROLLED_BACK');
     expect(finalB.rollback?.steps.length).toBeGreaterThan(0);
     expect(finalB.rollback?.steps.filter((s) => s.status !== 'DONE')).toEqual([]);
@@ -457,10 +502,16 @@ const { EventType } = temporal.api.enums.v1;
 
     // Audit: one row per transition and one per accepted action, none lost with the dead API or worker,
     // none doubled by a retry; the chain verifies, in process and through the CLI.
+    // Each phase entered (RUNNING), then waiting for its sign-off; a sign-off's RUNNING (the phase no longer
+    // waiting) and the next phase's entry read the same, so runs of one transition are counted once.
     const trail = await effects.auditTrail(orm, id);
-    expect(trail.filter((a) => a.startsWith('rollout.transition:'))).toEqual([
+    expect(collapsed(trail.filter((a) => a.startsWith('rollout.transition:')))).toEqual([
       'rollout.transition:RUNNING:rita',
-      ...plan.phases.map(() => 'rollout.transition:RUNNING:engine'),
+      ...plan.phases.flatMap(() => [
+        'rollout.transition:RUNNING:engine',
+        'rollout.transition:WAITING_FOR_SIGN_OFF:engine',
+      ]),
+      'rollout.transition:RUNNING:engine',
       ...(plan.reviews.length ? ['rollout.transition:IN_REVIEW:engine'] : []),
       'rollout.transition:COMPLETED:engine',
     ]);
@@ -488,14 +539,15 @@ const { EventType } = temporal.api.enums.v1;
     expect(cli.stdout).toMatch(new RegExp(`^audit log OK: ${total} entries`));
 
     const trailB = await effects.auditTrail(orm, B);
-    const transitionsB = [
+    const transitionsB = trailB.filter((a) => a.startsWith('rollout.transition:'));
+    expect(collapsed(transitionsB)).toEqual([
       'rollout.transition:RUNNING:rita',
       'rollout.transition:RUNNING:engine',
+      'rollout.transition:WAITING_FOR_SIGN_OFF:engine',
       'rollout.transition:RUNNING:engine',
       'rollout.transition:ROLLING_BACK:olga',
       'rollout.transition:ROLLED_BACK:engine',
-    ];
-    expect(trailB.filter((a) => a.startsWith('rollout.transition:'))).toEqual(transitionsB);
+    ]);
     const acceptedB = await orm.em.fork().find(
       AuditEntry,
       {

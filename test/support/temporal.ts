@@ -1,41 +1,9 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { RolloutPlan } from '../../libs/plan/src';
-import {
-  engineStateQuery,
-  hasEnded,
-  phaseStateQuery,
-  phaseWorkflowId,
-  rolloutWorkflowId,
-  type EngineState,
-} from '../../workflows/engine/messages';
-import { until, type UntilOptions } from './wait';
+import { phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
 
-/**
- * Waits (in real time: on the time-skipping server the clock stands still meanwhile) until the rollout
- * runs the phase and the phase's own workflow answers queries. Fails at once if the rollout ended first.
- */
-export async function inPhase(
-  client: Client,
-  handle: WorkflowHandle,
-  phaseId: string,
-  options: UntilOptions = {},
-): Promise<EngineState> {
-  let ended: EngineState | undefined;
-  const state = await until(
-    `rollout ${handle.workflowId} enters phase ${phaseId}`,
-    async () => {
-      const s = await handle.query(engineStateQuery);
-      if (hasEnded(s.status)) return (ended = s);
-      if (s.currentPhaseId !== phaseId || s.phases.find((p) => p.id === phaseId)?.status !== 'RUNNING')
-        return undefined;
-      await client.workflow.getHandle(phaseWorkflowId(s.rolloutId, phaseId)).query(phaseStateQuery);
-      return s;
-    },
-    { intervalMs: 25, ...options },
-  );
-  if (ended) throw new Error(`rollout ${ended.rolloutId} ended (${ended.status}) before phase ${phaseId}`);
-  return state;
-}
+// No helper here waits for a rollout to enter a phase: an answer that names a phase means its workflow runs,
+// and where a test has no such answer, the rollout's awaitPhase Update (workflows/engine/messages.ts) waits.
 
 /** The workflow ids a rollout of this plan can have: its own and one per phase. */
 export const rolloutWorkflowIds = (rolloutId: string, plan: RolloutPlan): string[] => [
