@@ -33,7 +33,7 @@ import { startStack, type Stack } from '../support/stack';
 // A run takes about 75 s; every wait below is bounded, so a hang fails naming the step it stopped at.
 jest.setTimeout(240_000);
 
-const { EventType, PendingActivityState } = temporal.api.enums.v1;
+const { EventType, PendingActivityState, WorkflowTaskFailedCause } = temporal.api.enums.v1;
 /** The dev server runs in real time: a week's soak takes 60 ms, the three-month review 0.8 s. */
 const TIME_SCALE = 1e-7;
 const ops: Actor = { id: 'olga', roles: ['operator'] };
@@ -280,7 +280,24 @@ const audit = (rolloutId: string) => effects.auditTrail(orm, rolloutId);
 const outbox = (rolloutId: string) => effects.outboxOf(orm, rolloutId);
 const flagChanges = (rolloutId: string) => effects.flagChangesOf(orm, rolloutId);
 const projection = (rolloutId: string) => effects.projectionOf(orm, rolloutId);
-const failedTasks = (workflowId: string) => effects.failedWorkflowTasks(stack.env.client, workflowId);
+/**
+ * Why each of a workflow's tasks failed (none: []). UnhandledCommand is left out: the server's own answer to a
+ * task that completes the workflow while a new message (here the rollout's progressRecorded, sent as the
+ * phase's gate is signed) arrives; the worker then runs a task with it and completes. It is no failure of the
+ * code, unlike a nondeterminism error on replay.
+ */
+const failedTasks = async (workflowId: string): Promise<string[]> =>
+  ((await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [])
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+    .filter(
+      (e) =>
+        e.workflowTaskFailedEventAttributes?.cause !==
+        WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+    )
+    .map((e) => {
+      const a = e.workflowTaskFailedEventAttributes;
+      return `${String(a?.cause)}: ${a?.failure?.message ?? ''}`.slice(0, 300);
+    });
 
 /** What a rollout's calls reached, in order: [path, idempotency key, answer]. */
 const callsOf = (rolloutId: string) =>
@@ -485,6 +502,8 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
   // --- B: rolled back, each step once, newest side effect first, then the level's own steps.
   const finalB = await ended(B, 60_000);
   expect(finalB.status).toBe('ROLLED_BACK');
+  // Rolled back is no success in Temporal's terms either.
+  expect((await rollout(B).describe()).status.name).toBe('FAILED');
   expect(finalB.rollback?.steps.map((s) => [s.id, s.status])).toEqual(rollbackSteps.map((s) => [s, 'DONE']));
   const finished = finalB.rollback?.steps.map((s) => s.finishedAt ?? 0) ?? [];
   expect(finished).toEqual([...finished].sort((x, y) => x - y));
@@ -543,41 +562,45 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
   expect(await flagStore()).toEqual({ ...defaults, ...pilot.flags, ...limited.flags });
 
   // Audit: one row per transition and one per accepted action (none lost, none doubled by the restarts), the
-  // chain intact; the projection at its last version.
-  // Each phase done: entered (RUNNING), only its sign-off left (WAITING_FOR_SIGN_OFF), signed (RUNNING).
-  const phaseDone = ['RUNNING', 'WAITING_FOR_SIGN_OFF', 'RUNNING'].map(
-    (s) => `rollout.transition:${s}:engine`,
-  );
-  const completed = [
-    'rollout.transition:RUNNING:rita',
-    ...merchant.phases.flatMap(() => phaseDone),
-    'rollout.transition:IN_REVIEW:engine',
-    'rollout.transition:COMPLETED:engine',
-  ];
+  // chain intact; the projection at its last version. Each phase: entered (RUNNING), then, once the rollout
+  // recorded it, waiting for its sign-off and RUNNING again once signed (a sign-off retried until the soak is
+  // over may be taken before the rollout recorded the wait: then neither).
   const transitions = async (id: string) =>
-    (await audit(id)).filter((a) => a.startsWith('rollout.transition:'));
+    (await audit(id))
+      .filter((a) => a.startsWith('rollout.transition:'))
+      .map((a) => a.slice('rollout.transition:'.length));
   const actions = async (id: string) =>
     (await audit(id)).filter((a) => !a.startsWith('rollout.transition:')).sort();
-  expect(await transitions(A)).toEqual(completed);
-  expect(await transitions(C)).toEqual(completed);
-  const rolledBack = [
-    'rollout.transition:RUNNING:rita',
-    ...phaseDone,
-    ...phaseDone,
-    'rollout.transition:RUNNING:engine',
-    'rollout.transition:ROLLING_BACK:olga',
-    'rollout.transition:ROLLED_BACK:engine',
-  ];
-  expect(await transitions(B)).toEqual(rolledBack);
+  /** The phases a run of transitions enters, each RUNNING, or RUNNING, WAITING_FOR_SIGN_OFF, RUNNING. */
+  const phasesIn = (run: string[]): number => {
+    let phases = 0;
+    for (let i = 0; i < run.length; phases++) {
+      expect([i, run[i]]).toEqual([i, 'RUNNING:engine']);
+      i++;
+      if (run[i] === 'WAITING_FOR_SIGN_OFF:engine') {
+        expect([i + 1, run[i + 1]]).toEqual([i + 1, 'RUNNING:engine']);
+        i += 2;
+      }
+    }
+    return phases;
+  };
+  const [tA, tB, tC] = await Promise.all([A, B, C].map(transitions));
+  for (const t of [tA, tC]) {
+    expect([t[0], ...t.slice(-2)]).toEqual(['RUNNING:rita', 'IN_REVIEW:engine', 'COMPLETED:engine']);
+    expect(phasesIn(t.slice(1, -2))).toBe(merchant.phases.length);
+    expect(t.filter((x) => x === 'WAITING_FOR_SIGN_OFF:engine').length).toBeGreaterThanOrEqual(1);
+  }
+  expect([tB[0], ...tB.slice(-2)]).toEqual(['RUNNING:rita', 'ROLLING_BACK:olga', 'ROLLED_BACK:engine']);
+  expect(phasesIn(tB.slice(1, -2))).toBe(3);
   for (const s of [finalA, finalB, finalC]) expect(await actions(s.rolloutId)).toEqual(acceptedActions(s));
   const rows = (await Promise.all([A, B, C].map(audit))).reduce((n, r) => n + r.length, 0);
   expect(rows).toBe(
-    2 * completed.length + rolledBack.length + [finalA, finalB, finalC].map(acceptedActions).flat().length,
+    tA.length + tB.length + tC.length + [finalA, finalB, finalC].map(acceptedActions).flat().length,
   );
   expect(await new AuditLogService(orm).verify()).toEqual({ ok: true, count: rows, prunedSeq: 0 });
-  expect(await projection(A)).toEqual({ status: 'COMPLETED', version: completed.length });
-  expect(await projection(C)).toEqual({ status: 'COMPLETED', version: completed.length });
-  expect(await projection(B)).toEqual({ status: 'ROLLED_BACK', version: rolledBack.length });
+  expect(await projection(A)).toEqual({ status: 'COMPLETED', version: tA.length });
+  expect(await projection(C)).toEqual({ status: 'COMPLETED', version: tC.length });
+  expect(await projection(B)).toEqual({ status: 'ROLLED_BACK', version: tB.length });
 
   // Every rollout and phase replayed on the new worker without a nondeterminism failure.
   const workflows = [finalA, finalB, finalC].flatMap((s) => [
@@ -585,5 +608,5 @@ test('a worker SIGKILLed mid-phase, mid-rollback and mid-entry, once restarted, 
     ...s.phases.filter((p) => p.status !== 'PENDING').map((p) => phaseWorkflowId(s.rolloutId, p.id)),
   ]);
   expect(workflows).toHaveLength(3 + 4 + 3 + 4);
-  for (const id of workflows) expect([id, await failedTasks(id)]).toEqual([id, 0]);
+  for (const id of workflows) expect([id, await failedTasks(id)]).toEqual([id, []]);
 });

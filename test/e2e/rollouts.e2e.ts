@@ -419,7 +419,12 @@ describeEachDatabase((database) => {
       // transition of its own now); then the reviews, if any; COMPLETED last.
       const transitions = audited.filter(isTransition).map((a) => a.split(':').slice(1).join(':'));
       expect(transitions[0]).toBe('RUNNING:rita');
-      expect(transitions.filter((t) => t === 'WAITING_FOR_SIGN_OFF:engine')).toHaveLength(planned.length);
+      // At most once per phase: a sign-off here is retried until the soak is over, and one accepted the moment
+      // the soak ends may leave the phase before the rollout recorded its wait (drive-seeds.e2e.ts signs only
+      // once the rollout reports WAITING_FOR_SIGN_OFF, and checks it every time).
+      const waits = transitions.filter((t) => t === 'WAITING_FOR_SIGN_OFF:engine').length;
+      expect(waits).toBeGreaterThanOrEqual(1);
+      expect(waits).toBeLessThanOrEqual(planned.length);
       expect(transitions.filter((t) => t === 'IN_REVIEW:engine')).toHaveLength(reviewed ? 1 : 0);
       expect(transitions.at(-1)).toBe('COMPLETED:engine');
       expect(new Set(transitions.slice(1).map((t) => t.split(':')[1]))).toEqual(new Set(['engine']));
