@@ -160,7 +160,7 @@ async function runLengths(workflowId: string, firstRunId: string): Promise<numbe
  * The rollout's answer once it has entered the phase (the awaitPhase Update: it answers once the phase's
  * workflow runs, so an action sent at once is routed and accepted). No polling.
  */
-async function inPhase(handle: WorkflowHandle, phaseId: string): Promise<EngineState> {
+async function enteredPhase(handle: WorkflowHandle, phaseId: string): Promise<EngineState> {
   const plan = startedRollouts.get(handle.workflowId.replace(/^rollout-/, ''));
   const index = plan?.phases.findIndex((p) => p.id === phaseId) ?? -1;
   const after = index > 0 ? plan?.phases[index - 1].id : undefined;
@@ -282,7 +282,7 @@ test('a phase polling Prometheus every minute keeps each run short (continue-as-
     metrics: { source: 'prometheus', cadenceMs: 60_000 },
     historyLimit,
   });
-  await inPhase(handle, watched.phases[0].id);
+  await enteredPhase(handle, watched.phases[0].id);
   // An hour of healthy readings (60), then the error rate jumps; time skips while we await the result.
   breachFrom = (await env.currentTimeMs()) / 1000 + 3600;
   const final = await finished(handle);
@@ -305,7 +305,7 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
   const handle = await start('merchant', merchant);
   const flagsAfter: Record<string, unknown>[] = [];
   for (const phase of merchant.phases) {
-    await inPhase(handle, phase.id);
+    await enteredPhase(handle, phase.id);
     flagsAfter.push(await flags());
     // The rollout's state shows the flags it set (as the store has them) and the soak timer still to fire.
     const live = await handle.query(engineStateQuery);
@@ -416,7 +416,7 @@ test('seed 000 runs phase by phase, honours every soak, applies each phase flags
 
 test('refused actions change nothing and leave no update in history; accepted repeats are no-ops', async () => {
   const handle = await start('merchant-refusals', merchant);
-  await inPhase(handle, 'internal-dogfood');
+  await enteredPhase(handle, 'internal-dogfood');
   const child = env.client.workflow.getHandle(phaseWorkflowId('merchant-refusals', 'internal-dogfood'));
   const item = merchant.phases[0].checklist[0].id;
   await child.executeUpdate(itemActionUpdate, { args: [{ type: 'complete', itemId: item, actor: ops }] });
@@ -500,7 +500,7 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
   const handle = await start('admin', adminPanel);
 
   for (const phase of adminPanel.phases) {
-    await inPhase(handle, phase.id);
+    await enteredPhase(handle, phase.id);
     const child = env.client.workflow.getHandle(phaseWorkflowId('admin', phase.id));
     const act = (action: object) => child.executeUpdate(itemActionUpdate, { args: [action as never] });
     for (const item of phase.checklist.filter((i) => i.kind !== 'sustained')) {
@@ -591,7 +591,7 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
 
 test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {
   const handle = await start('merchant-pause', merchant);
-  await inPhase(handle, 'internal-dogfood');
+  await enteredPhase(handle, 'internal-dogfood');
   const viewer: Actor = { id: 'v', roles: ['viewer'] };
   expect((await refusalOf(handle.executeUpdate(pauseUpdate, { args: [{ actor: viewer }] }))).type).toBe(
     'FORBIDDEN',
@@ -615,7 +615,7 @@ test('pause and resume are role-gated and hold the phase; abort ends the rollout
 
   state = await handle.executeUpdate(resumeUpdate, { args: [{ actor: ops }] });
   expect(state.status).not.toBe('PAUSED');
-  await inPhase(handle, 'pilot-merchants');
+  await enteredPhase(handle, 'pilot-merchants');
 
   expect(
     (await refusalOf(handle.executeUpdate(abortUpdate, { args: [{ actor: ops, reason: ' ' }] }))).type,
@@ -638,10 +638,10 @@ test('a rollback in phase 3 undoes flags and messages newest first, then runs th
   const before = await seenBefore();
   const handle = await start('merchant-rb', merchant);
   for (const phase of merchant.phases.slice(0, 2)) {
-    await inPhase(handle, phase.id);
+    await enteredPhase(handle, phase.id);
     await drivePhase('merchant-rb', phase);
   }
-  await inPhase(handle, 'limited-rollout');
+  await enteredPhase(handle, 'limited-rollout');
   await recordHistory('plan-rollout-in-progress', handle);
   await recordHistory('plan-rollout-one-truth-in-progress', handle);
   const sentBefore = receivedBy('merchant-rb').length;
@@ -711,10 +711,10 @@ test('error rate > 5% for 5 min in phase 3 rolls back, and the audit log keeps t
   const before = await seenBefore();
   const handle = await start('merchant-breach', merchant);
   for (const phase of merchant.phases.slice(0, 2)) {
-    await inPhase(handle, phase.id);
+    await enteredPhase(handle, phase.id);
     await drivePhase('merchant-breach', phase);
   }
-  await inPhase(handle, 'limited-rollout');
+  await enteredPhase(handle, 'limited-rollout');
   const sentBefore = receivedBy('merchant-breach').length;
   const phase = env.client.workflow.getHandle(phaseWorkflowId('merchant-breach', 'limited-rollout'));
   // Readings carry their own time, a minute apart, ending at the server's present. The clock is not skipped
@@ -784,7 +784,7 @@ test('a manual rollback step waits for an operator to confirm it, and the confir
     },
   };
   const handle = await start('merchant-manual', plan);
-  await inPhase(handle, 'internal-dogfood');
+  await enteredPhase(handle, 'internal-dogfood');
   await handle.executeUpdate(rollbackUpdate, { args: [{ actor: ops, level: 'quick', reason: 'by hand' }] });
   const state = await stateWhen(
     handle,
@@ -840,7 +840,7 @@ test('a manual rollback step waits for an operator to confirm it, and the confir
 /** Starts a rollout, rolls it back at the data level with its backup hook failing: it stops ROLLBACK_FAILED. */
 async function failedRollback(id: string): Promise<{ handle: WorkflowHandle; state: EngineState }> {
   const handle = await start(id, merchant);
-  await inPhase(handle, 'internal-dogfood');
+  await enteredPhase(handle, 'internal-dogfood');
   adapters.failPaths.add('/hooks/restore-backup');
   await handle.executeUpdate(rollbackUpdate, {
     args: [{ actor: ops, level: 'data', reason: 'corrupt orders' }],
@@ -962,7 +962,7 @@ test('a failed rollback step resolved by hand: the rollback goes on, and the aud
 
 test('a cancellation requested in Temporal is an abort by temporal: phase cancelled, recorded, closed Canceled', async () => {
   const handle = await start('merchant-cancel', merchant);
-  await inPhase(handle, 'internal-dogfood');
+  await enteredPhase(handle, 'internal-dogfood');
   await handle.cancel();
   const final = await finished(handle);
   expect(final.status).toBe('ABORTED');
@@ -995,7 +995,7 @@ test('a guardrail whose action is notify tells its channel and goes on; one whos
     ),
   };
   const handle = await start('merchant-guard-actions', plan);
-  await inPhase(handle, 'internal-dogfood');
+  await enteredPhase(handle, 'internal-dogfood');
   const phase = env.client.workflow.getHandle(phaseWorkflowId('merchant-guard-actions', 'internal-dogfood'));
 
   // Queue backlog > 1000: a message to the guardrail's channel, and the rollout runs on.

@@ -156,11 +156,13 @@ export function registerHandlers(run: RolloutRun): void {
   );
   // Answers once the rollout stands where the next action reaches it (see awaitPhaseUpdate). Changes nothing.
   setHandler(m.awaitPhaseUpdate, async ({ after }) => {
-    const inPhase = () => {
+    const standsInPhase = () => {
       const current = state.phases.find((p) => p.id === state.currentPhaseId);
       return current !== undefined && current.id !== after && (!v2 || current.status === 'RUNNING');
     };
-    await condition(() => (STANDING.includes(state.status) || run.over() || inPhase()) && run.written());
+    await condition(
+      () => (STANDING.includes(state.status) || run.over() || standsInPhase()) && run.written(),
+    );
     return run.snapshot();
   });
 }
