@@ -29,7 +29,10 @@ export const CatalogueEntrySchema = z.strictObject({
 
 export const MetricCatalogueSchema = z.strictObject({
   /** Plan metric name → how it is read. */
-  metrics: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_:.]*$/, 'not a plan metric name'), CatalogueEntrySchema),
+  metrics: z.record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_:.]*$/, 'not a plan metric name'),
+    CatalogueEntrySchema,
+  ),
 });
 
 export type CatalogueEntry = z.output<typeof CatalogueEntrySchema>;

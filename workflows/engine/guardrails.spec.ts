@@ -282,8 +282,7 @@ describe('evaluateGuardrail', () => {
         [latestOnly(), series(4, [null])],
         [latestOnly(), series(0, [9])],
       ];
-      for (const [g, samples] of cases)
-        expect(evaluateGuardrail(g, samples, at(5)).outcome).toBe('no_data');
+      for (const [g, samples] of cases) expect(evaluateGuardrail(g, samples, at(5)).outcome).toBe('no_data');
     });
 
     test('readings that flow but do not yet cover the window are inconclusive, not no data', () => {

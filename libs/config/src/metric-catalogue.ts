@@ -65,7 +65,8 @@ function fromShorthand(text: string): MetricCatalogue {
   } catch {
     throw fail('expected a JSON object');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('expected a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail('expected a JSON object');
   const metrics: MetricCatalogue['metrics'] = {};
   for (const [metric, query] of Object.entries(value)) {
     if (typeof query !== 'string' || query.trim() === '')
@@ -82,7 +83,12 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
       const [top, entry, ...rest] = issue.path.map(String);
       if (top === 'metrics' && entry !== undefined) {
         const where = rest.length ? `${rest.join('.')}: ` : '';
-        return `entry "${entry}": ${where}${issue.message}`;
+        // A bad record key: the entry's name itself is the problem.
+        const message =
+          issue.code === 'invalid_key' && rest.length === 0
+            ? 'not a plan metric name (a letter, then letters, digits, _ : .)'
+            : issue.message;
+        return `entry "${entry}": ${where}${message}`;
       }
       return `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
     })
