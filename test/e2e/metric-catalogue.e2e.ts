@@ -79,9 +79,7 @@ describe.each(['api', 'worker'] as const)('the %s with METRIC_CATALOGUE', (app) 
     const { code, output } = await run(app, { METRIC_CATALOGUE: path });
     expect(code).toBe(1);
     expect(output).toContain(`Invalid metric catalogue ${path} (METRIC_CATALOGUE)`);
-    expect(output).toContain(
-      'entry "error_rate": unit: Invalid input: expected string, received undefined',
-    );
+    expect(output).toContain('entry "error_rate": unit: Invalid input: expected string, received undefined');
     expect(output).toContain('entry "latency": plans.checkout: an override sets query, unit or both');
     expect(output).not.toMatch(/GraphQL ready|polling task queue/);
   });
