@@ -5,7 +5,7 @@ describe('adapters configuration', () => {
     expect(loadAdaptersConfig({})).toEqual({
       notifyUrls: {},
       hookUrls: {},
-      metricQueries: {},
+      catalogue: { source: 'none', strict: false, metrics: {} },
       timeoutMs: 30_000,
     });
   });
@@ -26,9 +26,15 @@ describe('adapters configuration', () => {
       notifyDefaultUrl: 'https://hooks.example.com/all',
       hookUrls: { 'revert-deployment': 'http://deployer:8080/revert' },
       prometheusUrl: 'http://prometheus:9090',
-      metricQueries: {
-        error_rate:
-          '100 * sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
+      catalogue: {
+        source: 'METRIC_QUERIES',
+        strict: false,
+        metrics: {
+          error_rate: {
+            query:
+              '100 * sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
+          },
+        },
       },
       timeoutMs: 5000,
     });
@@ -40,7 +46,9 @@ describe('adapters configuration', () => {
     [{ HOOK_URLS: '{"revert_deployment":"http://x"}' }, /HOOK_URLS.*revert_deployment/],
     [{ PROMETHEUS_URL: 'ftp://prometheus' }, /PROMETHEUS_URL/],
     [{ METRIC_QUERIES: '["up"]' }, /METRIC_QUERIES/],
-    [{ METRIC_QUERIES: '{"error_rate":"  "}' }, /METRIC_QUERIES\.error_rate/],
+    [{ METRIC_QUERIES: '{"error_rate":"  "}' }, /METRIC_QUERIES: error_rate/],
+    [{ METRIC_CATALOGUE: '/nonexistent/metrics.yaml' }, /metrics\.yaml.*no such file/],
+    [{ METRIC_CATALOGUE: '/a.yaml', METRIC_QUERIES: '{}' }, /not both/],
     [{ ADAPTER_TIMEOUT_MS: '0' }, /ADAPTER_TIMEOUT_MS/],
   ])('refuses %j at start-up', (env, message) => {
     expect(() => loadAdaptersConfig(env)).toThrow(message);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseEnv } from '../libs/config/src';
+import { loadMetricCatalogue, parseEnv } from '../libs/config/src';
+import type { MetricCatalogue } from '../workflows/engine/catalogue';
 
 /** Hook kinds a rollback step can call over HTTP (the plan's step action types that are webhooks). */
 export const HOOK_KINDS = ['revert-deployment', 'restore-backup', 'replay-dlq', 'webhook'] as const;
@@ -13,8 +14,11 @@ export interface AdaptersConfig {
   hookUrls: Partial<Record<HookKind, string>>;
   /** Base URL of a Prometheus-compatible HTTP API (`/api/v1/query` is appended). */
   prometheusUrl?: string;
-  /** The PromQL each plan metric is read with; a metric not named here is queried by its own name. */
-  metricQueries: Record<string, string>;
+  /**
+   * How each plan metric is read (PromQL, unit, per-plan overrides): the file METRIC_CATALOGUE names, or the
+   * deprecated METRIC_QUERIES shorthand (queries only; an unnamed metric is queried by its own name).
+   */
+  catalogue: MetricCatalogue;
   /** Per-request timeout of every adapter call (a hook may ask for its own). */
   timeoutMs: number;
 }
@@ -43,7 +47,6 @@ const env = z.object({
   NOTIFY_WEBHOOK_URL: httpUrl.optional(),
   HOOK_URLS: jsonObject(z.partialRecord(z.enum(HOOK_KINDS), httpUrl)).optional(),
   PROMETHEUS_URL: httpUrl.optional(),
-  METRIC_QUERIES: jsonObject(z.record(z.string().min(1), z.string().trim().min(1))).optional(),
   ADAPTER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
@@ -54,7 +57,7 @@ export function loadAdaptersConfig(source: NodeJS.ProcessEnv = process.env): Ada
     notifyDefaultUrl: e.NOTIFY_WEBHOOK_URL,
     hookUrls: e.HOOK_URLS ?? {},
     prometheusUrl: e.PROMETHEUS_URL,
-    metricQueries: e.METRIC_QUERIES ?? {},
+    catalogue: loadMetricCatalogue(source),
     timeoutMs: e.ADAPTER_TIMEOUT_MS,
   };
 }

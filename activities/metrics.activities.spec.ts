@@ -10,7 +10,11 @@ beforeAll(async () => {
   prometheus = await startWebhookReceiver();
   // A path prefix, as behind a reverse proxy: the API path is appended to it.
   ctx = await createActivityContext({
-    adapters: { prometheusUrl: `${prometheus.url}/prom`, metricQueries: { error_rate: query } },
+    adapters: {
+      prometheusUrl: `${prometheus.url}/prom`,
+      // The deprecated METRIC_QUERIES shorthand: queries without units, unnamed metrics read by name.
+      catalogue: { source: 'METRIC_QUERIES', strict: false, metrics: { error_rate: { query } } },
+    },
   });
 });
 afterAll(async () => {
@@ -64,6 +68,7 @@ describe('queryMetric', () => {
     await expect(inActivity('2')(ctx.activities.queryMetric, { query, at })).resolves.toEqual({
       value: null,
       at,
+      cause: 'no-series',
     });
     await expect(inActivity('3')(ctx.activities.queryMetric, { query, at })).resolves.toMatchObject({
       value: null,

@@ -1,23 +1,43 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
+import { resolveMetric } from '../workflows/engine/catalogue';
+import type { SampleNoDataCause } from '../workflows/engine/samples';
+import { convert, UnitMessages } from '../workflows/engine/units';
 import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
 import { httpCall } from './http-call';
 
 export interface QueryMetricInput {
   /**
-   * The plan's metric (a guardrail's `metric`), read with the PromQL that `METRIC_QUERIES` configures for it,
-   * else PromQL itself (a metric's own name is a valid query). It must yield one series (aggregate it, e.g.
-   * `max(...)`) or none.
+   * The plan's metric (a guardrail's `metric`), read with the PromQL the metric catalogue gives it (for
+   * `plan`, with its override). Without a catalogue entry: under a catalogue file, not queried at all (no
+   * data, cause `unmapped`); with no catalogue or the METRIC_QUERIES shorthand, the name itself is the
+   * query (a metric's own name is valid PromQL). It must yield one series (aggregate it, e.g. `max(...)`)
+   * or none.
    */
   query: string;
   /** Evaluation time (ISO 8601); now when absent. */
   at?: string;
+  /** The plan (`metadata.name`), for the catalogue's per-plan overrides. */
+  plan?: string;
+  /**
+   * The unit the caller wants the value in (the guardrail's). Absent: the value comes in the catalogue's
+   * unit for the metric. A unit that cannot be reconciled gives no data (cause `unit`), never a number.
+   */
+  unit?: string;
 }
 
-/** `value` is null when the query has no data (an empty vector, or NaN): the guardrail decides what that means. */
+/**
+ * `value` is null when there is no data: the query answered an empty vector or NaN (`cause: no-series`),
+ * the catalogue has no entry (`unmapped`) or the units do not match (`unit`). `unit` is the unit `value` is
+ * in (absent when unknown: a METRIC_QUERIES shorthand entry, or no catalogue). A query that fails throws
+ * (the caller's `query-failed`). The fields match a guardrail reading (`Sample`), so they can be kept as is.
+ */
 export interface MetricReading {
   value: number | null;
   at: string;
+  unit?: string;
+  cause?: SampleNoDataCause;
+  detail?: string;
 }
 
 type Sample = [number, string];
@@ -31,13 +51,21 @@ export class MetricsActivities {
   constructor(@Inject(ADAPTERS_CONFIG) private readonly config: AdaptersConfig) {}
 
   /** One instant query against a Prometheus-compatible HTTP API (`GET /api/v1/query`). */
-  async queryMetric({ query: metric, at }: QueryMetricInput): Promise<MetricReading> {
+  async queryMetric({ query: metric, at, plan, unit: wanted }: QueryMetricInput): Promise<MetricReading> {
     const base = this.config.prometheusUrl;
-    // Resolved here, not in the workflow: a changed query applies to running rollouts at their next reading.
-    const query = this.config.metricQueries[metric] ?? metric;
     if (!base)
       throw ApplicationFailure.nonRetryable('PROMETHEUS_URL is not configured', 'MetricsNotConfigured');
     const time = at ? new Date(at) : new Date();
+    // Resolved here, not in the workflow: a changed catalogue applies to running rollouts at their next reading.
+    const resolved = resolveMetric(this.config.catalogue, metric, plan);
+    if (!resolved)
+      return {
+        value: null,
+        at: time.toISOString(),
+        cause: 'unmapped',
+        detail: `${metric} has no entry in the metric catalogue ${this.config.catalogue.source}`,
+      };
+    const { query, unit } = resolved;
     const url = new URL('api/v1/query', base.endsWith('/') ? base : `${base}/`);
     url.searchParams.set('query', query);
     url.searchParams.set('time', String(time.getTime() / 1000));
@@ -51,10 +79,17 @@ export class MetricsActivities {
     );
 
     const sample = parseSample(body, names.what);
-    if (!sample) return { value: null, at: time.toISOString() };
+    const inUnit = unit ? { unit } : {};
+    if (!sample) return { value: null, at: time.toISOString(), ...inUnit, cause: 'no-series' };
     const value = Number(sample[1]);
+    const sampledAt = new Date(sample[0] * 1000).toISOString();
     // NaN (e.g. 0/0 with no traffic) is no data; ±Inf cannot cross Temporal's JSON payloads either.
-    return { value: Number.isFinite(value) ? value : null, at: new Date(sample[0] * 1000).toISOString() };
+    if (!Number.isFinite(value)) return { value: null, at: sampledAt, ...inUnit, cause: 'no-series' };
+    if (wanted === undefined || unit === undefined) return { value, at: sampledAt, ...inUnit };
+    const converted = convert(value, unit, wanted);
+    return converted === undefined
+      ? { value: null, at: sampledAt, unit, cause: 'unit', detail: UnitMessages.MISMATCH(unit, wanted) }
+      : { value: converted, at: sampledAt, unit: wanted };
   }
 }
 

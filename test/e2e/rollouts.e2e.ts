@@ -508,7 +508,7 @@ describeEachDatabase((database) => {
     expect(watching.map((g) => g.condition)).toEqual(
       expect.arrayContaining(['error_rate > 5% for 5 minutes', 'queue_backlog > 1000']),
     );
-    expect(watching.every((g) => g.readings === 0 && g.outcome === 'inconclusive' && !g.breached)).toBe(true);
+    expect(watching.every((g) => g.readings === 0 && g.outcome === 'no_data' && !g.breached)).toBe(true);
     await stack.env.client.workflow
       .getHandle(phaseWorkflowId(id, first.id))
       .signal(metricReadingSignal, { metric: 'queue_backlog', value: 120 });

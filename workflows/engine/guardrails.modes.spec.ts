@@ -91,18 +91,28 @@ describe('evaluateGuardrail', () => {
       expect(ok).toMatchObject({ outcome: 'ok', reason: 'error_rate > 5%: 1% at 12:02, not above' });
     });
 
-    test('a latest reading without a value is missing data, not a fall back to an older one', () => {
+    test('a latest reading without a value is no data, not a fall back to an older one', () => {
       const result = evaluateGuardrail(latestOnly(), series(0, [9, null]), at(1));
+      expect(result.outcome).toBe('no_data');
+      expect(result.reason).toBe(
+        'error_rate > 5%: no data (the query of error_rate answered no series), inconclusive',
+      );
+    });
+
+    test('a stale latest reading is no data', () => {
+      const result = evaluateGuardrail(latestOnly(), series(0, [9]), at(3));
+      expect(result.outcome).toBe('no_data');
+      expect(result.reason).toContain('no reading since 12:00 (more than 2 minutes)');
+    });
+
+    test('with a workflow-wide missingData rule (older rollouts), the old outcomes and reasons stand', () => {
+      const result = evaluateGuardrail(latestOnly(), series(0, [9, null]), at(1), {
+        missingData: 'inconclusive',
+      });
       expect(result.outcome).toBe('inconclusive');
       expect(result.reason).toBe(
         'error_rate > 5%: missing data (the reading at 12:01 has no value), treated as inconclusive',
       );
-    });
-
-    test('a stale latest reading is missing data', () => {
-      const result = evaluateGuardrail(latestOnly(), series(0, [9]), at(3));
-      expect(result.outcome).toBe('inconclusive');
-      expect(result.reason).toContain('the latest reading, at 12:00, is older than 2 minutes');
     });
 
     test.each([
@@ -135,18 +145,26 @@ describe('evaluateGuardrail', () => {
       );
     });
 
-    test('defaults to inconclusive for every kind of missing data: never a silent breach', () => {
+    test('defaults to no data for every kind of missing data: never a silent breach, never ok', () => {
       const cases: [Guardrail, Sample[]][] = [
         [guardrail(), []],
         [guardrail(), series(0, [null, null, null, null, null, null])],
-        [guardrail(), series(3, [9, 9, 9])],
-        [aggregate(), series(3, [9, 9, 9])],
+        [guardrail(), series(0, [9, 9])],
+        [aggregate(), series(0, [9, 9])],
         [latestOnly(), []],
         [latestOnly(), series(4, [null])],
         [latestOnly(), series(0, [9])],
       ];
-      for (const [g, samples] of cases)
-        expect(evaluateGuardrail(g, samples, at(5)).outcome).toBe('inconclusive');
+      for (const [g, samples] of cases) expect(evaluateGuardrail(g, samples, at(5)).outcome).toBe('no_data');
+    });
+
+    test('readings that flow but do not yet cover the window are inconclusive, not no data', () => {
+      // Entered at 12:03: three readings, a value now, but the 5-minute window is not covered.
+      for (const g of [guardrail(), aggregate()]) {
+        const result = evaluateGuardrail(g, series(3, [9, 9, 9]), at(5));
+        expect(result.outcome).toBe('inconclusive');
+        expect(result.noData).toBeUndefined();
+      }
     });
 
     test('a healthy reading still wins over missingData: breach', () => {

@@ -109,10 +109,11 @@ describe('evaluateGuardrail', () => {
         expect(evaluateGuardrail(guardrail(), samples, at(5)).outcome).toBe('breach');
       });
 
-      test('no reading for longer than the max gap before now is a gap too', () => {
+      test('no reading for longer than the max gap before now is no data', () => {
         const samples = series(-1, [6, 6, 6, 6]); // last at 12:02
         const result = evaluateGuardrail(guardrail(), samples, at(5));
-        expect(result.outcome).toBe('inconclusive');
+        expect(result.outcome).toBe('no_data');
+        expect(result.noData).toMatchObject({ cause: 'no-readings', policy: 'inconclusive' });
         expect(result.reason).toContain('no reading since 12:02 (more than 2 minutes)');
       });
 
@@ -135,12 +136,12 @@ describe('evaluateGuardrail', () => {
         expect(result.outcome).toBe('inconclusive');
       });
 
-      test('only nulls: inconclusive, with the nulls recorded', () => {
+      test('only nulls: no data (no series), with the nulls recorded', () => {
         const samples = series(0, [null, null, null, null, null, null]);
         const result = evaluateGuardrail(guardrail(), samples, at(5));
-        expect(result).toMatchObject({ outcome: 'inconclusive', value: null, readings: samples.slice(1) });
+        expect(result).toMatchObject({ outcome: 'no_data', value: null, readings: samples.slice(1) });
         expect(result.reason).toBe(
-          'error_rate > 5% for 5 minutes: missing data (no readings), treated as inconclusive',
+          'error_rate > 5% for 5 minutes: no data (the query of error_rate answered no series), inconclusive',
         );
       });
     });

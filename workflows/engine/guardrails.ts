@@ -2,20 +2,43 @@ import {
   describeDuration,
   durationToMillis,
   type Guardrail,
+  type NoDataPolicy,
   type Operator,
   type RolloutPlan,
 } from '../../libs/plan/src/model';
-import type { Sample } from './samples';
+import type { Sample, SampleNoDataCause } from './samples';
+import { canonicalUnit, convert, UnitMessages } from './units';
 
 /**
  * Guardrail decisions as pure functions of (guardrail, readings, now). A reading stands for the metric
  * until the next one, but for at most `maxGapMs`: beyond that nobody knows what the metric did, and the
  * answer is the configured missing-data outcome, never a silent breach. A null reading is a hole in the
  * data, treated exactly like a missing reading.
+ *
+ * Units: a reading carries the unit of its source (the metric catalogue's); it is converted into the
+ * guardrail's unit before any comparison, so every decision is taken in the guardrail's unit. A reading
+ * whose unit cannot be reconciled is no data (cause `unit`), never compared.
+ *
+ * No data is a state: when the metric has no current value (no reading with a value within the max gap:
+ * no series, a failed query, no catalogue entry, silence) the outcome is `no_data` with its cause, never
+ * `ok`, whatever older readings said. The guardrail's `noData` policy may turn it into a breach (`breach`)
+ * or ask for a pause (`pause`, outcome `no_data`: the workflow pauses). Readings that flow but do not yet
+ * cover the window (a phase just entered, a past gap) are `inconclusive`.
  */
 
-export type GuardrailOutcome = 'ok' | 'breach' | 'inconclusive';
-export type MissingDataOutcome = GuardrailOutcome;
+export type GuardrailOutcome = 'ok' | 'breach' | 'inconclusive' | 'no_data';
+/** The workflow-wide missing-data rule of older rollouts (`MetricsSettings.missingData`). */
+export type MissingDataOutcome = 'ok' | 'breach' | 'inconclusive';
+/** Why a guardrail has no data: a reading's own cause, or `no-readings` (nothing arrived within the max gap). */
+export type NoDataCause = SampleNoDataCause | 'no-readings';
+
+export interface NoDataState {
+  cause: NoDataCause;
+  /** "no series for error_rate", "query failed: …", "no reading since 12:05 (more than 2 minutes)". */
+  detail: string;
+  /** The guardrail's policy (inconclusive unless the plan says otherwise). */
+  policy: NoDataPolicy;
+}
 
 export interface GuardrailOptions {
   /** How often readings are taken; the default max gap is two of these. */
@@ -37,6 +60,8 @@ export interface GuardrailEvaluation {
   /** The value compared with the threshold: the latest reading, or the window's average. */
   value: number | null;
   reason: string;
+  /** Present when the metric has no current data (outcome `no_data`, or `breach` under a `breach` policy). */
+  noData?: NoDataState;
 }
 
 export const DEFAULT_CADENCE_MS = 60_000;
@@ -67,6 +92,11 @@ export const GuardrailMessages = {
   NO_RECENT: (since: string, maxGap: string) => `no reading since ${since} (more than ${maxGap})`,
   BAD_WINDOW: (window: string) => `window "${window}" is not a usable duration`,
   MISSING: (why: string, outcome: MissingDataOutcome) => `missing data (${why}), treated as ${outcome}`,
+  NO_DATA: (why: string, policy: NoDataPolicy) =>
+    `no data (${why}), ${policy === 'inconclusive' ? 'inconclusive' : policy === 'pause' ? 'pauses the rollout' : 'treated as a breach'}`,
+  NO_SERIES: (metric: string) => `the query of ${metric} answered no series`,
+  QUERY_FAILED: (detail?: string) => `the query failed${detail ? `: ${detail}` : ''}`,
+  UNMAPPED: (metric: string) => `${metric} has no entry in the metric catalogue`,
 } as const;
 
 /** The guardrails watching a phase: those naming it, and those with no `phases` (the whole rollout). */
@@ -85,14 +115,20 @@ interface Settings {
   maxGapMs: number;
   missingData: MissingDataOutcome;
   timeWeighted: boolean;
+  /**
+   * A rollout started with a workflow-wide `missingData` rule, on a guardrail without its own `noData`:
+   * outcomes are exactly those of before (recorded histories replay), the no-data state is only reported.
+   */
+  legacy: boolean;
 }
 
-function settingsOf(options: GuardrailOptions): Settings {
+function settingsOf(guardrail: Guardrail, options: GuardrailOptions): Settings {
   const cadenceMs = options.cadenceMs ?? DEFAULT_CADENCE_MS;
   return {
     maxGapMs: options.maxGapMs ?? cadenceMs * 2,
     missingData: options.missingData ?? DEFAULT_MISSING_DATA,
     timeWeighted: options.timeWeighted ?? false,
+    legacy: guardrail.noData === undefined && options.missingData !== undefined,
   };
 }
 
@@ -102,26 +138,91 @@ export function evaluateGuardrail(
   now: number,
   options: GuardrailOptions = {},
 ): GuardrailEvaluation {
-  const settings = settingsOf(options);
-  const readings = readingsUpTo(samples, guardrail.metric, now);
+  const settings = settingsOf(guardrail, options);
+  const readings = readingsUpTo(samples, guardrail, now);
   if (!guardrail.window) return evaluateLatest(guardrail, readings, now, settings);
   const windowMs = durationToMillis(guardrail.window);
   // Plans are validated before they run; an unusable window is a configuration fault, not missing data.
   if (windowMs === undefined)
     return verdict('inconclusive', [], null, GuardrailMessages.BAD_WINDOW(guardrail.window));
   const window = coveringReadings(readings, now - windowMs, now, settings.maxGapMs);
+  // No current value: no data, whatever older readings in the window said (never a silent "healthy").
+  const silence = settings.legacy ? undefined : currentNoData(guardrail, readings, now, settings.maxGapMs);
+  if (silence) return noData(guardrail, window.considered, silence);
   return guardrail.mode === 'aggregate'
     ? evaluateAggregate(guardrail, window, settings, { start: now - windowMs, now })
     : evaluateSustained(guardrail, window, settings);
 }
 
-/** This metric's readings taken by `now`, oldest first. Later ones (clock skew) are not yet known. */
-function readingsUpTo(samples: readonly Sample[], metric: string, now: number): Sample[] {
-  return samples.filter((s) => s.metric === metric && s.at <= now).sort((a, b) => a.at - b.at);
+/**
+ * This metric's readings taken by `now`, oldest first, in the guardrail's unit. Later ones (clock skew) are
+ * not yet known. A reading whose unit cannot be reconciled with the guardrail's becomes a hole (cause `unit`).
+ */
+function readingsUpTo(samples: readonly Sample[], g: Guardrail, now: number): Sample[] {
+  return samples
+    .filter((s) => s.metric === g.metric && s.at <= now)
+    .sort((a, b) => a.at - b.at)
+    .map((s) => inGuardrailUnit(s, g));
+}
+
+/** The reading expressed in the guardrail's unit (unchanged when either unit is absent). */
+export function inGuardrailUnit(sample: Sample, g: Pick<Guardrail, 'unit'>): Sample {
+  if (sample.value === null || sample.unit === undefined || g.unit === undefined) return sample;
+  const value = convert(sample.value, sample.unit, g.unit);
+  if (value === undefined)
+    return {
+      metric: sample.metric,
+      value: null,
+      at: sample.at,
+      unit: sample.unit,
+      cause: 'unit',
+      detail: UnitMessages.MISMATCH(sample.unit, g.unit),
+    };
+  return { ...sample, value, unit: canonicalUnit(g.unit) };
+}
+
+/**
+ * The no-data state when the metric has no current value: no reading with a value within `maxGapMs` of
+ * now. Its cause is the latest reading's (no series, query failed, unmapped, unit), else `no-readings`.
+ */
+export function currentNoData(
+  g: Guardrail,
+  readings: readonly Sample[],
+  now: number,
+  maxGapMs: number,
+): NoDataState | undefined {
+  const present = lastWhere(readings, (r) => r.value !== null);
+  if (present && now - present.at <= maxGapMs) return undefined;
+  const policy = g.noData ?? 'inconclusive';
+  const latest = readings[readings.length - 1];
+  if (latest && latest.value === null && (!present || latest.at > present.at))
+    return { cause: latest.cause ?? 'no-series', detail: noDataDetail(g.metric, latest), policy };
+  const detail = present
+    ? GuardrailMessages.NO_RECENT(clock(present.at, now), span(maxGapMs))
+    : GuardrailMessages.NO_READINGS;
+  return { cause: 'no-readings', detail, policy };
+}
+
+function noDataDetail(metric: string, reading: Sample): string {
+  const M = GuardrailMessages;
+  switch (reading.cause) {
+    case 'query-failed':
+      return M.QUERY_FAILED(reading.detail);
+    case 'unmapped':
+      return M.UNMAPPED(metric);
+    case 'unit':
+      return reading.detail ?? 'units cannot be reconciled';
+    default:
+      return M.NO_SERIES(metric);
+  }
 }
 
 function evaluateLatest(g: Guardrail, readings: Sample[], now: number, s: Settings): GuardrailEvaluation {
   const latest = readings[readings.length - 1];
+  if (!s.legacy) {
+    const silence = currentNoData(g, latest ? [latest] : [], now, s.maxGapMs);
+    if (silence) return noData(g, latest ? [latest] : [], silence);
+  }
   if (!latest) return missing(g, [], s, GuardrailMessages.NO_READINGS);
   const at = clock(latest.at, now);
   if (latest.value === null) return missing(g, [latest], s, GuardrailMessages.NO_VALUE(at));
@@ -220,6 +321,13 @@ function timeWeightedMean(readings: Sample[], { start, now }: { start: number; n
   return total > 0 ? weighted / total : plainMean(readings);
 }
 
+/** No current data: `no_data`, or a breach when the guardrail's policy says so. */
+function noData(g: Guardrail, readings: Sample[], state: NoDataState): GuardrailEvaluation {
+  const outcome = state.policy === 'breach' ? 'breach' : 'no_data';
+  const reason = `${condition(g)}: ${GuardrailMessages.NO_DATA(state.detail, state.policy)}`;
+  return { ...verdict(outcome, readings, null, reason), noData: state };
+}
+
 function missing(g: Guardrail, readings: Sample[], s: Settings, why: string): GuardrailEvaluation {
   return verdict(
     s.missingData,
@@ -229,7 +337,12 @@ function missing(g: Guardrail, readings: Sample[], s: Settings, why: string): Gu
   );
 }
 
-function verdict(outcome: GuardrailOutcome, readings: Sample[], value: number | null, reason: string) {
+function verdict(
+  outcome: GuardrailOutcome,
+  readings: Sample[],
+  value: number | null,
+  reason: string,
+): GuardrailEvaluation {
   return { outcome, readings, value, reason };
 }
 

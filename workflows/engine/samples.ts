@@ -9,7 +9,19 @@ export interface Sample {
   value: number | null;
   /** Epoch ms. */
   at: number;
+  /**
+   * The unit `value` is in (the metric catalogue's unit for the metric, see catalogue.ts). Absent: the
+   * guardrail's own unit (pushed and simulated readings before catalogues, old histories).
+   */
+  unit?: string;
+  /** Why `value` is null, when the source said: its query answered no series, failed, or has no entry. */
+  cause?: SampleNoDataCause;
+  /** A word on the cause (the query's error), for the no-data reason people read. */
+  detail?: string;
 }
+
+/** Why a reading has no value (a guardrail's no-data reason). */
+export type SampleNoDataCause = 'no-series' | 'query-failed' | 'unmapped' | 'unit';
 
 /** Readings of one metric, oldest first, at most one per instant. */
 export interface SampleWindow {
@@ -59,7 +71,15 @@ export function addSample(
 /** NaN and ±Infinity do not survive JSON (they become null anyway), so say "no data" explicitly. */
 function normalise(sample: Sample): Sample {
   const value = typeof sample.value === 'number' && Number.isFinite(sample.value) ? sample.value : null;
-  return { metric: sample.metric, value, at: sample.at };
+  // Optional fields only when set: readings of old histories keep their exact shape.
+  return {
+    metric: sample.metric,
+    value,
+    at: sample.at,
+    ...(sample.unit !== undefined ? { unit: sample.unit } : {}),
+    ...(value === null && sample.cause !== undefined ? { cause: sample.cause } : {}),
+    ...(value === null && sample.detail !== undefined ? { detail: sample.detail } : {}),
+  };
 }
 
 /** Readings usually arrive in order, so the insertion point is searched from the end. */

@@ -53,13 +53,13 @@ test('readings show each guardrail as it stands, without changing the watch', ()
   expect(guardrailReadings(watch, [errorRate, backlog], t0)).toEqual([
     expect.objectContaining({
       guardrailId: 'error-rate',
-      outcome: 'inconclusive',
+      outcome: 'no_data',
       breached: false,
       readings: 0,
     }),
     expect.objectContaining({
       guardrailId: 'backlog',
-      outcome: 'inconclusive',
+      outcome: 'no_data',
       breached: false,
       readings: 0,
     }),

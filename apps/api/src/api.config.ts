@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseEnv } from '../../../libs/config/src';
+import { loadMetricCatalogue, parseEnv } from '../../../libs/config/src';
+import type { MetricCatalogue } from '../../../workflows/engine/catalogue';
 import type { QueryLimits } from './common/query-limits';
 
 const env = z.object({
@@ -29,6 +30,11 @@ export interface ApiConfig {
   queryLimits: QueryLimits;
   /** `json`: one JSON object per line (with the request ID); `text`: Nest's coloured lines. */
   logFormat: 'json' | 'text';
+  /**
+   * The metric catalogue (METRIC_CATALOGUE, or the deprecated METRIC_QUERIES), read at start-up: an invalid
+   * one stops the API. A rollout start checks its plan against it (planMetricProblems).
+   */
+  metricCatalogue: MetricCatalogue;
 }
 
 export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -46,5 +52,6 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfi
       maxTokens: e.API_MAX_QUERY_TOKENS,
     },
     logFormat: e.LOG_FORMAT,
+    metricCatalogue: loadMetricCatalogue(source),
   };
 }

@@ -6,7 +6,9 @@ import {
   type PlanError,
   type RolloutPlan,
 } from '../../../libs/plan/src';
+import { readCatalogueFile } from '../../../libs/config/src/metric-catalogue';
 import { registerAuditCommands } from './audit.command';
+import { catalogueReport } from './plan-catalogue';
 import { explainPlan } from './explain';
 import { readPlanFile } from './plan-file';
 import { loadPlan } from './plan-load';
@@ -57,13 +59,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .command('validate')
     .description('Validate a plan (Markdown, YAML or JSON); exit 0 when valid')
     .argument('<file>', 'plan document')
-    .action((file: string) => {
+    .option(
+      '--catalogue <file>',
+      'metric catalogue (YAML/JSON, as METRIC_CATALOGUE): also list metrics it does not map and unit mismatches',
+    )
+    .action((file: string, options: { catalogue?: string }) => {
+      const catalogue = options.catalogue ? readCatalogueFile(options.catalogue) : undefined;
       code = withFile(file, io, (loaded) => {
         if (loaded.errors.length > 0) {
           io.stderr(formatErrors(file, loaded.errors));
           return EXIT.INVALID;
         }
         const phases = loaded.plan?.phases.length ?? 0;
+        if (catalogue && loaded.plan) {
+          const problems = catalogueReport(file, loaded.plan, catalogue);
+          if (problems) {
+            io.stderr(problems);
+            return EXIT.INVALID;
+          }
+        }
         io.stdout(`${file}: valid plan "${loaded.plan?.metadata.name}" with ${phases} phase(s)\n`);
         return EXIT.OK;
       });

@@ -109,6 +109,13 @@ export const TriggerActionSchema = z.discriminatedUnion('type', [
 
 export const OPERATORS = ['>', '>=', '<', '<='] as const;
 
+/**
+ * What a guardrail's metric having no data (no series, a failing query, no entry in the metric catalogue)
+ * means: `inconclusive` (the default: shown as NO_DATA, escalated if it lasts), `pause` the rollout, or
+ * `breach` (the guardrail's own action).
+ */
+export const NO_DATA_POLICIES = ['inconclusive', 'pause', 'breach'] as const;
+
 export const GuardrailSchema = z.strictObject({
   id: IdSchema,
   title: Text.optional(),
@@ -123,6 +130,8 @@ export const GuardrailSchema = z.strictObject({
   /** Phases the guardrail watches; absent = the whole rollout. */
   phases: z.array(IdSchema).optional(),
   action: TriggerActionSchema,
+  /** What no data means for this guardrail; absent = inconclusive. */
+  noData: z.enum(NO_DATA_POLICIES).optional(),
   source: SourceSchema.optional(),
 });
 
@@ -227,6 +236,7 @@ export type ChecklistKind = ChecklistItem['kind'];
 export type Communication = Phase['communications'][number];
 export type Guardrail = RolloutPlan['guardrails'][number];
 export type Operator = Guardrail['operator'];
+export type NoDataPolicy = NonNullable<Guardrail['noData']>;
 export type TriggerAction = Guardrail['action'];
 export type ManualTrigger = RolloutPlan['manualTriggers'][number];
 export type RollbackLevel = RolloutPlan['rollback']['levels'][number];

@@ -1,4 +1,4 @@
-import type { TriggerAction } from '../plan.schema';
+import type { NoDataPolicy, TriggerAction } from '../plan.schema';
 import { sourceOf, type ImportState } from './import.state';
 import { readChannel } from './readers/action.reader';
 import { readCondition } from './readers/comparison.reader';
@@ -29,6 +29,7 @@ export function mapSignal(state: ImportState, text: string, lines: Lines, option
         ...(condition.window ? { window: condition.window, mode: condition.mode } : {}),
         ...(options.phaseId ? { phases: [options.phaseId] } : {}),
         action: actionOf(state, text),
+        ...noDataOf(text),
         source: sourceOf(lines),
       },
       'guardrails',
@@ -58,6 +59,18 @@ export function mapSignal(state: ImportState, text: string, lines: Lines, option
       lines,
     );
   }
+}
+
+/**
+ * What no data means, when the line says: "no data = pause", "missing data counts as a breach",
+ * "treat no data as inconclusive". Absent otherwise (inconclusive).
+ */
+export function noDataOf(text: string): { noData?: NoDataPolicy } {
+  const match =
+    /\b(?:no|missing)\s+data\s*(?:[:=→]|->|means|is|counts\s+as|treated\s+as)?\s*(?:an?\s+)?(inconclusive|pause|breach)\b/i.exec(
+      text,
+    ) ?? /\btreat\s+(?:no|missing)\s+data\s+as\s+(?:an?\s+)?(inconclusive|pause|breach)\b/i.exec(text);
+  return match ? { noData: match[1].toLowerCase() as NoDataPolicy } : {};
 }
 
 /** What a breach does. Rollback unless the line says pause or notify; the level is chosen at the end. */
