@@ -9,3 +9,4 @@ export * from './temporal-tools';
 export * from './wait';
 export * from './webhook-receiver';
 export * from './ts-child';
+export * from './prometheus';
