@@ -228,6 +228,9 @@ describeWithMonitoring('alerts from a real Prometheus and Alertmanager', () => {
       ),
     );
     expect(JSON.parse(resolved.payloadJson)).toMatchObject({ outcome: 'skipped', reason: 'resolved' });
+    expect(stack.apiOutput()).toMatch(
+      /alert PaymentsErrorRate \(firing, \w+\) on rollout am-target: rollback/,
+    );
   });
 
   test('an alert naming no rollout or plan is refused (422), audited, and acts on nothing', async () => {
@@ -256,6 +259,8 @@ describeWithMonitoring('alerts from a real Prometheus and Alertmanager', () => {
       refused: [{ labels: { alertname: 'OrdersBacklog', trigger: 'queue-backlog', service: 'orders' } }],
     });
     expect(alertmanager.output()).toMatch(/422/);
+    // And logged by the API.
+    expect(stack.apiOutput()).toMatch(/alert OrdersBacklog \(firing, \w+\): refused \(unnamed\)/);
     // Its plan has the trigger (queue-backlog: a quick rollback), yet no rollout was touched.
     for (const id of ['am-spared', 'am-bystander']) {
       expect((await read(id)).status).toBe('RUNNING');
