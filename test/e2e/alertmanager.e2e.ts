@@ -119,6 +119,25 @@ describeWithMonitoring('alerts from a real Prometheus and Alertmanager', () => {
     return line ? Number(line.split(' ').pop()) : 0;
   };
 
+  /** Alertmanager's webhook body, for alerts posted directly. */
+  const alert = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing', i = 0) => ({
+    status,
+    labels: { severity: 'page', ...labels },
+    annotations: {},
+    startsAt: new Date().toISOString(),
+    endsAt: '0001-01-01T00:00:00Z',
+    fingerprint: `direct-${i}`,
+  });
+  const batch = (alerts: ReturnType<typeof alert>[]) => ({
+    version: '4',
+    status: 'firing',
+    receiver: 'rollout-engine',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    alerts,
+  });
+
   beforeAll(async () => {
     hooks = await startWebhookReceiver(); // rollback hooks and chat: answers 200
     stack = await startStack('alertmanager', { workerEnv: adaptersAt(hooks.url) });
@@ -294,23 +313,6 @@ describeWithMonitoring('alerts from a real Prometheus and Alertmanager', () => {
 
   test('posted directly: a mixed batch answers 422 with every outcome; the named alerts are still handled', async () => {
     await running('am-direct', 'merchant-platform');
-    const alert = (labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing', i = 0) => ({
-      status,
-      labels: { severity: 'page', ...labels },
-      annotations: {},
-      startsAt: new Date().toISOString(),
-      endsAt: '0001-01-01T00:00:00Z',
-      fingerprint: `direct-${i}`,
-    });
-    const batch = (alerts: ReturnType<typeof alert>[]) => ({
-      version: '4',
-      status: 'firing',
-      receiver: 'rollout-engine',
-      groupLabels: {},
-      commonLabels: {},
-      commonAnnotations: {},
-      alerts,
-    });
     const mixed = await postAlerts(
       batch([
         alert({ alertname: 'queue-backlog' }, 'firing', 0),
@@ -364,5 +366,35 @@ describeWithMonitoring('alerts from a real Prometheus and Alertmanager', () => {
       status: 422,
       problems: ['alerts.0 (queue-backlog, direct-0): names no rollout or plan'],
     });
+  });
+
+  test('the engine unreachable: 503 (Alertmanager sends it again), the failure audited and the refusal too', async () => {
+    await running('am-down', 'merchant-platform');
+    // The rollout's plan is read once (and kept) while the engine answers.
+    const first = await postAlerts(
+      batch([alert({ alertname: 'DiskFull', rollout: 'am-down' }, 'firing', 0)]),
+    );
+    expect(first.status).toBe(200);
+    await stack.stopTemporal();
+    const down = await postAlerts(
+      batch([alert({ alertname: 'queue-backlog', rollout: 'am-down' }, 'firing', 1)]),
+    );
+    expect(down.status).toBe(503);
+    expect(down.body.message).toBe('The engine could not be reached for some alerts; send them again');
+    const [result] = (down.body.alerts as { results: Record<string, unknown>[] }[])[0].results;
+    expect(result).toMatchObject({
+      rolloutId: 'am-down',
+      triggerId: 'queue-backlog',
+      outcome: 'failed',
+      reason: 'unreachable',
+    });
+    const rows = await auditRows('am-down');
+    expect(rows.filter((r) => r.action === 'alert.failed')).toEqual([
+      expect.objectContaining({ target: 'queue-backlog', outcome: 'failed', actor: 'alertmanager' }),
+    ]);
+    const refusals = (await auditRows()).filter(
+      (r) => r.action === 'api.POST /alerts/alertmanager' && r.payloadJson.includes('"UNAVAILABLE"'),
+    );
+    expect(refusals).toHaveLength(1);
   });
 });

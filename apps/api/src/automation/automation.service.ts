@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/core';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { AuditLogService, NO_ROLLOUT, RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import { ENDED_STATUSES } from '../../../../workflows/engine/messages';
+import { API_CONFIG, type ApiConfig } from '../api.config';
 import type { RequestActor } from '../auth/auth.decorators';
 import { RolloutsService } from '../rollouts/rollouts.service';
 import {
@@ -55,6 +56,7 @@ export class AutomationService {
     private readonly rollouts: RolloutsService,
     private readonly em: EntityManager,
     private readonly audit: AuditLogService,
+    @Inject(API_CONFIG) private readonly api: ApiConfig,
   ) {}
 
   /** A reading to one rollout (refused clearly if it cannot take it), or to every active one that reads it. */
@@ -202,7 +204,7 @@ export class AutomationService {
     let plan: RolloutPlan;
     try {
       // The plan the rollout runs (from the engine); for a rollout with no row yet, whether it exists at all.
-      plan = await this.rollouts.planOf(rolloutId);
+      plan = await withDeadline(this.rollouts.planOf(rolloutId), this.api.actionTimeoutMs);
     } catch (err) {
       if (errorKind(err) !== 'not-found') return { rolloutId, ...failure(err) };
       return skipped(checkRollout(alert, scope, rolloutId, undefined, ENDED_STATUSES)!);
@@ -296,6 +298,21 @@ export class AutomationService {
         { orderBy: { startedAt: 'asc' }, limit: 500 },
       );
     return rows.map((r) => r.rolloutId);
+  }
+}
+
+/** `promise`, or a failure once `ms` have passed (an engine that does not answer is not waited for forever). */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
