@@ -257,6 +257,7 @@ test('an Alertmanager webhook fires the rollback its alert names; bad calls are 
         {
           rolloutId: id,
           outcome: 'skipped',
+          reason: 'unknown-trigger',
           detail: 'plan merchant-platform has no trigger or guardrail "DiskFull"',
         },
       ],
@@ -291,9 +292,22 @@ test('an Alertmanager webhook fires the rollback its alert names; bad calls are 
   });
   expect(rolledBack.rollback).toMatchObject({ level: 'quick', requestedBy: 'alertmanager' });
 
-  // Alertmanager repeats a firing alert: the repeat is refused by the engine, and says so.
+  // Alertmanager repeats a firing alert: once the list shows the rollout ended, the repeat is skipped, naming
+  // the rollout's actual final status.
+  await until('the list shows it rolled back', async () => {
+    const list = await stack.gql<{ rollouts: { edges: { node: { id: string } }[] } }>(
+      `query { rollouts(filter: { status: ROLLED_BACK }, first: 100) { edges { node { id } } } }`,
+    );
+    return list.data?.rollouts.edges.some((e) => e.node.id === id) || undefined;
+  });
   const repeat = await postAlerts(firing);
-  expect((repeat.body.alerts as { results: { outcome: string }[] }[])[0].results[0].outcome).toBe('refused');
+  expect(repeat.status).toBe(200);
+  expect((repeat.body.alerts as { results: unknown[] }[])[0].results[0]).toEqual({
+    rolloutId: id,
+    outcome: 'skipped',
+    reason: 'ended',
+    detail: `rollout ${id} has ended (ROLLED_BACK)`,
+  });
 
   const audit = await stack.gql<{
     auditLog: {
@@ -308,7 +322,10 @@ test('an Alertmanager webhook fires the rollback its alert names; bad calls are 
   );
   const rows = audit.data!.auditLog.edges.map((e) => e.node).reverse();
   const alerted = rows.filter((r) => r.action.startsWith('alert.'));
+  // Every alert's outcome: the resolved one and DiskFull skipped, the rollback, the repeat skipped.
   expect(alerted).toEqual([
+    expect.objectContaining({ action: 'alert.skipped', target: 'error-rate', outcome: 'skipped' }),
+    expect.objectContaining({ action: 'alert.skipped', target: 'DiskFull', outcome: 'skipped' }),
     expect.objectContaining({
       action: 'alert.rollback',
       target: 'error-rate',
@@ -316,13 +333,19 @@ test('an Alertmanager webhook fires the rollback its alert names; bad calls are 
       outcome: 'accepted',
     }),
     expect.objectContaining({
-      action: 'alert.rollback',
+      action: 'alert.skipped',
       target: 'error-rate',
       actor: 'alertmanager',
-      outcome: 'refused',
+      outcome: 'skipped',
     }),
   ]);
-  expect(JSON.parse(alerted[0].payloadJson)).toMatchObject({ alertname: 'HighErrorRate', fingerprint: 'f0' });
+  expect(JSON.parse(alerted[0].payloadJson)).toMatchObject({ reason: 'resolved', status: 'resolved' });
+  expect(JSON.parse(alerted[1].payloadJson)).toMatchObject({
+    reason: 'unknown-trigger',
+    alertname: 'DiskFull',
+  });
+  expect(JSON.parse(alerted[2].payloadJson)).toMatchObject({ alertname: 'HighErrorRate', fingerprint: 'f0' });
+  expect(JSON.parse(alerted[3].payloadJson)).toMatchObject({ reason: 'ended' });
   expect(rows).toContainEqual(
     expect.objectContaining({
       action: 'rollout.transition',

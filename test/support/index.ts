@@ -10,3 +10,4 @@ export * from './wait';
 export * from './webhook-receiver';
 export * from './ts-child';
 export * from './temporal-cli';
+export * from './prometheus';

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 
-/** How an audited action ended: accepted or refused (a person's action), ok (the engine's own step). */
-export type AuditOutcome = 'accepted' | 'refused' | 'ok';
+/**
+ * How an audited action ended: accepted or refused (a person's action), ok (the engine's own step), skipped
+ * (asked for nothing that could be done: a resolved alert …) or failed (could not be done now: the engine
+ * was unreachable).
+ */
+export type AuditOutcome = 'accepted' | 'refused' | 'ok' | 'skipped' | 'failed';
 
 /** Everything an audit entry's hash covers: every stored column but the row id and the hash itself. */
 export interface AuditHashInput {

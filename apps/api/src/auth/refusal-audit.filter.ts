@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { InputRefused } from '../common/input-refusal';
+import { InputRefused, InputUnprocessable } from '../common/input-refusal';
 import type { AuthedRequest } from './auth.decorators';
 import { RefusalAuditService } from './refusal-audit.service';
 
@@ -52,7 +52,7 @@ export class RefusalAuditFilter extends BaseExceptionFilter {
         message: messageOf(exception),
         via: 'rest',
         status,
-        ...(exception instanceof InputRefused
+        ...(exception instanceof InputRefused || exception instanceof InputUnprocessable
           ? { input: exception.input, problems: exception.problems }
           : {
               input: {

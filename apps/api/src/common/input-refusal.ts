@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, UnprocessableEntityException } from '@nestjs/common';
 import type { z } from 'zod';
 import { zodProblems } from './input-checks';
 
@@ -14,6 +14,22 @@ export class InputRefused extends BadRequestException {
     readonly input: unknown,
   ) {
     super({ statusCode: 400, error: 'Bad Request', message, problems });
+  }
+}
+
+/**
+ * A REST request that was well formed but asked for something that cannot be done as asked: HTTP 422 with the
+ * problems, and whatever else the answer carries (`body`). Audited as InputRefused is, with `input`.
+ */
+export class InputUnprocessable extends UnprocessableEntityException {
+  constructor(
+    message: string,
+    readonly problems: string[],
+    /** What the refusal is about (the refused part of the request). */
+    readonly input: unknown,
+    body: Record<string, unknown> = {},
+  ) {
+    super({ statusCode: 422, error: 'Unprocessable Entity', message, problems, ...body });
   }
 }
 
