@@ -154,8 +154,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       changed();
     }
   };
-  setHandler(metricReadingSignal, ({ metric, value, at }) =>
-    observe([{ metric, value, at: at ?? Date.now() }]),
+  // A reading's unit arrives only from an API that attaches it (older signals have none: no patch needed).
+  setHandler(metricReadingSignal, ({ metric, value, at, unit }) =>
+    observe([{ metric, value, at: at ?? Date.now(), ...(typeof unit === 'string' ? { unit } : {}) }]),
   );
 
   const parent = workflowInfo().parent;
