@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities';
 import type { Guardrail } from '../libs/plan/src/model';
 import type { GuardrailOptions } from './engine/guardrails';
@@ -25,6 +25,8 @@ export class PhaseReadings {
   private nextReading?: number;
   private windowEnds: number[];
   private lastSimulatedReading?: number;
+  /** The plan's name, for the metric catalogue's per-plan overrides. */
+  private readonly plan: string;
 
   constructor(
     input: PhaseInput,
@@ -32,6 +34,7 @@ export class PhaseReadings {
     private readonly metrics: MetricsSettings,
     enteredAt: number,
   ) {
+    this.plan = input.plan;
     const { scenario } = metrics;
     if (metrics.source === 'simulated' && scenario && guardrails.length) {
       const startedAt = input.rolloutStartedAt ?? enteredAt;
@@ -73,16 +76,44 @@ export class PhaseReadings {
   async takeDue(observe: (readings: Sample[]) => void): Promise<void> {
     if (this.nextPoll !== undefined && Date.now() >= this.nextPoll) {
       const at = Date.now();
+      // Patched: the reading is asked for the plan (catalogue overrides) and kept with its unit and, when it
+      // has no value, its cause (the guardrails convert and say why). Older runs kept the bare value.
+      const catalogued = patched('metric-reading-catalogue');
       const readings = await Promise.all(
-        watchedMetrics(this.guardrails).map(async (metric) => ({
-          metric,
-          // A source that cannot answer is missing data, which the guardrail's missing-data rule decides.
-          value: await queryMetric({ query: metric, at: new Date(at).toISOString() }).then(
-            (r) => r.value,
-            () => null,
-          ),
-          at,
-        })),
+        watchedMetrics(this.guardrails).map(async (metric): Promise<Sample> => {
+          const query = { query: metric, at: new Date(at).toISOString() };
+          if (!catalogued)
+            return {
+              metric,
+              // A source that cannot answer is missing data, which the guardrail's missing-data rule decides.
+              value: await queryMetric(query).then(
+                (r) => r.value,
+                () => null,
+              ),
+              at,
+            };
+          return queryMetric({ ...query, plan: this.plan }).then(
+            ({ value, unit, cause, detail }): Sample => ({
+              metric,
+              value,
+              at,
+              ...(unit ? { unit } : {}),
+              ...(cause ? { cause } : {}),
+              ...(detail ? { detail } : {}),
+            }),
+            (err: unknown): Sample => ({
+              metric,
+              value: null,
+              at,
+              cause: 'query-failed',
+              // An ActivityFailure's own message is generic: its cause says what the query met.
+              detail:
+                err instanceof Error
+                  ? ((err.cause as Error | undefined)?.message ?? err.message)
+                  : String(err),
+            }),
+          );
+        }),
       );
       observe(readings);
       this.nextPoll = at + this.metrics.cadenceMs;
