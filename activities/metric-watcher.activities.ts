@@ -50,7 +50,12 @@ export class MetricWatcherActivities {
             at: new Date(at).toISOString(),
             plan: input.plan,
           });
-          return { value, ...(unit ? { unit } : {}), ...(cause ? { cause } : {}), ...(detail ? { detail } : {}) };
+          return {
+            value,
+            ...(unit ? { unit } : {}),
+            ...(cause ? { cause } : {}),
+            ...(detail ? { detail } : {}),
+          };
         },
         report: async (report) => {
           try {
@@ -70,7 +75,9 @@ export class MetricWatcherActivities {
           });
         },
         display: (records) => saveGuardrailReadings(this.orm.em, records),
-        warn: (message, attrs) => ctx.log.warn(message, { phase: input.phaseWorkflowId, ...attrs }),
+        warn: (message, attrs) => {
+          ctx.log.warn(message, { phase: input.phaseWorkflowId, ...attrs });
+        },
       },
       heartbeatEvery(ctx.info.heartbeatTimeoutMs),
     );

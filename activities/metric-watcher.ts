@@ -78,13 +78,15 @@ export async function runWatcher(
     if (mattersToPhase(step.report) && !(await deps.report(step.report))) return;
     deps.heartbeat(state);
     for (const escalation of step.escalations) {
-      await deps.escalate(escalation).catch((err: unknown) =>
-        deps.warn('No-data escalation not sent (the outbox keeps it)', { ...escalation, err: `${err}` }),
-      );
+      await deps
+        .escalate(escalation)
+        .catch((err: unknown) =>
+          deps.warn('No-data escalation not sent (the outbox keeps it)', { ...escalation, err: String(err) }),
+        );
     }
     await deps
       .display(displayRecords(input, step, at))
-      .catch((err: unknown) => deps.warn('Guardrail readings not written', { err: `${err}` }));
+      .catch((err: unknown) => deps.warn('Guardrail readings not written', { err: String(err) }));
   }
 }
 

@@ -41,11 +41,9 @@ export async function latestGuardrailReadings(
 ): Promise<GuardrailReadingRecord[]> {
   const rows = await em
     .fork()
-    .find(
-      GuardrailReadingRow,
-      phaseId === undefined ? { rolloutId } : { rolloutId, phaseId },
-      { orderBy: { phaseId: 'asc', guardrailId: 'asc' } },
-    );
+    .find(GuardrailReadingRow, phaseId === undefined ? { rolloutId } : { rolloutId, phaseId }, {
+      orderBy: { phaseId: 'asc', guardrailId: 'asc' },
+    });
   return rows.map((row) => ({
     rolloutId: row.rolloutId,
     phaseId: row.phaseId,
