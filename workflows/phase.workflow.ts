@@ -158,8 +158,9 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     if (tracksNoData) noData.afterReadings(watch, Date.now(), readings.evaluation, metrics);
     if (noData.due) changed();
   };
-  setHandler(metricReadingSignal, ({ metric, value, at }) =>
-    observe([{ metric, value, at: at ?? Date.now() }]),
+  // A reading's unit arrives only from an API that attaches it (older signals have none: no patch needed).
+  setHandler(metricReadingSignal, ({ metric, value, at, unit }) =>
+    observe([{ metric, value, at: at ?? Date.now(), ...(typeof unit === 'string' ? { unit } : {}) }]),
   );
   // The watcher (source `prometheus`) reports only what matters: breaches and no-data episodes.
   setHandler(watcherReportSignal, (report) => {

@@ -120,6 +120,11 @@ export interface MetricReadingInput {
   value: number | null;
   /** Epoch ms; defaults to when the workflow receives it. */
   at?: number;
+  /**
+   * The unit `value` is in (the metric catalogue's, attached by the API); the guardrails convert it to theirs.
+   * Absent: the guardrail's own unit (readings sent before catalogues).
+   */
+  unit?: string;
 }
 
 export interface BreachReport {
