@@ -3,7 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { RolloutProjection } from '../../../../libs/persistence/src';
+import {
+  type GuardrailReadingRecord,
+  latestGuardrailReadings,
+  RolloutProjection,
+} from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import {
   TEMPORAL_CLIENT,
@@ -31,6 +35,33 @@ import { withinDeadline } from './rollout-calls';
 import { TERMINATED } from './rollout-status';
 import { toRolloutModel, toRolloutSummary } from './rollouts.mapper';
 import type { MetricsChoice } from './metrics-parameters';
+
+/**
+ * The phase's guardrails as its query answered them, each with the standing its metric watcher last wrote,
+ * when one did (outcome, value, readings, no data); whether it breached stays the phase's word.
+ */
+export function withWatchedReadings(
+  answered: GuardrailReading[],
+  watched: readonly GuardrailReadingRecord[],
+): GuardrailReading[] {
+  if (!watched.length) return answered;
+  const byId = new Map(watched.map((w) => [w.guardrailId, w]));
+  return answered.map((g) => {
+    const w = byId.get(g.guardrailId);
+    if (!w) return g;
+    const latest = w.latest as GuardrailReading['latest'] | null;
+    const { noData: _dropped, latest: _old, ...rest } = g;
+    return {
+      ...rest,
+      outcome: w.outcome as GuardrailReading['outcome'],
+      value: w.value,
+      reason: w.reason,
+      readings: w.readings,
+      ...(latest ? { latest } : {}),
+      ...(w.noData ? { noData: w.noData as NonNullable<GuardrailReading['noData']> } : {}),
+    };
+  });
+}
 
 /** The metrics choice a memo holds, if it holds one (rollouts started before it, or by the CLI, do not). */
 function metricsChoiceOf(raw: unknown): MetricsChoice | undefined {
@@ -177,15 +208,24 @@ export class RolloutReadsService {
               .catch((): PhaseState | undefined => undefined),
             guardrailsOf(current),
           ]);
+    const watched = current && guardrails?.length ? await this.watchedReadings(rolloutId, current) : [];
     return toRolloutModel(state, {
       ...memo,
       currentPhase,
-      guardrails,
+      guardrails: guardrails && withWatchedReadings(guardrails, watched),
       terminated,
       workflowId,
       webUiUrl: workflowUiUrl(this.config, workflowId),
       now: Date.now(),
     });
+  }
+
+  /**
+   * The latest readings a metric watcher wrote for the phase (a Prometheus-read phase keeps its readings out
+   * of history: they are in the database). None for pushed or simulated phases, or when the table cannot be read.
+   */
+  private watchedReadings(rolloutId: string, phaseId: string): Promise<GuardrailReadingRecord[]> {
+    return latestGuardrailReadings(this.em, rolloutId, phaseId).catch(() => []);
   }
 
   /** Whether the reconciler has marked the rollout's projection row TERMINATED. */
