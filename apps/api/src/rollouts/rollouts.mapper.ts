@@ -120,7 +120,7 @@ function timersOf(state: EngineState, phase: PhaseState | undefined, now: number
     summary: t.summary,
     dueAt: new Date(t.dueAt),
   }));
-  if (phase) {
+  if (phase && ['RUNNING', 'WAITING_FOR_SIGN_OFF', 'PAUSED'].includes(state.status)) {
     if (phase.minUntil && phase.minUntil > now && !timers.some((t) => t.kind === 'soak'))
       timers.push({ kind: 'soak', summary: `Soak: ${phase.name}`, dueAt: new Date(phase.minUntil) });
     for (const item of phase.items) {
