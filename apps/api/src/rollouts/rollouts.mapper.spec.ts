@@ -133,6 +133,14 @@ describe('rollout model', () => {
     expect(of('ABORTED')).toEqual([]);
   });
 
+  test("a timer the workflow listed at its last task is gone once past (a query's clock is the workflow's)", () => {
+    const timers = [
+      { kind: 'soak' as const, summary: 'Soak: Pilot, 1 week', dueAt: now - 1 },
+      { kind: 'review' as const, summary: 'Review due: Week 4 review', dueAt: now + DAY },
+    ];
+    expect(toRolloutModel(state('RUNNING', { timers }), ctx).timers.map((t) => t.kind)).toEqual(['review']);
+  });
+
   test('a phase being entered reads ENTERING', () => {
     const entering = state('RUNNING');
     entering.phases[1] = { ...entering.phases[1], status: 'ENTERING' };
