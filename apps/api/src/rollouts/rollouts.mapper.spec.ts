@@ -1,7 +1,7 @@
 import type { RolloutProjection } from '../../../../libs/persistence/src';
 import type { EngineState, EngineStatus } from '../../../../workflows/engine/messages';
 import { ReviewStatus, RollbackStepStatus, RolloutStatus } from './models/rollout.model';
-import { toRolloutModel, toRolloutSummary } from './rollouts.mapper';
+import { toRolloutModel, toRolloutSummary, type RolloutContext } from './rollouts.mapper';
 
 const DAY = 86_400_000;
 const now = Date.UTC(2026, 11, 1);
@@ -114,6 +114,31 @@ describe('rollout model', () => {
       note: 'reverted by hand',
       evidence: 'https://ci/42',
     });
+  });
+
+  test("an ended rollout lists no timers, though its last phase's soak had not passed", () => {
+    const soaking = {
+      id: 'pilot',
+      name: 'Pilot',
+      enteredAt: now - DAY,
+      minUntil: now + DAY,
+      items: [],
+      gate: {},
+    };
+    const phase = soaking as unknown as RolloutContext['currentPhase'];
+    const of = (status: EngineStatus) =>
+      toRolloutModel(state(status, { currentPhaseId: 'pilot' }), { ...ctx, currentPhase: phase }).timers;
+    expect(of('RUNNING').map((t) => t.kind)).toEqual(['soak']);
+    expect(of('ROLLED_BACK')).toEqual([]);
+    expect(of('ABORTED')).toEqual([]);
+  });
+
+  test("a timer the workflow listed at its last task is gone once past (a query's clock is the workflow's)", () => {
+    const timers = [
+      { kind: 'soak' as const, summary: 'Soak: Pilot, 1 week', dueAt: now - 1 },
+      { kind: 'review' as const, summary: 'Review due: Week 4 review', dueAt: now + DAY },
+    ];
+    expect(toRolloutModel(state('RUNNING', { timers }), ctx).timers.map((t) => t.kind)).toEqual(['review']);
   });
 
   test('a phase being entered reads ENTERING', () => {

@@ -128,12 +128,14 @@ function toPhase(summary: PhaseSummary, live: PhaseState | undefined): Phase {
 
 /** The engine's timers, plus the current phase's soak and sustained conditions, soonest first. */
 function timersOf(state: EngineState, phase: PhaseState | undefined, now: number): PendingTimer[] {
-  const timers: PendingTimer[] = (state.timers ?? []).map((t) => ({
-    kind: t.kind,
-    summary: t.summary,
-    dueAt: new Date(t.dueAt),
-  }));
-  if (phase) {
+  const timers: PendingTimer[] = (state.timers ?? [])
+    .filter((t) => t.dueAt > now)
+    .map((t) => ({
+      kind: t.kind,
+      summary: t.summary,
+      dueAt: new Date(t.dueAt),
+    }));
+  if (phase && ['RUNNING', 'WAITING_FOR_SIGN_OFF', 'PAUSED'].includes(state.status)) {
     if (phase.minUntil && phase.minUntil > now && !timers.some((t) => t.kind === 'soak'))
       timers.push({ kind: 'soak', summary: `Soak: ${phase.name}`, dueAt: new Date(phase.minUntil) });
     for (const item of phase.items) {
