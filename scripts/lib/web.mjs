@@ -31,10 +31,21 @@ export function buildWeb({ force = false } = {}) {
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   const r = spawnSync(
     process.execPath,
-    [vite, 'build', '--config', join(webRoot, 'vite.config.ts'), '--logLevel', 'warn'],
+    [
+      vite,
+      'build',
+      '--mode',
+      'production',
+      '--config',
+      join(webRoot, 'vite.config.mts'),
+      '--logLevel',
+      'warn',
+    ],
     {
       cwd: root,
       stdio: 'inherit',
+      // A production build whoever calls it (Jest sets NODE_ENV=test, which would give React's development JSX).
+      env: { ...process.env, NODE_ENV: 'production' },
     },
   );
   if (r.status !== 0) throw new Error('the console build (vite build) failed');

@@ -19,6 +19,8 @@ export function makeClient(
   });
   const client = new Client({
     url: `${origin}/graphql`,
+    // POST always: Apollo's CSRF prevention refuses simple GETs, and tokens stay out of URLs.
+    preferGetMethod: false,
     fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
     exchanges: [
       cacheExchange({

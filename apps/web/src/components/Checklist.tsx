@@ -16,6 +16,7 @@ import type { ActionError } from '../errors';
 import type { ChecklistItemStatus } from '../gql/graphql';
 import { ErrorNote } from './ErrorNote';
 import { when } from './time';
+import { tone } from '../theme';
 
 export interface ChecklistEntry {
   id: string;
@@ -65,10 +66,10 @@ const LABEL: Record<ItemAction, string> = {
 };
 
 const STATUS_COLOUR: Record<ChecklistItemStatus, string> = {
-  OPEN: 'gray.7',
-  DONE: 'blue.8',
-  APPROVED: 'green.9',
-  SKIPPED: 'dark.5',
+  OPEN: tone.neutral,
+  DONE: tone.info,
+  APPROVED: tone.ok,
+  SKIPPED: tone.ended,
 };
 
 function isLink(text: string): boolean {
@@ -211,7 +212,7 @@ function ItemRow({
                 Cancel
               </Button>
               <Button
-                color="orange.9"
+                color={tone.rollback}
                 disabled={!justification.trim()}
                 loading={busy === 'skip'}
                 onClick={() => void run('skip', { justification })}

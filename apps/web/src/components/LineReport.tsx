@@ -1,4 +1,5 @@
 import { Badge, Code, Group, Table, Text, Title } from '@mantine/core';
+import { tone } from '../theme';
 
 export interface ReportInput {
   mappedLines: number;
@@ -50,11 +51,11 @@ export function reportLines(
 }
 
 const KIND_COLOUR: Record<LineKind, string> = {
-  mapped: 'green.9',
-  'not understood': 'orange.3',
-  note: 'blue.8',
-  error: 'red.9',
-  blank: 'gray.3',
+  mapped: tone.ok,
+  'not understood': tone.paused,
+  note: tone.info,
+  error: tone.danger,
+  blank: tone.faint,
 };
 
 export function LineReport({ source, report }: { source: string; report: ReportInput }) {

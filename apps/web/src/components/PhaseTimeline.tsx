@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { PhaseStatus } from '../gql/graphql';
 import { humanDuration, when } from './time';
+import { tone } from '../theme';
 
 export interface TimelinePhase {
   id: string;
@@ -47,11 +48,11 @@ export function timelineSteps(
 }
 
 const STATUS_COLOUR: Record<PhaseStatus, string> = {
-  PENDING: 'gray.7',
-  ENTERING: 'blue.3',
-  RUNNING: 'blue.8',
-  COMPLETED: 'green.9',
-  CANCELLED: 'dark.5',
+  PENDING: tone.neutral,
+  ENTERING: tone.entering,
+  RUNNING: tone.info,
+  COMPLETED: tone.ok,
+  CANCELLED: tone.ended,
 };
 
 export function PhaseTimeline({

@@ -16,6 +16,7 @@ import type { ActionError } from '../errors';
 import type { RollbackStepStatus } from '../gql/graphql';
 import { ErrorNote } from './ErrorNote';
 import { when } from './time';
+import { tone } from '../theme';
 
 export interface RollbackView {
   level?: string | null;
@@ -34,11 +35,11 @@ export interface RollbackView {
 }
 
 const STEP_COLOUR: Record<RollbackStepStatus, string> = {
-  PENDING: 'gray.7',
-  RUNNING: 'blue.8',
-  DONE: 'green.9',
-  FAILED: 'red.9',
-  RESOLVED: 'teal.9',
+  PENDING: tone.neutral,
+  RUNNING: tone.info,
+  DONE: tone.ok,
+  FAILED: tone.danger,
+  RESOLVED: tone.ok,
 };
 
 /** "Roll back" with a confirmation dialog (reason, level), then the rollback's steps as they progress. */

@@ -91,17 +91,17 @@ export function FleetPage() {
     };
   }, [refetch]);
 
-  /** plan@version → phase ids, for "phase n/N". */
+  /** plan@version (and plan, for its latest version) → phase ids, for "phase n/N". */
   const phaseIds = useMemo(() => {
     const map = new Map<string, string[]>();
     for (const p of plans.data?.plans ?? [])
       for (const v of p.versions) {
         try {
           const parsed = JSON.parse(v.planJson) as { phases?: { id: string }[] };
-          map.set(
-            v.id,
-            (parsed.phases ?? []).map((ph) => ph.id),
-          );
+          const ids = (parsed.phases ?? []).map((ph) => ph.id);
+          map.set(v.id, ids);
+          // The list row may not name its version: the plan's latest then.
+          if (v.id === p.latest.id) map.set(p.name, ids);
         } catch {
           /* a version whose JSON cannot be read shows no n/N */
         }
@@ -181,7 +181,7 @@ export function FleetPage() {
           </Table.Thead>
           <Table.Tbody>
             {rows.map((r) => {
-              const ids = phaseIds.get(`${r.plan}@${r.planVersion}`);
+              const ids = phaseIds.get(r.planVersion ? `${r.plan}@${r.planVersion}` : r.plan);
               const n = r.currentPhase && ids ? ids.indexOf(r.currentPhase) + 1 : 0;
               return (
                 <Table.Tr key={r.id} data-rollout={r.id}>
