@@ -21,6 +21,7 @@ const integrationSpecs = [
   '<rootDir>/libs/persistence/src/migrate.spec.ts',
   '<rootDir>/libs/persistence/src/migrations/*.spec.ts',
   '<rootDir>/test/unit/workflow-lint.spec.ts',
+  '<rootDir>/test/unit/console-codegen.spec.ts',
 ];
 const specs = [
   '<rootDir>/{apps,libs,workflows,activities,scripts}/**/*.spec.ts',
@@ -43,6 +44,7 @@ module.exports = {
         '/libs/persistence/src/migrate\\.spec\\.ts$',
         '/libs/persistence/src/migrations/[^/]*\\.spec\\.ts$',
         '/test/unit/workflow-lint\\.spec\\.ts$',
+        '/test/unit/console-codegen\\.spec\\.ts$',
       ],
     },
     {
