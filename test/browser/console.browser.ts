@@ -159,6 +159,38 @@ describe('the release console', () => {
     await Promise.all([rita.close(), otto.close()]);
   });
 
+  it('a release manager rolls the rollout back through its confirmation dialog, and its steps show', async () => {
+    expect(rolloutUrl).not.toBe('');
+    const context = await signedInContext(browser, await stack.token('rita', ['release-manager']));
+    const page = await context.newPage();
+    problems.push(...watchPage(page, 'rita'));
+    await page.goto(rolloutUrl);
+    const panel = page.getByRole('region', { name: 'Rollback' });
+    await panel.getByText('Not rolled back.').waitFor();
+    await panel.getByRole('button', { name: 'Roll back' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Roll back this rollout?' });
+    const confirm = dialog.getByRole('button', { name: 'Confirm rollback' });
+    // No reason, no rollback.
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await dialog.getByLabel('Reason').fill('Smoke tests found a regression');
+    await expectAccessible(page, 'rollback dialog');
+    await screenshot(page, '07-rollback-dialog');
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    const steps = panel.getByRole('list', { name: 'Rollback steps' });
+    await steps.getByRole('listitem').first().waitFor({ timeout: 60_000 });
+    await panel.getByText(/Smoke tests found a regression \(requested by rita/).waitFor();
+    await expect(page.locator('h1 + div').textContent()).resolves.not.toMatch(/^running/i);
+    await page
+      .getByRole('region', { name: 'Decision log' })
+      .getByText(/roll(?:ing|ed)?[ _.]?back/i)
+      .first()
+      .waitFor();
+    await expectAccessible(page, 'rollout rolling back');
+    await screenshot(page, '08-rollback-steps');
+    await context.close();
+  });
+
   it('serves an offline GraphQL IDE at /graphql that runs a query with nothing reachable but the API', async () => {
     const context = await signedInContext(browser, await stack.token('rita', ['release-manager']));
     const origin = new URL(stack.apiUrl).origin;
@@ -180,7 +212,7 @@ describe('the release console', () => {
       undefined,
       { timeout: 60_000 },
     );
-    await screenshot(page, '07-graphql-ide');
+    await screenshot(page, '09-graphql-ide');
     await run.click();
     await page.waitForFunction(
       `document.querySelector('.graphiql-response')?.textContent.includes('"totalCount"')`,

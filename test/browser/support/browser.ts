@@ -38,6 +38,8 @@ export const artefactsDir = join(repoRoot, 'out', 'browser');
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(artefactsDir, { recursive: true });
   const path = join(artefactsDir, `${name}.png`);
+  // From the top: the console's fixed header would otherwise be drawn wherever the page was scrolled to.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage: true });
   return path;
 }

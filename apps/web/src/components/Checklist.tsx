@@ -146,7 +146,7 @@ function ItemRow({
           onRetry={lastAction && (() => void run(lastAction.action, lastAction.input))}
         />
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ width: '7rem' }}>
         <Badge color={STATUS_COLOUR[item.status]} autoContrast radius="sm">
           {item.status.toLowerCase()}
         </Badge>

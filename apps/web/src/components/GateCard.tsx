@@ -54,7 +54,7 @@ export function GateCard({
               ? 'Every item is done: the gate can be signed.'
               : `Missing before sign-off: ${missing.length} item${missing.length === 1 ? '' : 's'} (${missing
                   .slice(0, 3)
-                  .map((i) => i.title)
+                  .map((i) => i.title.replace(/[.。]\s*$/, ''))
                   .join('; ')}${missing.length > 3 ? '; …' : ''}).`}
           </Text>
           {editable && (

@@ -55,9 +55,11 @@ describe('timelineSteps', () => {
     ]);
   });
 
-  it('has no current phase once the current one completed (the rollout ended in it)', () => {
+  it('has no current phase once the current one completed or was cancelled (the rollout ended in it)', () => {
     const done = phases.map((p) => ({ ...p, status: 'COMPLETED' as const }));
     expect(timelineSteps(done, 'production', now).some((s) => s.current)).toBe(false);
+    const rolledBack = phases.map((p) => (p.id === 'pilot' ? { ...p, status: 'CANCELLED' as const } : p));
+    expect(timelineSteps(rolledBack, 'pilot', now).some((s) => s.current)).toBe(false);
   });
 });
 

@@ -26,7 +26,7 @@ export function timelineSteps(
   now: number,
 ): TimelineStep[] {
   return phases.map((phase, i) => {
-    const current = phase.id === currentPhase && phase.status !== 'COMPLETED';
+    const current = phase.id === currentPhase && (phase.status === 'RUNNING' || phase.status === 'ENTERING');
     let detail: string;
     if (phase.status === 'COMPLETED') detail = `completed ${when(phase.completedAt)}`;
     else if (phase.status === 'CANCELLED') detail = 'cancelled';
