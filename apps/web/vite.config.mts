@@ -26,10 +26,15 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  // In dev mode the IDE comes from the API (/graphql is proxied): pre-bundle the console's dependencies only
+  // (GraphiQL's editor workers are `?worker` imports the pre-bundler cannot load).
+  optimizeDeps: { entries: ['index.html'], exclude: ['graphiql', '@graphiql/react', '@graphiql/toolkit'] },
   server: {
     proxy: {
       '/graphql': { target: api, ws: true, changeOrigin: true },
       '/console/': { target: api, changeOrigin: true },
+      // The IDE's page at /graphql is the API's built one (npm run build:web), with its assets.
+      '/assets/': { target: api, changeOrigin: true },
     },
   },
 });
