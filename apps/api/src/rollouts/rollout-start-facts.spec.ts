@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/core';
 import { RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import { inActivity } from '../../../../test/support/activity-env';
@@ -60,7 +59,7 @@ test.each([
   ['the workflow first', false],
 ])('%s: the row keeps both writers’ columns', async (_, apiFirst) => {
   const id = apiFirst ? 'api-first' : 'workflow-first';
-  const start = new RolloutStartFacts(ctx.orm.em as unknown as EntityManager);
+  const start = new RolloutStartFacts(ctx.orm.em);
   const { updateProjection } = ctx.activities;
   if (apiFirst) await start.record(facts(id));
   await inActivity('1')(updateProjection, update(id, 1, 'internal'));
