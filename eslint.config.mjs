@@ -38,7 +38,17 @@ const workflowRestrictions = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'test/fixtures/lint/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'apps/web/src/gql/**',
+      '.tools/**',
+      'data/**',
+      'coverage/**',
+      'test/fixtures/lint/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

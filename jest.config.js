@@ -1,6 +1,8 @@
-// Four suites, one runner. Unit specs live beside the code and are pure (no database server, no process);
+// Six suites, one runner. Unit specs live beside the code and are pure (no database server, no process);
 // integration specs beside the code start PostgreSQL or child processes; workflow suites run real workflows
-// on the time-skipping test server; e2e suites drive the built API and worker over HTTP against a dev server.
+// on the time-skipping test server; e2e suites drive the built API and worker over HTTP against a dev server;
+// `web` runs the console's component tests (React Testing Library on jsdom); `browser` drives Debian's Chromium
+// (playwright-core) through the built console against the real stack.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 // One PostgreSQL server per run for the suites that also run on PostgreSQL (a throwaway one, or the
@@ -19,6 +21,7 @@ const integrationSpecs = [
   '<rootDir>/libs/persistence/src/migrate.spec.ts',
   '<rootDir>/libs/persistence/src/migrations/*.spec.ts',
   '<rootDir>/test/unit/workflow-lint.spec.ts',
+  '<rootDir>/test/unit/console-codegen.spec.ts',
 ];
 const specs = [
   '<rootDir>/{apps,libs,workflows,activities,scripts}/**/*.spec.ts',
@@ -41,6 +44,7 @@ module.exports = {
         '/libs/persistence/src/migrate\\.spec\\.ts$',
         '/libs/persistence/src/migrations/[^/]*\\.spec\\.ts$',
         '/test/unit/workflow-lint\\.spec\\.ts$',
+        '/test/unit/console-codegen\\.spec\\.ts$',
       ],
     },
     {
@@ -60,6 +64,24 @@ module.exports = {
       ...postgres,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
+    },
+    {
+      displayName: 'web',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/apps/web/src/**/*.test.tsx'],
+      transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/apps/web/tsconfig.jest.json' }] },
+      moduleFileExtensions: ['tsx', 'ts', 'js', 'json'],
+      moduleNameMapper: { '\\.css$': 'identity-obj-proxy' },
+      setupFiles: ['<rootDir>/apps/web/test/setup.ts'],
+      // Dialogs and typing on jsdom take a while on a busy machine.
+      setupFilesAfterEnv: ['<rootDir>/apps/web/test/timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser.ts'],
+      // Builds the console (vite) when its sources changed since the last build.
+      globalSetup: '<rootDir>/test/browser/support/global-setup.ts',
     },
   ],
 };

@@ -2,7 +2,9 @@
 // elsewhere), the worker and the GraphQL API, and stops them all on Ctrl-C.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { build } from './lib/build.mjs';
+import { buildWeb } from './lib/web.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { startDevServer } from './lib/dev-server.mjs';
 import { bold, fail, say } from './lib/log.mjs';
@@ -31,6 +33,7 @@ async function stopAll(code) {
 async function main() {
   ensureDeps();
   build();
+  buildWeb();
   mkdirSync(dataDir, { recursive: true });
   const env = { DATA_DIR: dataDir };
 
@@ -54,6 +57,10 @@ async function main() {
   const host = process.env.HOST ?? '127.0.0.1';
   const apiPort = await pickPort(Number(process.env.PORT ?? 3000), host);
   env.PORT = String(apiPort);
+  // The console's one-time local admin sign-in link; none when the operator sets AUTH_JWT_SECRET (tokens then
+  // come from whoever holds that secret).
+  const signInCode = process.env.AUTH_JWT_SECRET ? undefined : randomBytes(24).toString('base64url');
+  if (signInCode) env.CONSOLE_SIGNIN_CODE = signInCode;
   say('starting the API…');
   const api = startProcess('api', process.execPath, ['--enable-source-maps', 'dist/apps/api/src/main.js'], {
     cwd: root,
@@ -80,11 +87,16 @@ async function main() {
     });
   }
 
+  const publicUrl = apiUrl.replace('127.0.0.1', 'localhost');
   process.stdout.write(
     [
       '',
       bold('Rollout engine is up'),
-      `  GraphQL API     ${apiUrl.replace('127.0.0.1', 'localhost')}/graphql`,
+      `  Console         ${publicUrl}/`,
+      signInCode
+        ? `  Sign in         ${publicUrl}/signin#code=${signInCode}  (one-time link, local admin)`
+        : '  Sign in         with a bearer token (AUTH_JWT_SECRET is set: no local sign-in link)',
+      `  GraphQL API     ${publicUrl}/graphql  (a browser gets the GraphQL IDE)`,
       `  Temporal Web UI ${uiUrl ?? '(see your Temporal deployment)'}`,
       `  Temporal gRPC   ${env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS}`,
       `  Data            ${dataDir}`,

@@ -1,12 +1,14 @@
 // `npm test`: installs what is missing (npm packages, Temporal binaries), type-checks, lints, builds, then
 // runs every Jest suite: unit specs, integration specs (PostgreSQL, child processes), workflow suites on the
-// time-skipping server, and end-to-end suites against a dev server. Each suite starts its own Temporal server on a free port and stops it.
+// time-skipping server, end-to-end suites against a dev server, the console's component tests (jsdom) and its
+// browser suites (Debian's Chromium through playwright-core, against the real stack). Each suite starts its own Temporal server on a free port and stops it.
 // Extra arguments go to Jest (e.g. `npm test -- --selectProjects unit`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from './lib/build.mjs';
+import { buildWeb } from './lib/web.mjs';
 import { ensureDeps } from './lib/deps.mjs';
 import { fail, say } from './lib/log.mjs';
 import { root } from './lib/paths.mjs';
@@ -38,15 +40,25 @@ function main() {
     ]) !== 0
   )
     return 1;
+  if (
+    run('type-checking the console (tsc -p apps/web)…', [
+      'node_modules/typescript/bin/tsc',
+      '-p',
+      'apps/web/tsconfig.json',
+      '--noEmit',
+    ]) !== 0
+  )
+    return 1;
   if (run('linting (eslint)…', ['node_modules/eslint/bin/eslint.js', '.']) !== 0) return 1;
   say('checking formatting (prettier, the files git tracks)…');
   if (format('--check', ['--log-level', 'warn']) !== 0) return 1;
   build();
+  buildWeb();
 
   const out = mkdtempSync(join(tmpdir(), 'jest-results-'));
   const resultsFile = join(out, 'results.json');
   const status = run(
-    'running the test suites (unit, integration, workflow, e2e)…',
+    'running the test suites (unit, integration, workflow, e2e, web components, browser)…',
     [
       'node_modules/jest/bin/jest.js',
       '--ci',

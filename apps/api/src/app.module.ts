@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
@@ -9,6 +9,7 @@ import { TemporalClientModule, type TemporalConfig } from '../../../libs/tempora
 import { PersistenceModule, type PersistenceConfig } from '../../../libs/persistence/src';
 import { AuditModule } from './audit/audit.module';
 import { AutomationModule } from './automation/automation.module';
+import { ConsoleModule } from './console/console.module';
 import { AuthModule } from './auth/auth.module';
 import { auditSubscriptionResult } from './auth/refusal-audit.plugin';
 import { wsRequest } from './auth/ws-request';
@@ -58,7 +59,8 @@ export class AppModule {
           // The document's size, bounded while it is parsed: a longer one is refused (GRAPHQL_PARSE_FAILED, 400).
           parseOptions: { maxTokens: api.queryLimits.maxTokens },
           plugins: [
-            ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+            // A browser opening /graphql gets the offline IDE from ConsoleModule (no CDN page).
+            ApolloServerPluginLandingPageDisabled(),
             queryLimitsPlugin(api.queryLimits),
           ],
           subscriptions: {
@@ -78,6 +80,7 @@ export class AppModule {
         AuthModule.forRoot(options.auth),
         AuditModule,
         AutomationModule,
+        ConsoleModule.forRoot(),
         EventsModule,
         FlagsModule,
         PlansModule,

@@ -8,6 +8,8 @@ import { MetricSamplesResolver } from './automation/metric-samples.resolver';
 import { EventsResolver } from './events/events.resolver';
 import { FlagsResolver } from './flags/flags.resolver';
 import { PlansResolver } from './plans/plans.resolver';
+import { CALLER_RESOLVERS } from './rollouts/caller/caller.resolver';
+import { WaitingOnMeResolver } from './rollouts/caller/waiting-on-me.resolver';
 import { RolloutsResolver } from './rollouts/rollouts.resolver';
 
 /** Every resolver the API serves: the committed schema.graphql is printed from these. */
@@ -18,6 +20,8 @@ export const RESOLVERS = [
   MetricSamplesResolver,
   PlansResolver,
   RolloutsResolver,
+  ...CALLER_RESOLVERS,
+  WaitingOnMeResolver,
 ];
 
 /** schema.graphql at the repository root (the nearest folder up holding package.json, from src or dist). */

@@ -47,6 +47,7 @@ import type { Rollout } from './models/rollout.model';
 import { metricsSettingsOf, type MetricsParametersInput, parseMetricsParameters } from './metrics-parameters';
 import { updateWithinDeadline, withinDeadline } from './rollout-calls';
 import { assertNewRolloutId } from './rollout-id';
+import { RolloutStartFacts } from './rollout-start-facts';
 import { type RolloutMemo, RolloutReadsService } from './rollout-reads.service';
 import { toGraphQLError } from './rollouts.errors';
 import { startedState, toRolloutModel } from './rollouts.mapper';
@@ -75,6 +76,12 @@ export function refuseUnitMismatches(plan: RolloutPlan, catalogue: MetricCatalog
   );
 }
 
+/** Who may act, kept in the memo when the parameters say other than ROLE_POLICY: the console's allowed actions. */
+const accessMemo = (parameters: PlanRolloutInput['parameters']): Pick<RolloutMemo, 'access'> =>
+  parameters?.gateRoles || parameters?.policy
+    ? { access: { gateRoles: parameters.gateRoles, policy: parameters.policy } }
+    : {};
+
 export interface StartRollout {
   planVersionId: string;
   id?: string;
@@ -98,6 +105,7 @@ export class RolloutCommandsService {
     private readonly plans: PlansService,
     private readonly reads: RolloutReadsService,
     private readonly audit: AuditLogService,
+    private readonly facts: RolloutStartFacts,
   ) {}
 
   async start(req: StartRollout, actor: string): Promise<Rollout> {
@@ -127,7 +135,12 @@ export class RolloutCommandsService {
       },
     };
     const workflowId = rolloutWorkflowId(id);
-    const memo: RolloutMemo = { planVersionId: version.id, title: req.title, metrics: metrics.choice };
+    const memo: RolloutMemo = {
+      planVersionId: version.id,
+      title: req.title,
+      metrics: metrics.choice,
+      ...accessMemo(input.parameters),
+    };
     const deadline = Date.now() + this.api.actionTimeoutMs;
     try {
       await beforeDeadline(
@@ -155,6 +168,15 @@ export class RolloutCommandsService {
       throw toGraphQLError(err, id);
     }
     this.reads.remember(id, memo);
+    await this.facts.record({
+      rolloutId: id,
+      workflowId,
+      plan,
+      planVersionId: version.id,
+      planVersion: version.version,
+      startedBy: actor,
+      title: req.title,
+    });
     // Answered once the rollout stands in its first phase, whose workflow runs (awaitPhase), so that the
     // answer, and the action that follows it, find it there. Without a worker to run it: near the action
     // deadline, as it stands before its workflow has run.

@@ -22,6 +22,7 @@ import {
   phaseStateQuery,
   phaseWorkflowId,
   rolloutWorkflowId,
+  type RolloutParameters,
 } from '../../../../workflows/engine/messages';
 import type { PhaseState } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
@@ -31,6 +32,8 @@ import { idText, saneEpochMillis } from '../common/input-checks';
 import { PlansService } from '../plans/plans.service';
 import type { RolloutFilterInput } from './dto/rollout-actions.input';
 import type { Rollout, RolloutConnection } from './models/rollout.model';
+import { rolloutPolicies } from './caller/caller-actions';
+import { bindCallerView } from './caller/caller-context';
 import { withinDeadline } from './rollout-calls';
 import { TERMINATED } from './rollout-status';
 import { toRolloutModel, toRolloutSummary } from './rollouts.mapper';
@@ -78,6 +81,8 @@ export interface RolloutMemo {
   title?: string;
   /** How its guardrails read their metrics (PlanRolloutInput.parameters.metrics), as the API started it. */
   metrics?: MetricsChoice;
+  /** Who may act, when the start's parameters said other than ROLE_POLICY (gate roles, the action policy). */
+  access?: Pick<RolloutParameters, 'gateRoles' | 'policy'>;
 }
 
 /** What an action has just been answered with, standing in for a query of the same workflow. */
@@ -209,7 +214,7 @@ export class RolloutReadsService {
             guardrailsOf(current),
           ]);
     const watched = current && guardrails?.length ? await this.watchedReadings(rolloutId, current) : [];
-    return toRolloutModel(state, {
+    const model = toRolloutModel(state, {
       ...memo,
       currentPhase,
       guardrails: guardrails && withWatchedReadings(guardrails, watched),
@@ -217,6 +222,14 @@ export class RolloutReadsService {
       workflowId,
       webUiUrl: workflowUiUrl(this.config, workflowId),
       now: Date.now(),
+    });
+    // What the caller may do is resolved per field, by the engine's rules, on the state read here.
+    const live = currentPhase?.id === current ? currentPhase : undefined;
+    return bindCallerView(model, {
+      state,
+      phase: live,
+      policies: rolloutPolicies(memo.access),
+      terminated,
     });
   }
 
@@ -247,10 +260,13 @@ export class RolloutReadsService {
     if (cached) return cached;
     const raw = (await this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).describe()).memo ?? {};
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+    const access =
+      raw.access && typeof raw.access === 'object' ? (raw.access as RolloutMemo['access']) : undefined;
     const memo = {
       planVersionId: str(raw.planVersionId),
       title: str(raw.title),
       metrics: metricsChoiceOf(raw.metrics),
+      access,
     };
     this.memos.set(rolloutId, memo);
     return memo;

@@ -1,0 +1,151 @@
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Modal,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import type { ActionError } from '../errors';
+import type { RollbackStepStatus } from '../gql/graphql';
+import { ErrorNote } from './ErrorNote';
+import { when } from './time';
+import { tone } from '../theme';
+
+export interface RollbackView {
+  level?: string | null;
+  reason: string;
+  requestedBy: string;
+  startedAt: string;
+  finishedAt?: string | null;
+  steps: readonly {
+    id: string;
+    title: string;
+    source: string;
+    status: RollbackStepStatus;
+    error?: string | null;
+    resolvedBy?: string | null;
+  }[];
+}
+
+const STEP_COLOUR: Record<RollbackStepStatus, string> = {
+  PENDING: tone.neutral,
+  RUNNING: tone.info,
+  DONE: tone.ok,
+  FAILED: tone.danger,
+  RESOLVED: tone.ok,
+};
+
+/** "Roll back" with a confirmation dialog (reason, level), then the rollback's steps as they progress. */
+export function RollbackPanel({
+  rollback,
+  canTrigger,
+  onTrigger,
+}: {
+  rollback: RollbackView | null | undefined;
+  canTrigger: boolean;
+  onTrigger: (reason: string, level: string | undefined) => Promise<ActionError | undefined>;
+}) {
+  const [opened, setOpened] = useState(false);
+  const [reason, setReason] = useState('');
+  const [level, setLevel] = useState('');
+  const [error, setError] = useState<ActionError>();
+  const [busy, setBusy] = useState(false);
+  const trigger = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const failed = await onTrigger(reason.trim(), level.trim() || undefined);
+      setError(failed);
+      if (!failed) setOpened(false);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card withBorder component="section" aria-label="Rollback">
+      <Group justify="space-between">
+        <Title order={3} size="h5">
+          Rollback
+        </Title>
+        {canTrigger && (
+          <Button color="red.9" onClick={() => setOpened(true)}>
+            Roll back
+          </Button>
+        )}
+      </Group>
+      {rollback ? (
+        <Stack gap={4} mt="xs">
+          <Text size="sm">
+            {rollback.level ? `Level ${rollback.level}: ` : ''}
+            {rollback.reason} (requested by {rollback.requestedBy} {when(rollback.startedAt)}
+            {rollback.finishedAt ? `, finished ${when(rollback.finishedAt)}` : ''})
+          </Text>
+          <List listStyleType="none" spacing={4} aria-label="Rollback steps">
+            {rollback.steps.map((s) => (
+              <List.Item key={s.id}>
+                <Group gap="xs">
+                  <Badge color={STEP_COLOUR[s.status]} autoContrast radius="sm">
+                    {s.status.toLowerCase()}
+                  </Badge>
+                  <Text size="sm">
+                    {s.title}{' '}
+                    <Text span size="xs" c="dark.5">
+                      ({s.source})
+                    </Text>
+                  </Text>
+                </Group>
+                {s.error && (
+                  <Text size="xs" c="red.9">
+                    {s.error}
+                  </Text>
+                )}
+                {s.resolvedBy && <Text size="xs">done by hand by {s.resolvedBy}</Text>}
+              </List.Item>
+            ))}
+          </List>
+        </Stack>
+      ) : (
+        <Text size="sm" c="dark.6">
+          Not rolled back.
+        </Text>
+      )}
+      {!opened && <ErrorNote error={error} />}
+      <Modal opened={opened} onClose={() => setOpened(false)} title="Roll back this rollout?">
+        <Stack>
+          <Text size="sm">
+            The engine undoes what the rollout did (flags, then the plan&apos;s rollback steps, in reverse).
+            This cannot be undone.
+          </Text>
+          <Textarea
+            label="Reason"
+            required
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Rollback level"
+            description="The plan's level to run; its first when empty"
+            value={level}
+            onChange={(e) => setLevel(e.currentTarget.value)}
+          />
+          <ErrorNote error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setOpened(false)}>
+              Cancel
+            </Button>
+            <Button color="red.9" disabled={!reason.trim()} loading={busy} onClick={() => void trigger()}>
+              Confirm rollback
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Card>
+  );
+}
