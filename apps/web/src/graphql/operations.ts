@@ -43,6 +43,10 @@ export const PlansQuery = graphql(`
         version
         phases
         planJson
+        format
+        createdAt
+        createdBy
+        changes
       }
     }
   }
@@ -102,6 +106,33 @@ export const RolloutDetails = graphql(`
       kind
       dueAt
       summary
+    }
+    guardrails {
+      id
+      title
+      metric
+      condition
+      outcome
+      value
+      reason
+      breached
+      latestValue
+      latestAt
+      readings
+    }
+    flags {
+      key
+      valueJson
+    }
+    reviews {
+      id
+      title
+      status
+      dueAt
+      completedAt
+      completedBy
+      cancelledAt
+      note
     }
     rollback {
       level
@@ -190,6 +221,22 @@ export const SignOffGateMutation = graphql(`
 export const TriggerRollbackMutation = graphql(`
   mutation TriggerRollback($input: TriggerRollbackInput!) {
     triggerRollback(input: $input) {
+      ...RolloutDetails
+    }
+  }
+`);
+
+export const RetryRollbackStepMutation = graphql(`
+  mutation RetryRollbackStep($input: RetryRollbackStepInput!) {
+    retryRollbackStep(input: $input) {
+      ...RolloutDetails
+    }
+  }
+`);
+
+export const ResolveRollbackStepMutation = graphql(`
+  mutation ResolveRollbackStep($input: ResolveRollbackStepInput!) {
+    resolveRollbackStep(input: $input) {
       ...RolloutDetails
     }
   }
