@@ -5,6 +5,7 @@ import { Link, Route, Switch } from 'wouter';
 import { makeClient } from './client';
 import { FleetPage } from './pages/FleetPage';
 import { PlanImportPage } from './pages/PlanImportPage';
+import { PlansPage } from './pages/PlansPage';
 import { RolloutPage } from './pages/RolloutPage';
 import { SignInPage } from './pages/SignInPage';
 import { clearSession, loadSession, saveSession, type Session } from './session';
@@ -39,6 +40,9 @@ export function App() {
               </Anchor>
               <Anchor component={Link} href="/">
                 Rollouts
+              </Anchor>
+              <Anchor component={Link} href="/plans">
+                Plans
               </Anchor>
               <Anchor component={Link} href="/plans/import">
                 Import a plan
@@ -76,7 +80,7 @@ export function App() {
                 <PlanImportPage />
               </Route>
               <Route path="/plans">
-                <PlanImportPage />
+                <PlansPage />
               </Route>
               <Route path="/signin">
                 <FleetPage />
