@@ -159,6 +159,81 @@ describe('the release console', () => {
     await Promise.all([rita.close(), otto.close()]);
   });
 
+  it("a holder of the plan's approver role approves in a third browser; the release manager sees it live and signs the gate", async () => {
+    expect(rolloutUrl).not.toBe('');
+    const rolloutId = decodeURIComponent(new URL(rolloutUrl).pathname.split('/').pop() ?? '');
+    // The rest of the staging checklist is done through the API by the operator (the UI part is tested above).
+    const read = await stack.gql<{
+      rollout: {
+        currentPhase: string;
+        phases: { id: string; checklist: { id: string; status: string }[] }[];
+      };
+    }>('query($id: ID!) { rollout(id: $id) { currentPhase phases { id checklist { id status } } } }', {
+      id: rolloutId,
+    });
+    const staging = read.data!.rollout.phases.find((p) => p.id === read.data!.rollout.currentPhase)!;
+    for (const item of staging.checklist.filter((i) => i.status === 'OPEN')) {
+      const done = await stack.gql<{ completeChecklistItem: { id: string } }>(
+        'mutation($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }',
+        { input: { rolloutId, itemId: item.id, phaseId: staging.id } },
+        { id: 'otto', roles: ['operator', 'ops'] },
+      );
+      expect(done.errors).toBeUndefined();
+    }
+
+    const rita = await signedInContext(browser, await stack.token('rita', ['release-manager']));
+    const olga = await signedInContext(browser, await stack.token('olga', ['ops']));
+    const ritaPage = await rita.newPage();
+    const olgaPage = await olga.newPage();
+    problems.push(...watchPage(ritaPage, 'rita'), ...watchPage(olgaPage, 'olga'));
+    await Promise.all([ritaPage.goto(rolloutUrl), olgaPage.goto(rolloutUrl)]);
+    const ritaRunbooks = itemRow(ritaPage, 'Incident runbooks reviewed by Ops');
+    await ritaRunbooks.getByText('done', { exact: true }).waitFor();
+    await ritaPage
+      .getByRole('region', { name: 'Decision log' })
+      .getByText('rollout.transition')
+      .first()
+      .waitFor();
+
+    await itemRow(olgaPage, 'Incident runbooks reviewed by Ops')
+      .getByRole('button', { name: 'Approve' })
+      .click();
+    await itemRow(olgaPage, 'Incident runbooks reviewed by Ops')
+      .getByText('approved', { exact: true })
+      .waitFor();
+    await expectAccessible(olgaPage, 'rollout (approver)');
+
+    // No reload on the release manager's page: the approval arrives through the subscription.
+    await ritaRunbooks.getByText('approved', { exact: true }).waitFor({ timeout: 60_000 });
+    await ritaRunbooks.getByText(/olga/).waitFor();
+    await screenshot(ritaPage, '05b-approved-live');
+
+    const gate = ritaPage.getByRole('region', { name: 'Gate' });
+    await gate.getByRole('button', { name: 'Sign off phase' }).click();
+    const dialog = ritaPage.getByRole('dialog');
+    await dialog.getByLabel('Note').fill('Staging is good');
+    await expectAccessible(ritaPage, 'sign-off dialog');
+    await dialog.getByRole('button', { name: 'Sign off' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const current = ritaPage.getByRole('navigation', { name: 'Phases' }).locator('[aria-current="step"]');
+    await current.filter({ hasText: '2. Pilot' }).waitFor({ timeout: 60_000 });
+    await expectAccessible(ritaPage, 'rollout after sign-off');
+    await screenshot(ritaPage, '05c-gate-signed');
+
+    // The plans page: versions, canonical YAML, start form.
+    await ritaPage.getByRole('link', { name: 'Plans', exact: true }).click();
+    const plan = ritaPage.getByRole('region', { name: 'Plan admin-panel' });
+    await plan.getByRole('button', { name: 'Show admin-panel@1' }).click();
+    await plan
+      .getByRole('region', { name: 'Version admin-panel@1' })
+      .getByText(/phases:/)
+      .waitFor();
+    await plan.getByRole('button', { name: 'Start rollout of admin-panel@1' }).waitFor();
+    await expectAccessible(ritaPage, 'plans');
+    await screenshot(ritaPage, '06b-plans');
+    await Promise.all([rita.close(), olga.close()]);
+  });
+
   it('a release manager rolls the rollout back through its confirmation dialog, and its steps show', async () => {
     expect(rolloutUrl).not.toBe('');
     const context = await signedInContext(browser, await stack.token('rita', ['release-manager']));
