@@ -130,6 +130,8 @@ export function PlanImportPage() {
           <FileInput
             label="Or upload a Markdown file"
             placeholder="Choose a .md file"
+            // Mantine's placeholder grey is below 4.5:1 on white (axe).
+            styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
             accept=".md,.markdown,text/markdown,text/plain"
             clearable={false}
             onChange={(file) => {
