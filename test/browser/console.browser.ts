@@ -261,6 +261,18 @@ describe('the release console', () => {
       .getByText(/roll(?:ing|ed)?[ _.]?back/i)
       .first()
       .waitFor();
+    // The messages the rollout sent or recorded: the panel shows what the API's Rollout.messages holds.
+    const rolloutId = decodeURIComponent(new URL(rolloutUrl).pathname.split('/').pop() ?? '');
+    const sent = await stack.gql<{ rollout: { messages: { message: string; status: string }[] } }>(
+      'query($id: ID!) { rollout(id: $id) { messages { message status } } }',
+      { id: rolloutId },
+      { id: 'rita', roles: ['release-manager'] },
+    );
+    expect(sent.errors).toBeUndefined();
+    const messages = page.getByRole('region', { name: 'Messages' });
+    if (sent.data!.rollout.messages.length === 0)
+      await messages.getByText('This rollout has sent no message.').waitFor();
+    else await messages.getByText(sent.data!.rollout.messages[0].message).first().waitFor();
     await expectAccessible(page, 'rollout rolling back');
     await screenshot(page, '08-rollback-steps');
     await context.close();

@@ -8,6 +8,7 @@ import { MetricSamplesResolver } from './automation/metric-samples.resolver';
 import { EventsResolver } from './events/events.resolver';
 import { FlagsResolver } from './flags/flags.resolver';
 import { PlansResolver } from './plans/plans.resolver';
+import { RolloutMessagesResolver } from './rollouts/rollout-messages.resolver';
 import { RolloutsResolver } from './rollouts/rollouts.resolver';
 
 /** Every resolver the API serves: the committed schema.graphql is printed from these. */
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   MetricSamplesResolver,
   PlansResolver,
   RolloutsResolver,
+  RolloutMessagesResolver,
 ];
 
 /** schema.graphql at the repository root (the nearest folder up holding package.json, from src or dist). */

@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { renderUi } from '../../test/render';
-import { GuardrailTiles, outcomeLook, Reviews } from './RolloutPanels';
+import { GuardrailTiles, Messages, outcomeLook, Reviews } from './RolloutPanels';
 
 describe('guardrail tiles', () => {
   it('reads every outcome the API spells, NO_DATA included', () => {
@@ -74,5 +74,37 @@ describe('reviews', () => {
     expect(screen.getByText(/Week 4 — due/)).toBeTruthy();
     expect(screen.getByText(/Month 3 — cancelled/)).toBeTruthy();
     expect(screen.getByText('cancelled')).toBeTruthy();
+  });
+});
+
+describe('messages', () => {
+  it('lists each message with its channel and delivery, saying when it was only recorded', () => {
+    renderUi(
+      <Messages
+        messages={[
+          {
+            id: '1',
+            channel: 'release',
+            message: 'Pilot starts',
+            status: 'recorded',
+            createdAt: '2026-03-10T12:00:00Z',
+          },
+          {
+            id: '2',
+            channel: 'escalation',
+            audience: 'ops',
+            message: 'Rollback step failed',
+            status: 'failed',
+            lastError: 'HTTP 500',
+            createdAt: '2026-03-10T12:05:00Z',
+          },
+        ]}
+      />,
+    );
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/release.*Pilot starts.*recorded \(no webhook\)/),
+      expect.stringMatching(/escalation → ops.*Rollback step failed.*failed.*HTTP 500/),
+    ]);
   });
 });

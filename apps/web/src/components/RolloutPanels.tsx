@@ -163,3 +163,70 @@ export function Reviews({ reviews }: { reviews: readonly ReviewView[] }) {
     </Card>
   );
 }
+
+export interface MessageView {
+  id: string;
+  channel: string;
+  audience?: string | null;
+  message: string;
+  status: string;
+  lastError?: string | null;
+  createdAt: string;
+  sentAt?: string | null;
+}
+
+const MESSAGE_COLOUR: Record<string, string> = {
+  sent: tone.ok,
+  recorded: tone.paused,
+  pending: tone.neutral,
+  failed: tone.danger,
+};
+
+/** The messages the rollout sent (or only recorded: no webhook for their channel), oldest first. */
+export function Messages({ messages }: { messages: readonly MessageView[] }) {
+  return (
+    <Card withBorder component="section" aria-label="Messages">
+      <Title order={3} size="h5">
+        Messages
+      </Title>
+      {messages.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          This rollout has sent no message.
+        </Text>
+      ) : (
+        <Table fz="sm" verticalSpacing={2}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>When</Table.Th>
+              <Table.Th>Channel</Table.Th>
+              <Table.Th>Message</Table.Th>
+              <Table.Th>Delivery</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {messages.map((m) => (
+              <Table.Tr key={m.id}>
+                <Table.Td>{when(m.createdAt)}</Table.Td>
+                <Table.Td>
+                  {m.channel}
+                  {m.audience ? ` → ${m.audience}` : ''}
+                </Table.Td>
+                <Table.Td>{m.message}</Table.Td>
+                <Table.Td>
+                  <Badge color={MESSAGE_COLOUR[m.status] ?? tone.neutral} autoContrast radius="sm">
+                    {m.status === 'recorded' ? 'recorded (no webhook)' : m.status}
+                  </Badge>
+                  {m.lastError && (
+                    <Text size="xs" c="red.9">
+                      {m.lastError}
+                    </Text>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}

@@ -159,6 +159,16 @@ export const RolloutQuery = graphql(`
   query Rollout($id: ID!) {
     rollout(id: $id) {
       ...RolloutDetails
+      messages {
+        id
+        channel
+        audience
+        message
+        status
+        lastError
+        createdAt
+        sentAt
+      }
     }
   }
 `);

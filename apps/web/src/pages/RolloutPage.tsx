@@ -13,7 +13,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { GateCard } from '../components/GateCard';
 import { PhaseTimeline } from '../components/PhaseTimeline';
 import { RollbackPanel } from '../components/RollbackPanel';
-import { FlagValues, GuardrailTiles, Reviews } from '../components/RolloutPanels';
+import { FlagValues, GuardrailTiles, Messages, Reviews } from '../components/RolloutPanels';
 import { ENDED, StatusBadge } from '../components/StatusBadge';
 import { when } from '../components/time';
 import { type ActionError, describeError } from '../errors';
@@ -209,6 +209,7 @@ export function RolloutPage({ id }: { id: string }) {
         <FlagValues flags={rollout.flags} />
         <Reviews reviews={rollout.reviews} />
       </SimpleGrid>
+      <Messages messages={rollout.messages ?? []} />
       <ErrorNote error={describeError(log.error)} />
       <DecisionLog entries={log.data ?? []} live={!ended && !log.error} />
     </Stack>
