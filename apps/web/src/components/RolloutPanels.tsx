@@ -1,6 +1,7 @@
 import { Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReviewStatus } from '../gql/graphql';
 import { tone } from '../theme';
+import { ReadingsChart, type ReadingPoint } from './ReadingsChart';
 import { when } from './time';
 
 export interface GuardrailView {
@@ -15,6 +16,9 @@ export interface GuardrailView {
   latestValue?: number | null;
   latestAt?: string | null;
   readings: number;
+  threshold?: number | null;
+  unit?: string | null;
+  recent?: readonly ReadingPoint[];
 }
 
 /** ok / breach / inconclusive / no data (however the API spells it) as a tone and a label. */
@@ -60,6 +64,12 @@ export function GuardrailTiles({ guardrails }: { guardrails: readonly GuardrailV
                 {g.value !== null && g.value !== undefined && g.value !== g.latestValue && (
                   <Text size="sm">Compared: {g.value}</Text>
                 )}
+                <ReadingsChart
+                  recent={g.recent ?? []}
+                  threshold={g.threshold}
+                  unit={g.unit}
+                  label={`Readings of ${g.metric}`}
+                />
                 <Text size="xs" c="dimmed">
                   {g.readings} reading{g.readings === 1 ? '' : 's'} in its window · {g.reason}
                 </Text>

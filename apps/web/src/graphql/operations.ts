@@ -119,6 +119,14 @@ export const RolloutDetails = graphql(`
       latestValue
       latestAt
       readings
+      threshold
+      operator
+      unit
+      recent {
+        at
+        value
+        unit
+      }
     }
     flags {
       key
