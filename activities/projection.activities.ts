@@ -20,6 +20,20 @@ export interface ProjectionUpdate {
   version: number;
 }
 
+/** The projection's columns the workflow writes. */
+const WORKFLOW_COLUMNS = [
+  'workflowId',
+  'plan',
+  'planVersion',
+  'title',
+  'status',
+  'currentPhase',
+  'startedAt',
+  'updatedAt',
+  'completedAt',
+  'version',
+] as const satisfies readonly (keyof RolloutProjection)[];
+
 @Injectable()
 export class ProjectionActivities {
   constructor(private readonly orm: MikroORM) {}
@@ -46,7 +60,9 @@ export class ProjectionActivities {
       .createQueryBuilder(RolloutProjection)
       .insert(row)
       .onConflict('rolloutId')
-      .merge()
+      // Only what the workflow knows: the API's own columns (who started it, its title, its plan version's id and
+      // phases, RolloutStartFacts) stay as the API wrote them; a plan version only when sent.
+      .merge(WORKFLOW_COLUMNS.filter((c) => c !== 'planVersion' || update.planVersion != null))
       .where({ version: { $lt: update.version } })
       .execute<QueryResult<RolloutProjection>>('run');
     return { applied: result.affectedRows > 0 };

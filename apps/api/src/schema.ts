@@ -9,6 +9,8 @@ import { EventsResolver } from './events/events.resolver';
 import { FlagsResolver } from './flags/flags.resolver';
 import { PlansResolver } from './plans/plans.resolver';
 import { RolloutMessagesResolver } from './rollouts/rollout-messages.resolver';
+import { CALLER_RESOLVERS } from './rollouts/caller/caller.resolver';
+import { WaitingOnMeResolver } from './rollouts/caller/waiting-on-me.resolver';
 import { RolloutsResolver } from './rollouts/rollouts.resolver';
 
 /** Every resolver the API serves: the committed schema.graphql is printed from these. */
@@ -20,6 +22,8 @@ export const RESOLVERS = [
   PlansResolver,
   RolloutsResolver,
   RolloutMessagesResolver,
+  ...CALLER_RESOLVERS,
+  WaitingOnMeResolver,
 ];
 
 /** schema.graphql at the repository root (the nearest folder up holding package.json, from src or dist). */

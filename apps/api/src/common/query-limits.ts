@@ -66,6 +66,23 @@ export function temporalReadCost({ childComplexity }: { childComplexity: number 
   return TEMPORAL_READ_COST + childComplexity;
 }
 
+/**
+ * The live rollouts waitingOnMe reads at most (the most recently changed first): each is a rollout read
+ * (TEMPORAL_READ_COST), so the query costs about as much as reading them one by one.
+ */
+export const WAITING_SCAN_CAP = 25;
+
+/** waitingOnMe: WAITING_SCAN_CAP rollout reads, plus a page of entries as dear as their selection. */
+export function waitingOnMeCost({
+  args,
+  childComplexity,
+}: {
+  args: { first?: number | null };
+  childComplexity: number;
+}) {
+  return WAITING_SCAN_CAP * TEMPORAL_READ_COST + (args.first ?? 20) * childComplexity;
+}
+
 /** An unpaged list (every plan): as dear as a default page of them. */
 export function listCost({ childComplexity }: { childComplexity: number }) {
   return ROOT_FIELD_COST + 50 * childComplexity;

@@ -9,6 +9,7 @@ import type { PlansService } from '../plans/plans.service';
 import type { Rollout } from './models/rollout.model';
 import { RolloutCommandsService } from './rollout-commands.service';
 import type { Answered, RolloutReadsService } from './rollout-reads.service';
+import type { RolloutStartFacts } from './rollout-start-facts';
 
 // The commands talk to Temporal through a recording fake: which calls they make, in which order, with which
 // arguments. No polling: each action is one Update (or two: a sign-off, then awaitPhase), answered once.
@@ -82,6 +83,7 @@ function fixture(awaitPhase: () => Promise<EngineState>, actionTimeoutMs = 30_00
     plans,
     reads,
     {} as AuditLogService,
+    { record: () => Promise.resolve() } as unknown as RolloutStartFacts,
   );
   return { service, calls, read };
 }

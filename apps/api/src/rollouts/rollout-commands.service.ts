@@ -45,6 +45,7 @@ import { PlansService } from '../plans/plans.service';
 import type { Rollout } from './models/rollout.model';
 import { updateWithinDeadline, withinDeadline } from './rollout-calls';
 import { assertNewRolloutId } from './rollout-id';
+import { RolloutStartFacts } from './rollout-start-facts';
 import { type RolloutMemo, RolloutReadsService } from './rollout-reads.service';
 import { toGraphQLError } from './rollouts.errors';
 import { startedState, toRolloutModel } from './rollouts.mapper';
@@ -72,6 +73,7 @@ export class RolloutCommandsService {
     private readonly plans: PlansService,
     private readonly reads: RolloutReadsService,
     private readonly audit: AuditLogService,
+    private readonly facts: RolloutStartFacts,
   ) {}
 
   async start(req: StartRollout, actor: string): Promise<Rollout> {
@@ -122,6 +124,15 @@ export class RolloutCommandsService {
       throw toGraphQLError(err, id);
     }
     this.reads.remember(id, memo);
+    await this.facts.record({
+      rolloutId: id,
+      workflowId,
+      plan,
+      planVersionId: version.id,
+      planVersion: version.version,
+      startedBy: actor,
+      title: req.title,
+    });
     // Answered once the rollout stands in its first phase, whose workflow runs (awaitPhase), so that the
     // answer, and the action that follows it, find it there. Without a worker to run it: near the action
     // deadline, as it stands before its workflow has run.

@@ -18,6 +18,7 @@ import {
   phaseStateQuery,
   phaseWorkflowId,
   rolloutWorkflowId,
+  type RolloutParameters,
 } from '../../../../workflows/engine/messages';
 import type { PhaseState } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
@@ -27,6 +28,8 @@ import { idText, saneEpochMillis } from '../common/input-checks';
 import { PlansService } from '../plans/plans.service';
 import type { RolloutFilterInput } from './dto/rollout-actions.input';
 import type { Rollout, RolloutConnection } from './models/rollout.model';
+import { rolloutPolicies } from './caller/caller-actions';
+import { bindCallerView } from './caller/caller-context';
 import { withinDeadline } from './rollout-calls';
 import { TERMINATED } from './rollout-status';
 import { toRolloutModel, toRolloutSummary } from './rollouts.mapper';
@@ -35,6 +38,8 @@ import { toRolloutModel, toRolloutSummary } from './rollouts.mapper';
 export interface RolloutMemo {
   planVersionId?: string;
   title?: string;
+  /** Who may act, when the start's parameters said other than ROLE_POLICY (gate roles, the action policy). */
+  access?: Pick<RolloutParameters, 'gateRoles' | 'policy'>;
 }
 
 /** What an action has just been answered with, standing in for a query of the same workflow. */
@@ -165,7 +170,7 @@ export class RolloutReadsService {
               .catch((): PhaseState | undefined => undefined),
             guardrailsOf(current),
           ]);
-    return toRolloutModel(state, {
+    const model = toRolloutModel(state, {
       ...memo,
       currentPhase,
       guardrails,
@@ -173,6 +178,14 @@ export class RolloutReadsService {
       workflowId,
       webUiUrl: workflowUiUrl(this.config, workflowId),
       now: Date.now(),
+    });
+    // What the caller may do is resolved per field, by the engine's rules, on the state read here.
+    const live = currentPhase?.id === current ? currentPhase : undefined;
+    return bindCallerView(model, {
+      state,
+      phase: live,
+      policies: rolloutPolicies(memo.access),
+      terminated,
     });
   }
 
@@ -195,7 +208,9 @@ export class RolloutReadsService {
     if (cached) return cached;
     const raw = (await this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).describe()).memo ?? {};
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-    const memo = { planVersionId: str(raw.planVersionId), title: str(raw.title) };
+    const access =
+      raw.access && typeof raw.access === 'object' ? (raw.access as RolloutMemo['access']) : undefined;
+    const memo = { planVersionId: str(raw.planVersionId), title: str(raw.title), access };
     this.memos.set(rolloutId, memo);
     return memo;
   }

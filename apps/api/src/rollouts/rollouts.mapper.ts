@@ -19,6 +19,7 @@ import {
   RollbackStepStatus,
 } from './models/rollout.model';
 import { UNLAUNCHED_STATUSES } from './rollout-status';
+import { phasePlace, waitingForOf } from './summary-facts';
 
 const date = (ms?: number | null): Date | undefined =>
   ms === undefined || ms === null ? undefined : new Date(ms);
@@ -229,10 +230,15 @@ export function toRolloutSummary(row: RolloutProjection): RolloutSummary {
   return {
     id: row.rolloutId,
     plan: row.plan,
-    planVersion: row.planVersion ?? undefined,
-    title: row.title ?? undefined,
+    planVersion: row.planVersion ?? versionOf(row.planVersionId ?? undefined),
+    planVersionId: row.planVersionId ?? undefined,
+    title: row.rolloutTitle ?? row.title ?? undefined,
+    planTitle: row.title ?? undefined,
     status: RolloutStatus[row.status as keyof typeof RolloutStatus] ?? RolloutStatus.RUNNING,
     currentPhase: row.currentPhase ?? undefined,
+    ...phasePlace(row.phaseIds, row.currentPhase),
+    waitingFor: waitingForOf(row.status),
+    startedBy: row.startedBy ?? undefined,
     startedAt: row.startedAt,
     updatedAt: row.updatedAt,
     completedAt: row.completedAt ?? undefined,

@@ -40,4 +40,23 @@ export class RolloutProjection {
 
   @Property({ type: 'integer' })
   version!: number;
+
+  // What the API knows at start and the workflow does not write (see RolloutStartFacts): null for rollouts
+  // started before these columns, or not through the API.
+
+  /** Who started the rollout. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  startedBy: string | null = null;
+
+  /** The rollout's own title, given at start (`title` is the plan's). */
+  @Property({ type: 'string', length: 255, nullable: true })
+  rolloutTitle: string | null = null;
+
+  /** The plan version it runs (<name>@<version>). */
+  @Property({ type: 'string', length: 255, nullable: true })
+  planVersionId: string | null = null;
+
+  /** The plan's phase ids in order, as JSON: the current phase's place (n of N) is read from it. */
+  @Property({ type: 'text', nullable: true })
+  phaseIds: string | null = null;
 }

@@ -258,9 +258,31 @@ export class RolloutSummary {
   @Field(() => ID) id: string;
   @Field() plan: string;
   @Field(() => Int, { nullable: true }) planVersion?: number;
-  @Field({ nullable: true }) title?: string;
+  @Field({ nullable: true, description: 'The plan version it runs (<name>@<version>).' })
+  planVersionId?: string;
+  @Field({
+    nullable: true,
+    description:
+      "The rollout's own title, given at start; else (rollouts started before it was kept) the plan's.",
+  })
+  title?: string;
+  @Field({ nullable: true, description: "The plan's title." }) planTitle?: string;
   @Field(() => RolloutStatus) status: RolloutStatus;
   @Field({ nullable: true }) currentPhase?: string;
+  @Field(() => Int, {
+    nullable: true,
+    description: "The current phase's place among the plan's phases (1-based).",
+  })
+  phaseIndex?: number;
+  @Field(() => Int, { nullable: true, description: 'How many phases the plan has.' }) phaseCount?: number;
+  @Field({
+    nullable: true,
+    description:
+      'What it waits for, by its status: first phase, phase work, sign-off, resume, rollback, rollback step, reviews; null once closed.',
+  })
+  waitingFor?: string;
+  @Field({ nullable: true, description: 'Who started it (null for rollouts started before it was kept).' })
+  startedBy?: string;
   @Field() startedAt: Date;
   @Field() updatedAt: Date;
   @Field({ nullable: true }) completedAt?: Date;
