@@ -141,10 +141,12 @@ describe('the release console', () => {
     await runbooks.getByRole('button', { name: 'Complete' }).click();
     await ottoPage.getByRole('dialog').getByRole('button', { name: 'Complete item' }).click();
     await ottoPage.getByRole('dialog').waitFor({ state: 'detached' });
-    await runbooks.getByRole('button', { name: 'Approve' }).click();
-    const refusal = runbooks.getByRole('alert');
+    // The API's allowedActions leave Approve out for the one who did the work; the item says why.
+    await runbooks.getByText('done', { exact: true }).waitFor();
+    const refusal = runbooks.getByTestId('approval-refusal');
     await refusal.waitFor();
-    await expect(refusal.textContent()).resolves.toMatch(/^Not allowed: .*otto/);
+    await expect(refusal.textContent()).resolves.toMatch(/^Approval not offered to you: .*otto/);
+    await expect(runbooks.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
     await expectAccessible(ottoPage, 'rollout with a refusal');
     await screenshot(ottoPage, '05-refused-approval');
 
@@ -186,7 +188,15 @@ describe('the release console', () => {
     const ritaPage = await rita.newPage();
     const olgaPage = await olga.newPage();
     problems.push(...watchPage(ritaPage, 'rita'), ...watchPage(olgaPage, 'olga'));
-    await Promise.all([ritaPage.goto(rolloutUrl), olgaPage.goto(rolloutUrl)]);
+    // The approver finds the approval on her "Waiting on me" page, and goes to the rollout from there.
+    await Promise.all([ritaPage.goto(rolloutUrl), olgaPage.goto(`${stack.apiUrl}/waiting`)]);
+    const waitingRow = olgaPage.getByRole('row').filter({ hasText: 'Incident runbooks reviewed by Ops' });
+    await waitingRow.getByText('approval', { exact: true }).waitFor();
+    await expect(waitingRow.textContent()).resolves.toContain('approve');
+    await expectAccessible(olgaPage, 'waiting on me');
+    await screenshot(olgaPage, '05a-waiting-on-me');
+    await waitingRow.getByRole('link', { name: 'Admin panel, browser suite' }).click();
+    await olgaPage.waitForURL(rolloutUrl);
     const ritaRunbooks = itemRow(ritaPage, 'Incident runbooks reviewed by Ops');
     await ritaRunbooks.getByText('done', { exact: true }).waitFor();
     await ritaPage

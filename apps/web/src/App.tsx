@@ -8,6 +8,7 @@ import { PlanImportPage } from './pages/PlanImportPage';
 import { PlansPage } from './pages/PlansPage';
 import { RolloutPage } from './pages/RolloutPage';
 import { SignInPage } from './pages/SignInPage';
+import { WaitingPage } from './pages/WaitingPage';
 import { clearSession, loadSession, saveSession, type Session } from './session';
 
 export function App() {
@@ -40,6 +41,9 @@ export function App() {
               </Anchor>
               <Anchor component={Link} href="/">
                 Rollouts
+              </Anchor>
+              <Anchor component={Link} href="/waiting">
+                Waiting on me
               </Anchor>
               <Anchor component={Link} href="/plans">
                 Plans
@@ -75,6 +79,9 @@ export function App() {
               </Route>
               <Route path="/rollouts/:id">
                 {(params) => <RolloutPage id={decodeURIComponent(params.id)} />}
+              </Route>
+              <Route path="/waiting">
+                <WaitingPage />
               </Route>
               <Route path="/plans/import">
                 <PlanImportPage />

@@ -46,6 +46,20 @@ describe('<RollbackPanel> step actions', () => {
     expect(screen.getAllByRole('button', { name: /^Resolve step/ })).toHaveLength(1);
   });
 
+  it('offers only the step actions the API allows the caller', () => {
+    const steps = rollback.steps.map((s) => (s.id === 'dns' ? { ...s, allowedActions: ['RESOLVE'] } : s));
+    renderUi(
+      <RollbackPanel
+        rollback={{ ...rollback, steps }}
+        canTrigger={false}
+        onTrigger={jest.fn()}
+        stepActions={{ onRetry: jest.fn(), onResolve: jest.fn() }}
+      />,
+    );
+    expect(screen.queryByRole('button', { name: /^Retry step/ })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Resolve step Switch DNS back by hand' })).toBeTruthy();
+  });
+
   it('retries the step and shows a refusal as a sentence beside it', async () => {
     const refusal: ActionError = {
       code: 'FORBIDDEN',

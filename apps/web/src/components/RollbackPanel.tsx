@@ -33,6 +33,8 @@ export interface RollbackView {
     resolvedBy?: string | null;
     note?: string | null;
     evidence?: string | null;
+    /** From the API: what the caller may do to the step now (absent: anyone the engine lets). */
+    allowedActions?: readonly string[];
   }[];
 }
 
@@ -48,9 +50,10 @@ export function FailedStepActions({
   step,
   actions,
 }: {
-  step: { id: string; title: string };
+  step: { id: string; title: string; allowedActions?: readonly string[] };
   actions: StepActions;
 }) {
+  const may = (a: string) => !step.allowedActions || step.allowedActions.includes(a);
   const [resolving, setResolving] = useState(false);
   const [note, setNote] = useState('');
   const [evidence, setEvidence] = useState('');
@@ -73,24 +76,28 @@ export function FailedStepActions({
   return (
     <Stack gap={4} mt={4}>
       <Group gap="xs">
-        <Button
-          size="compact-sm"
-          variant="default"
-          loading={busy === 'retry'}
-          aria-label={`Retry step ${step.title}`}
-          onClick={() => void run('retry')}
-        >
-          Retry
-        </Button>
-        <Button
-          size="compact-sm"
-          variant="default"
-          aria-label={`Resolve step ${step.title} by hand`}
-          aria-expanded={resolving}
-          onClick={() => setResolving((r) => !r)}
-        >
-          Resolve…
-        </Button>
+        {may('RETRY') && (
+          <Button
+            size="compact-sm"
+            variant="default"
+            loading={busy === 'retry'}
+            aria-label={`Retry step ${step.title}`}
+            onClick={() => void run('retry')}
+          >
+            Retry
+          </Button>
+        )}
+        {may('RESOLVE') && (
+          <Button
+            size="compact-sm"
+            variant="default"
+            aria-label={`Resolve step ${step.title} by hand`}
+            aria-expanded={resolving}
+            onClick={() => setResolving((r) => !r)}
+          >
+            Resolve…
+          </Button>
+        )}
       </Group>
       {resolving && (
         <Stack
@@ -207,7 +214,11 @@ export function RollbackPanel({
                     {s.evidence ? ` (evidence: ${s.evidence})` : ''}
                   </Text>
                 )}
-                {s.status === 'FAILED' && stepActions && <FailedStepActions step={s} actions={stepActions} />}
+                {s.status === 'FAILED' &&
+                  stepActions &&
+                  (!s.allowedActions || s.allowedActions.length > 0) && (
+                    <FailedStepActions step={s} actions={stepActions} />
+                  )}
               </List.Item>
             ))}
           </List>

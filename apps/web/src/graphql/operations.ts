@@ -74,6 +74,7 @@ export const RolloutDetails = graphql(`
     completedAt
     webUiUrl
     workflowId
+    allowedActions
     phases {
       id
       name
@@ -85,6 +86,10 @@ export const RolloutDetails = graphql(`
         signedAt
         signedBy
         note
+        canSignOff
+        signOffRefusal
+        signers
+        missing
       }
       checklist {
         id
@@ -100,6 +105,11 @@ export const RolloutDetails = graphql(`
         evidence
         skipJustification
         sustainedDueAt
+        allowedActions
+        refusals {
+          action
+          message
+        }
       }
     }
     timers {
@@ -158,6 +168,7 @@ export const RolloutDetails = graphql(`
         resolvedBy
         note
         evidence
+        allowedActions
       }
     }
   }
@@ -337,6 +348,31 @@ export const StartRolloutMutation = graphql(`
   mutation StartRollout($input: StartRolloutInput!) {
     startRollout(input: $input) {
       ...RolloutDetails
+    }
+  }
+`);
+
+export const WaitingOnMeQuery = graphql(`
+  query WaitingOnMe($first: Int, $plan: String) {
+    waitingOnMe(first: $first, plan: $plan) {
+      totalCount
+      scanned
+      truncated
+      entries {
+        kind
+        actions
+        rolloutId
+        rolloutTitle
+        plan
+        phaseId
+        phaseName
+        itemId
+        itemTitle
+        itemKind
+        stepId
+        stepTitle
+        since
+      }
     }
   }
 `);

@@ -133,7 +133,7 @@ export function RolloutPage({ id }: { id: string }) {
           </Group>
         </div>
         <Group>
-          {!ended && (
+          {rollout.allowedActions.includes(rollout.status === 'PAUSED' ? 'RESUME' : 'PAUSE') && (
             <Button variant="default" onClick={() => void pauseOrResume()}>
               {rollout.status === 'PAUSED' ? 'Resume' : 'Pause'}
             </Button>
@@ -188,12 +188,12 @@ export function RolloutPage({ id }: { id: string }) {
       <GuardrailTiles guardrails={rollout.guardrails} />
       <RollbackPanel
         rollback={rollout.rollback}
-        canTrigger={!ended && !rollout.rollback}
+        canTrigger={rollout.allowedActions.includes('ROLL_BACK')}
         onTrigger={(reason, level) =>
           act(TriggerRollbackMutation, { input: { rolloutId: rollout.id, reason, level } })
         }
         stepActions={
-          rollout.status === 'ROLLBACK_FAILED'
+          rollout.rollback?.steps.some((s) => s.allowedActions.length > 0)
             ? {
                 onRetry: (stepId) =>
                   act(RetryRollbackStepMutation, { input: { rolloutId: rollout.id, stepId } }),
