@@ -191,7 +191,12 @@ describe('the release console', () => {
     // The approver finds the approval on her "Waiting on me" page, and goes to the rollout from there.
     await Promise.all([ritaPage.goto(rolloutUrl), olgaPage.goto(`${stack.apiUrl}/waiting`)]);
     const waitingRow = olgaPage.getByRole('row').filter({ hasText: 'Incident runbooks reviewed by Ops' });
-    await waitingRow.getByText('approval', { exact: true }).waitFor();
+    await waitingRow
+      .getByText('approval', { exact: true })
+      .waitFor()
+      .catch(async (e: unknown) => {
+        throw new Error(`${String(e)}\nThe page said: ${await olgaPage.locator('main').innerText()}`);
+      });
     await expect(waitingRow.textContent()).resolves.toContain('approve');
     await expectAccessible(olgaPage, 'waiting on me');
     await screenshot(olgaPage, '05a-waiting-on-me');

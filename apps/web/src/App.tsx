@@ -1,14 +1,16 @@
 import { Anchor, AppShell, Badge, Button, Group, Text } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Provider } from 'urql';
 import { Link, Route, Switch } from 'wouter';
 import { makeClient } from './client';
 import { FleetPage } from './pages/FleetPage';
 import { PlanImportPage } from './pages/PlanImportPage';
-import { PlansPage } from './pages/PlansPage';
 import { RolloutPage } from './pages/RolloutPage';
 import { SignInPage } from './pages/SignInPage';
 import { WaitingPage } from './pages/WaitingPage';
+
+// The plans page carries the YAML and diff libraries: loaded when first opened, not with the rollout page.
+const PlansPage = lazy(() => import('./pages/PlansPage').then((m) => ({ default: m.PlansPage })));
 import { clearSession, loadSession, saveSession, type Session } from './session';
 
 export function App() {
@@ -87,7 +89,9 @@ export function App() {
                 <PlanImportPage />
               </Route>
               <Route path="/plans">
-                <PlansPage />
+                <Suspense fallback={<Text>Loading plans…</Text>}>
+                  <PlansPage />
+                </Suspense>
               </Route>
               <Route path="/signin">
                 <FleetPage />

@@ -1,7 +1,11 @@
+import { lazy, Suspense } from 'react';
 import { Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReviewStatus } from '../gql/graphql';
 import { tone } from '../theme';
-import { ReadingsChart, type ReadingPoint } from './ReadingsChart';
+import type { ReadingPoint } from './ReadingsChart';
+
+// The chart library loads after the page's first render (it is not needed to read the rollout).
+const ReadingsChart = lazy(() => import('./ReadingsChart').then((m) => ({ default: m.ReadingsChart })));
 import { when } from './time';
 
 export interface GuardrailView {
@@ -64,12 +68,16 @@ export function GuardrailTiles({ guardrails }: { guardrails: readonly GuardrailV
                 {g.value !== null && g.value !== undefined && g.value !== g.latestValue && (
                   <Text size="sm">Compared: {g.value}</Text>
                 )}
-                <ReadingsChart
-                  recent={g.recent ?? []}
-                  threshold={g.threshold}
-                  unit={g.unit}
-                  label={`Readings of ${g.metric}`}
-                />
+                {(g.recent?.length ?? 0) > 0 && (
+                  <Suspense fallback={null}>
+                    <ReadingsChart
+                      recent={g.recent ?? []}
+                      threshold={g.threshold}
+                      unit={g.unit}
+                      label={`Readings of ${g.metric}`}
+                    />
+                  </Suspense>
+                )}
                 <Text size="xs" c="dimmed">
                   {g.readings} reading{g.readings === 1 ? '' : 's'} in its window · {g.reason}
                 </Text>

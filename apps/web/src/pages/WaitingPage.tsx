@@ -19,7 +19,7 @@ const KIND: Record<WaitingKind, { label: string; colour: string }> = {
 export function WaitingPage() {
   const [result, refetch] = useQuery({
     query: WaitingOnMeQuery,
-    variables: { first: 50 },
+    variables: { first: 20 },
     requestPolicy: 'cache-and-network',
   });
   const error = describeError(result.error);
