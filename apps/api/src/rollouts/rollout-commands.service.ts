@@ -52,6 +52,12 @@ import { startedState, toRolloutModel } from './rollouts.mapper';
 
 const newRolloutId = (): string => randomBytes(5).toString('hex');
 
+/** Who may act, kept in the memo when the parameters say other than ROLE_POLICY: the console's allowed actions. */
+const accessMemo = (parameters: PlanRolloutInput['parameters']): Pick<RolloutMemo, 'access'> =>
+  parameters?.gateRoles || parameters?.policy
+    ? { access: { gateRoles: parameters.gateRoles, policy: parameters.policy } }
+    : {};
+
 export interface StartRollout {
   planVersionId: string;
   id?: string;
@@ -96,7 +102,11 @@ export class RolloutCommandsService {
       parameters: timeScale === undefined ? undefined : { timeScale },
     };
     const workflowId = rolloutWorkflowId(id);
-    const memo: RolloutMemo = { planVersionId: version.id, title: req.title };
+    const memo: RolloutMemo = {
+      planVersionId: version.id,
+      title: req.title,
+      ...accessMemo(input.parameters),
+    };
     const deadline = Date.now() + this.api.actionTimeoutMs;
     try {
       await beforeDeadline(
