@@ -141,10 +141,12 @@ describe('the release console', () => {
     await runbooks.getByRole('button', { name: 'Complete' }).click();
     await ottoPage.getByRole('dialog').getByRole('button', { name: 'Complete item' }).click();
     await ottoPage.getByRole('dialog').waitFor({ state: 'detached' });
-    await runbooks.getByRole('button', { name: 'Approve' }).click();
-    const refusal = runbooks.getByRole('alert');
+    // The API's allowedActions leave Approve out for the one who did the work; the item says why.
+    await runbooks.getByText('done', { exact: true }).waitFor();
+    const refusal = runbooks.getByTestId('approval-refusal');
     await refusal.waitFor();
-    await expect(refusal.textContent()).resolves.toMatch(/^Not allowed: .*otto/);
+    await expect(refusal.textContent()).resolves.toMatch(/^Approval not offered to you: .*otto/);
+    await expect(runbooks.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
     await expectAccessible(ottoPage, 'rollout with a refusal');
     await screenshot(ottoPage, '05-refused-approval');
 
@@ -157,6 +159,94 @@ describe('the release console', () => {
     await expectAccessible(ritaPage, 'fleet');
     await screenshot(ritaPage, '06-fleet');
     await Promise.all([rita.close(), otto.close()]);
+  });
+
+  it("a holder of the plan's approver role approves in a third browser; the release manager sees it live and signs the gate", async () => {
+    expect(rolloutUrl).not.toBe('');
+    const rolloutId = decodeURIComponent(new URL(rolloutUrl).pathname.split('/').pop() ?? '');
+    // The rest of the staging checklist is done through the API by the operator (the UI part is tested above).
+    const read = await stack.gql<{
+      rollout: {
+        currentPhase: string;
+        phases: { id: string; checklist: { id: string; status: string }[] }[];
+      };
+    }>('query($id: ID!) { rollout(id: $id) { currentPhase phases { id checklist { id status } } } }', {
+      id: rolloutId,
+    });
+    const staging = read.data!.rollout.phases.find((p) => p.id === read.data!.rollout.currentPhase)!;
+    for (const item of staging.checklist.filter((i) => i.status === 'OPEN')) {
+      const done = await stack.gql<{ completeChecklistItem: { id: string } }>(
+        'mutation($input: CompleteChecklistItemInput!) { completeChecklistItem(input: $input) { id } }',
+        { input: { rolloutId, itemId: item.id, phaseId: staging.id } },
+        { id: 'otto', roles: ['operator', 'ops'] },
+      );
+      expect(done.errors).toBeUndefined();
+    }
+
+    const rita = await signedInContext(browser, await stack.token('rita', ['release-manager']));
+    const olga = await signedInContext(browser, await stack.token('olga', ['ops']));
+    const ritaPage = await rita.newPage();
+    const olgaPage = await olga.newPage();
+    problems.push(...watchPage(ritaPage, 'rita'), ...watchPage(olgaPage, 'olga'));
+    // The approver finds the approval on her "Waiting on me" page, and goes to the rollout from there.
+    await Promise.all([ritaPage.goto(rolloutUrl), olgaPage.goto(`${stack.apiUrl}/waiting`)]);
+    const waitingRow = olgaPage.getByRole('row').filter({ hasText: 'Incident runbooks reviewed by Ops' });
+    await waitingRow
+      .getByText('approval', { exact: true })
+      .waitFor()
+      .catch(async (e: unknown) => {
+        throw new Error(`${String(e)}\nThe page said: ${await olgaPage.locator('main').innerText()}`);
+      });
+    await expect(waitingRow.textContent()).resolves.toContain('approve');
+    await expectAccessible(olgaPage, 'waiting on me');
+    await screenshot(olgaPage, '05a-waiting-on-me');
+    await waitingRow.getByRole('link', { name: 'Admin panel, browser suite' }).click();
+    await olgaPage.waitForURL(rolloutUrl);
+    const ritaRunbooks = itemRow(ritaPage, 'Incident runbooks reviewed by Ops');
+    await ritaRunbooks.getByText('done', { exact: true }).waitFor();
+    await ritaPage
+      .getByRole('region', { name: 'Decision log' })
+      .getByText('rollout.transition')
+      .first()
+      .waitFor();
+
+    await itemRow(olgaPage, 'Incident runbooks reviewed by Ops')
+      .getByRole('button', { name: 'Approve' })
+      .click();
+    await itemRow(olgaPage, 'Incident runbooks reviewed by Ops')
+      .getByText('approved', { exact: true })
+      .waitFor();
+    await expectAccessible(olgaPage, 'rollout (approver)');
+
+    // No reload on the release manager's page: the approval arrives through the subscription.
+    await ritaRunbooks.getByText('approved', { exact: true }).waitFor({ timeout: 60_000 });
+    await ritaRunbooks.getByText(/olga/).waitFor();
+    await screenshot(ritaPage, '05b-approved-live');
+
+    const gate = ritaPage.getByRole('region', { name: 'Gate' });
+    await gate.getByRole('button', { name: 'Sign off phase' }).click();
+    const dialog = ritaPage.getByRole('dialog');
+    await dialog.getByLabel('Note').fill('Staging is good');
+    await expectAccessible(ritaPage, 'sign-off dialog');
+    await dialog.getByRole('button', { name: 'Sign off' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const current = ritaPage.getByRole('navigation', { name: 'Phases' }).locator('[aria-current="step"]');
+    await current.filter({ hasText: '2. Pilot' }).waitFor({ timeout: 60_000 });
+    await expectAccessible(ritaPage, 'rollout after sign-off');
+    await screenshot(ritaPage, '05c-gate-signed');
+
+    // The plans page: versions, canonical YAML, start form.
+    await ritaPage.getByRole('link', { name: 'Plans', exact: true }).click();
+    const plan = ritaPage.getByRole('region', { name: 'Plan admin-panel' });
+    await plan.getByRole('button', { name: 'Show admin-panel@1' }).click();
+    await plan
+      .getByRole('region', { name: 'Version admin-panel@1' })
+      .getByText(/phases:/)
+      .waitFor();
+    await plan.getByRole('button', { name: 'Start rollout of admin-panel@1' }).waitFor();
+    await expectAccessible(ritaPage, 'plans');
+    await screenshot(ritaPage, '06b-plans');
+    await Promise.all([rita.close(), olga.close()]);
   });
 
   it('a release manager rolls the rollout back through its confirmation dialog, and its steps show', async () => {
@@ -186,6 +276,18 @@ describe('the release console', () => {
       .getByText(/roll(?:ing|ed)?[ _.]?back/i)
       .first()
       .waitFor();
+    // The messages the rollout sent or recorded: the panel shows what the API's Rollout.messages holds.
+    const rolloutId = decodeURIComponent(new URL(rolloutUrl).pathname.split('/').pop() ?? '');
+    const sent = await stack.gql<{ rollout: { messages: { message: string; status: string }[] } }>(
+      'query($id: ID!) { rollout(id: $id) { messages { message status } } }',
+      { id: rolloutId },
+      { id: 'rita', roles: ['release-manager'] },
+    );
+    expect(sent.errors).toBeUndefined();
+    const messages = page.getByRole('region', { name: 'Messages' });
+    if (sent.data!.rollout.messages.length === 0)
+      await messages.getByText('This rollout has sent no message.').waitFor();
+    else await messages.getByText(sent.data!.rollout.messages[0].message).first().waitFor();
     await expectAccessible(page, 'rollout rolling back');
     await screenshot(page, '08-rollback-steps');
     await context.close();

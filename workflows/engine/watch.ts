@@ -86,7 +86,16 @@ export interface GuardrailReading {
   latest?: Sample;
   /** Readings of the metric kept for its windows. */
   readings: number;
+  /** What the value is compared with (in the guardrail's unit), and how: for charts of `recent`. */
+  threshold?: number;
+  operator?: string;
+  unit?: string;
+  /** The latest readings kept (at most RECENT_READINGS), oldest first: for a chart against the threshold. */
+  recent?: { at: number; value: number | null; unit?: string }[];
 }
+
+/** How many of the kept readings a guardrail's standing carries for charts. */
+export const RECENT_READINGS = 30;
 
 /** Each guardrail's standing from the readings kept; reads the watch, changes nothing. */
 export function guardrailReadings(
@@ -110,6 +119,12 @@ export function guardrailReadings(
       ...(noData ? { noData } : {}),
       ...(samples.length ? { latest: samples[samples.length - 1] } : {}),
       readings: samples.length,
+      threshold: g.threshold,
+      operator: g.operator,
+      ...(g.unit ? { unit: g.unit } : {}),
+      recent: samples
+        .slice(-RECENT_READINGS)
+        .map((x) => ({ at: x.at, value: x.value, ...(x.unit ? { unit: x.unit } : {}) })),
     };
   });
 }

@@ -8,6 +8,7 @@ import { MetricSamplesResolver } from './automation/metric-samples.resolver';
 import { EventsResolver } from './events/events.resolver';
 import { FlagsResolver } from './flags/flags.resolver';
 import { PlansResolver } from './plans/plans.resolver';
+import { RolloutMessagesResolver } from './rollouts/rollout-messages.resolver';
 import { CALLER_RESOLVERS } from './rollouts/caller/caller.resolver';
 import { WaitingOnMeResolver } from './rollouts/caller/waiting-on-me.resolver';
 import { RolloutsResolver } from './rollouts/rollouts.resolver';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   MetricSamplesResolver,
   PlansResolver,
   RolloutsResolver,
+  RolloutMessagesResolver,
   ...CALLER_RESOLVERS,
   WaitingOnMeResolver,
 ];

@@ -1,5 +1,5 @@
 import { Anchor, AppShell, Badge, Button, Group, Text } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Provider } from 'urql';
 import { Link, Route, Switch } from 'wouter';
 import { makeClient } from './client';
@@ -7,6 +7,10 @@ import { FleetPage } from './pages/FleetPage';
 import { PlanImportPage } from './pages/PlanImportPage';
 import { RolloutPage } from './pages/RolloutPage';
 import { SignInPage } from './pages/SignInPage';
+import { WaitingPage } from './pages/WaitingPage';
+
+// The plans page carries the YAML and diff libraries: loaded when first opened, not with the rollout page.
+const PlansPage = lazy(() => import('./pages/PlansPage').then((m) => ({ default: m.PlansPage })));
 import { clearSession, loadSession, saveSession, type Session } from './session';
 
 export function App() {
@@ -40,6 +44,12 @@ export function App() {
               <Anchor component={Link} href="/">
                 Rollouts
               </Anchor>
+              <Anchor component={Link} href="/waiting">
+                Waiting on me
+              </Anchor>
+              <Anchor component={Link} href="/plans">
+                Plans
+              </Anchor>
               <Anchor component={Link} href="/plans/import">
                 Import a plan
               </Anchor>
@@ -72,11 +82,16 @@ export function App() {
               <Route path="/rollouts/:id">
                 {(params) => <RolloutPage id={decodeURIComponent(params.id)} />}
               </Route>
+              <Route path="/waiting">
+                <WaitingPage />
+              </Route>
               <Route path="/plans/import">
                 <PlanImportPage />
               </Route>
               <Route path="/plans">
-                <PlanImportPage />
+                <Suspense fallback={<Text>Loading plans…</Text>}>
+                  <PlansPage />
+                </Suspense>
               </Route>
               <Route path="/signin">
                 <FleetPage />

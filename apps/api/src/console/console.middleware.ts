@@ -6,7 +6,7 @@ import { static as serveStatic } from 'express';
 import { CONSOLE_CONFIG, type ConsoleConfig } from './console.config';
 
 /** The console's own client-side routes: a browser asking for one of them gets index.html. */
-const CONSOLE_ROUTES = /^\/(?:$|rollouts(?:\/|$)|plans(?:\/|$)|signin\/?$)/;
+const CONSOLE_ROUTES = /^\/(?:$|rollouts(?:\/|$)|plans(?:\/|$)|waiting\/?$|signin\/?$)/;
 
 const wantsHtml = (req: Request): boolean =>
   (req.method === 'GET' || req.method === 'HEAD') && (req.headers.accept ?? '').includes('text/html');

@@ -185,6 +185,14 @@ export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout
           latestValue: g.latest?.value ?? undefined,
           latestAt: date(g.latest?.at),
           readings: g.readings,
+          threshold: g.threshold,
+          operator: g.operator,
+          unit: g.unit,
+          recent: (g.recent ?? []).map((r) => ({
+            at: new Date(r.at),
+            value: r.value ?? undefined,
+            unit: r.unit,
+          })),
         }))
       : [],
     breaches: state.breaches.map((b) => ({

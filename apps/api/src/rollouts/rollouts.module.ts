@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlansModule } from '../plans/plans.module';
 import { RolloutCommandsService } from './rollout-commands.service';
+import { RolloutMessagesResolver } from './rollout-messages.resolver';
 import { RolloutReadsService } from './rollout-reads.service';
 import { RolloutStartFacts } from './rollout-start-facts';
 import { RolloutsResolver } from './rollouts.resolver';
@@ -13,6 +14,7 @@ import { WaitingOnMeService } from './caller/waiting-on-me.service';
   imports: [PlansModule],
   providers: [
     RolloutsResolver,
+    RolloutMessagesResolver,
     RolloutReadsService,
     RolloutCommandsService,
     RolloutStartFacts,

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderUi } from '../../test/render';
 import type { ActionError } from '../errors';
-import { Checklist, type ChecklistEntry, itemActions } from './Checklist';
+import { approvalRefusal, Checklist, type ChecklistEntry, itemActions } from './Checklist';
 
 const items: ChecklistEntry[] = [
   { id: 'fixtures', title: 'Fixtures loaded', kind: 'manual', status: 'OPEN', roles: [] },
@@ -33,6 +33,39 @@ describe('itemActions', () => {
     expect(itemActions({ status: 'DONE', kind: 'manual' })).toEqual(['reopen']);
     expect(itemActions({ status: 'APPROVED', kind: 'approval' })).toEqual(['reopen']);
     expect(itemActions({ status: 'SKIPPED', kind: 'manual' })).toEqual(['reopen']);
+  });
+});
+
+describe("itemActions with the API's allowedActions", () => {
+  it('offers only what the API says the caller may do, in a stable order', () => {
+    expect(itemActions({ status: 'OPEN', kind: 'manual', allowedActions: ['SKIP', 'COMPLETE'] })).toEqual([
+      'complete',
+      'skip',
+    ]);
+    expect(itemActions({ status: 'DONE', kind: 'approval', allowedActions: ['REOPEN'] })).toEqual(['reopen']);
+    expect(itemActions({ status: 'OPEN', kind: 'manual', allowedActions: [] })).toEqual([]);
+  });
+
+  it('says why an approval is not offered (the caller did the work)', () => {
+    const own: ChecklistEntry = {
+      id: 'runbooks',
+      title: 'Runbooks reviewed by Ops',
+      kind: 'approval',
+      status: 'DONE',
+      roles: ['ops'],
+      doneBy: 'otto',
+      allowedActions: ['REOPEN'],
+      refusals: [
+        { action: 'APPROVE', message: 'otto did the work of "runbooks" and may not also approve it' },
+      ],
+    };
+    renderUi(<Checklist items={[own]} editable onAction={() => Promise.resolve(undefined)} />);
+    expect(within(row('Runbooks reviewed by Ops')).queryByRole('button', { name: 'Approve' })).toBeNull();
+    expect(within(row('Runbooks reviewed by Ops')).getByRole('button', { name: 'Reopen' })).toBeTruthy();
+    expect(screen.getByTestId('approval-refusal').textContent).toBe(
+      'Approval not offered to you: otto did the work of "runbooks" and may not also approve it',
+    );
+    expect(approvalRefusal({ ...own, allowedActions: ['APPROVE', 'REOPEN'] })).toBeUndefined();
   });
 });
 

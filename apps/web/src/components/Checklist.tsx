@@ -30,6 +30,10 @@ export interface ChecklistEntry {
   note?: string | null;
   evidence?: string | null;
   skipJustification?: string | null;
+  /** What the caller may do now, from the API (the engine's rules); absent: offer what the state allows. */
+  allowedActions?: readonly ('COMPLETE' | 'APPROVE' | 'REOPEN' | 'SKIP')[];
+  /** Why the caller may not take an action, in the engine's words. */
+  refusals?: readonly { action: string; message: string }[];
 }
 
 export type ItemAction = 'complete' | 'approve' | 'reopen' | 'skip';
@@ -41,10 +45,27 @@ export interface ItemActionInput {
 }
 
 /**
- * The actions a checklist item offers in its state. The API has no per-item "allowed actions" field yet: who
- * may act is the engine's to decide, and a refusal is shown as its sentence next to the item.
+ * The actions a checklist item offers: those the API says the caller may take (ChecklistItem.allowedActions,
+ * computed by the engine's own rules), in the state's order; without that field, what the state allows.
  */
-export function itemActions(item: Pick<ChecklistEntry, 'status' | 'kind'>): ItemAction[] {
+export function itemActions(item: Pick<ChecklistEntry, 'status' | 'kind' | 'allowedActions'>): ItemAction[] {
+  const byState = actionsOfState(item);
+  if (!item.allowedActions) return byState;
+  const allowed = new Set(item.allowedActions.map((a) => a.toLowerCase()));
+  return (['complete', 'approve', 'reopen', 'skip'] as const).filter((a) => allowed.has(a));
+}
+
+/**
+ * Why an approval whose work is done is not offered to the caller (e.g. they did the work themselves), so the
+ * item says so instead of a button that would be refused.
+ */
+export function approvalRefusal(item: ChecklistEntry): string | undefined {
+  if (item.status !== 'DONE' || item.kind !== 'approval' || !item.allowedActions) return undefined;
+  if (item.allowedActions.includes('APPROVE')) return undefined;
+  return item.refusals?.find((r) => r.action === 'APPROVE')?.message;
+}
+
+function actionsOfState(item: Pick<ChecklistEntry, 'status' | 'kind'>): ItemAction[] {
   switch (item.status) {
     case 'OPEN':
       return ['complete', 'skip'];
@@ -141,6 +162,11 @@ function ItemRow({
           </Text>
         )}
         {item.skipJustification && <Text size="xs">Skipped because: {item.skipJustification}</Text>}
+        {editable && approvalRefusal(item) && (
+          <Text size="xs" c="dark.6" data-testid="approval-refusal">
+            Approval not offered to you: {approvalRefusal(item)}
+          </Text>
+        )}
         <ErrorNote
           error={error}
           onRetry={lastAction && (() => void run(lastAction.action, lastAction.input))}

@@ -14,7 +14,19 @@ export function GateCard({
   onSign,
 }: {
   phaseName: string;
-  gate: { signedAt?: string | null; signedBy?: string | null; note?: string | null } | null | undefined;
+  gate:
+    | {
+        signedAt?: string | null;
+        signedBy?: string | null;
+        note?: string | null;
+        /** From the API: whether the caller may sign now, why not, who may, what is missing. */
+        canSignOff?: boolean;
+        signOffRefusal?: string | null;
+        signers?: readonly string[];
+        missing?: readonly string[];
+      }
+    | null
+    | undefined;
   checklist: readonly ChecklistEntry[];
   editable: boolean;
   onSign: (note: string | undefined) => Promise<ActionError | undefined>;
@@ -49,15 +61,27 @@ export function GateCard({
         </Text>
       ) : (
         <Stack gap={4} mt={4}>
+          {gate?.signers && gate.signers.length > 0 && (
+            <Text size="sm">Who may sign: {gate.signers.join(', ')}</Text>
+          )}
           <Text size="sm">
-            {missing.length === 0
-              ? 'Every item is done: the gate can be signed.'
-              : `Missing before sign-off: ${missing.length} item${missing.length === 1 ? '' : 's'} (${missing
-                  .slice(0, 3)
-                  .map((i) => i.title.replace(/[.。]\s*$/, ''))
-                  .join('; ')}${missing.length > 3 ? '; …' : ''}).`}
+            {gate?.missing
+              ? gate.missing.length === 0
+                ? 'Only the sign-off is left.'
+                : `Missing before sign-off: ${gate.missing.join('; ')}.`
+              : missing.length === 0
+                ? 'Every item is done: the gate can be signed.'
+                : `Missing before sign-off: ${missing.length} item${missing.length === 1 ? '' : 's'} (${missing
+                    .slice(0, 3)
+                    .map((i) => i.title.replace(/[.。]\s*$/, ''))
+                    .join('; ')}${missing.length > 3 ? '; …' : ''}).`}
           </Text>
-          {editable && (
+          {editable && gate?.canSignOff === false && gate.signOffRefusal && (
+            <Text size="sm" c="dark.6">
+              Sign-off not offered to you: {gate.signOffRefusal}
+            </Text>
+          )}
+          {editable && gate?.canSignOff !== false && (
             <Group>
               <Button onClick={() => setOpened(true)}>Sign off phase</Button>
             </Group>

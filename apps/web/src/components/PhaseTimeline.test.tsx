@@ -33,9 +33,28 @@ describe('timelineSteps', () => {
 
   it('says how long the current phase has run and how much soak is left', () => {
     const pilot = timelineSteps(phases, 'pilot', now)[1];
-    expect(pilot.detail).toBe('in phase for 2 h 30 min · soak: 21 h 30 min left');
+    expect(pilot.detail).toBe('in phase for 2 h 30 min of at least 24 h · soak: 21 h 30 min left');
     const later = timelineSteps(phases, 'pilot', Date.parse('2026-03-11T10:00:00Z'))[1];
     expect(later.detail).toContain('soak done');
+  });
+
+  it('counts down a sustained condition of the running phase until it has held long enough', () => {
+    const pilot: TimelinePhase = {
+      id: 'pilot',
+      name: 'Pilot',
+      status: 'RUNNING',
+      enteredAt: '2026-03-10T11:00:00Z',
+      checklist: [
+        { title: 'EF green', kind: 'SUSTAINED', status: 'OPEN', sustainedDueAt: '2026-03-10T14:15:00Z' },
+        { title: 'Done already', kind: 'SUSTAINED', status: 'DONE', sustainedDueAt: '2026-03-10T13:00:00Z' },
+        { title: 'Plain item', kind: 'TASK', status: 'OPEN' },
+      ],
+    };
+    expect(timelineSteps([pilot], 'pilot', now)[0].detail).toBe(
+      'in phase for 1 h · EF green: held for 2 h 15 min more',
+    );
+    const after = timelineSteps([pilot], 'pilot', Date.parse('2026-03-10T14:16:00Z'))[0];
+    expect(after.detail).toBe('in phase for 3 h 16 min · EF green: held long enough');
   });
 
   it('describes phases not started, entering and cancelled', () => {

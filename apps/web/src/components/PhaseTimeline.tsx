@@ -10,6 +10,13 @@ export interface TimelinePhase {
   enteredAt?: string | null;
   completedAt?: string | null;
   soakUntil?: string | null;
+  /** Sustained conditions of the phase ("green for 24 h"): their clocks, when running. */
+  checklist?: readonly {
+    title: string;
+    kind?: string | null;
+    status?: string | null;
+    sustainedDueAt?: string | null;
+  }[];
 }
 
 export interface TimelineStep extends TimelinePhase {
@@ -33,11 +40,27 @@ export function timelineSteps(
     else if (phase.status === 'PENDING') detail = 'not started';
     else if (phase.status === 'ENTERING') detail = 'entering: flags and messages being applied';
     else {
-      const inPhase = phase.enteredAt ? humanDuration(now - Date.parse(phase.enteredAt)) : undefined;
-      const soak = phase.soakUntil ? Date.parse(phase.soakUntil) - now : undefined;
+      const entered = phase.enteredAt ? Date.parse(phase.enteredAt) : undefined;
+      const soakEnd = phase.soakUntil ? Date.parse(phase.soakUntil) : undefined;
+      // The soak is the phase's minimum time: time in phase is read against it.
+      const minimum = entered !== undefined && soakEnd !== undefined ? soakEnd - entered : undefined;
+      const inPhase =
+        entered !== undefined
+          ? `in phase for ${humanDuration(now - entered)}${minimum !== undefined ? ` of at least ${humanDuration(minimum)}` : ''}`
+          : undefined;
+      const soak = soakEnd !== undefined ? soakEnd - now : undefined;
+      const sustained = (phase.checklist ?? [])
+        .filter((i) => i.sustainedDueAt && (i.status ?? 'OPEN') === 'OPEN')
+        .map((i) => {
+          const left = Date.parse(i.sustainedDueAt!) - now;
+          return left > 0
+            ? `${i.title}: held for ${humanDuration(left)} more`
+            : `${i.title}: held long enough`;
+        });
       detail = [
-        inPhase && `in phase for ${inPhase}`,
+        inPhase,
         soak !== undefined && (soak > 0 ? `soak: ${humanDuration(soak)} left` : 'soak done'),
+        ...sustained,
       ]
         .filter(Boolean)
         .join(' · ');

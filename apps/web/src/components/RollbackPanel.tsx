@@ -31,7 +31,105 @@ export interface RollbackView {
     status: RollbackStepStatus;
     error?: string | null;
     resolvedBy?: string | null;
+    note?: string | null;
+    evidence?: string | null;
+    /** From the API: what the caller may do to the step now (absent: anyone the engine lets). */
+    allowedActions?: readonly string[];
   }[];
+}
+
+export interface StepActions {
+  /** Runs the failed step again. */
+  onRetry: (stepId: string) => Promise<ActionError | undefined>;
+  /** Records that the step was done by hand. */
+  onResolve: (stepId: string, note: string, evidence: string | undefined) => Promise<ActionError | undefined>;
+}
+
+/** Retry and Resolve on a FAILED step (only when the caller may act), each with its refusal beside it. */
+export function FailedStepActions({
+  step,
+  actions,
+}: {
+  step: { id: string; title: string; allowedActions?: readonly string[] };
+  actions: StepActions;
+}) {
+  const may = (a: string) => !step.allowedActions || step.allowedActions.includes(a);
+  const [resolving, setResolving] = useState(false);
+  const [note, setNote] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const [busy, setBusy] = useState<'retry' | 'resolve'>();
+  const [error, setError] = useState<ActionError>();
+  const run = async (what: 'retry' | 'resolve') => {
+    setBusy(what);
+    setError(undefined);
+    try {
+      const failed =
+        what === 'retry'
+          ? await actions.onRetry(step.id)
+          : await actions.onResolve(step.id, note.trim(), evidence.trim() || undefined);
+      setError(failed);
+      if (!failed && what === 'resolve') setResolving(false);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return (
+    <Stack gap={4} mt={4}>
+      <Group gap="xs">
+        {may('RETRY') && (
+          <Button
+            size="compact-sm"
+            variant="default"
+            loading={busy === 'retry'}
+            aria-label={`Retry step ${step.title}`}
+            onClick={() => void run('retry')}
+          >
+            Retry
+          </Button>
+        )}
+        {may('RESOLVE') && (
+          <Button
+            size="compact-sm"
+            variant="default"
+            aria-label={`Resolve step ${step.title} by hand`}
+            aria-expanded={resolving}
+            onClick={() => setResolving((r) => !r)}
+          >
+            Resolve…
+          </Button>
+        )}
+      </Group>
+      {resolving && (
+        <Stack
+          gap={4}
+          component="form"
+          aria-label={`Resolve ${step.title}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run('resolve');
+          }}
+        >
+          <Textarea
+            label="What was done by hand"
+            required
+            value={note}
+            onChange={(e) => setNote(e.currentTarget.value)}
+          />
+          <TextInput
+            label="Evidence (a link or reference)"
+            value={evidence}
+            onChange={(e) => setEvidence(e.currentTarget.value)}
+          />
+          <Group>
+            <Button type="submit" size="compact-sm" disabled={!note.trim()} loading={busy === 'resolve'}>
+              Mark step resolved
+            </Button>
+          </Group>
+        </Stack>
+      )}
+      <ErrorNote error={error} />
+    </Stack>
+  );
 }
 
 const STEP_COLOUR: Record<RollbackStepStatus, string> = {
@@ -47,9 +145,12 @@ export function RollbackPanel({
   rollback,
   canTrigger,
   onTrigger,
+  stepActions,
 }: {
   rollback: RollbackView | null | undefined;
   canTrigger: boolean;
+  /** Retry/Resolve for failed steps; omitted when the caller may not act on steps. */
+  stepActions?: StepActions;
   onTrigger: (reason: string, level: string | undefined) => Promise<ActionError | undefined>;
 }) {
   const [opened, setOpened] = useState(false);
@@ -106,7 +207,18 @@ export function RollbackPanel({
                     {s.error}
                   </Text>
                 )}
-                {s.resolvedBy && <Text size="xs">done by hand by {s.resolvedBy}</Text>}
+                {s.resolvedBy && (
+                  <Text size="xs">
+                    done by hand by {s.resolvedBy}
+                    {s.note ? `: ${s.note}` : ''}
+                    {s.evidence ? ` (evidence: ${s.evidence})` : ''}
+                  </Text>
+                )}
+                {s.status === 'FAILED' &&
+                  stepActions &&
+                  (!s.allowedActions || s.allowedActions.length > 0) && (
+                    <FailedStepActions step={s} actions={stepActions} />
+                  )}
               </List.Item>
             ))}
           </List>

@@ -43,6 +43,10 @@ export const PlansQuery = graphql(`
         version
         phases
         planJson
+        format
+        createdAt
+        createdBy
+        changes
       }
     }
   }
@@ -70,6 +74,7 @@ export const RolloutDetails = graphql(`
     completedAt
     webUiUrl
     workflowId
+    allowedActions
     phases {
       id
       name
@@ -81,6 +86,10 @@ export const RolloutDetails = graphql(`
         signedAt
         signedBy
         note
+        canSignOff
+        signOffRefusal
+        signers
+        missing
       }
       checklist {
         id
@@ -96,12 +105,52 @@ export const RolloutDetails = graphql(`
         evidence
         skipJustification
         sustainedDueAt
+        allowedActions
+        refusals {
+          action
+          message
+        }
       }
     }
     timers {
       kind
       dueAt
       summary
+    }
+    guardrails {
+      id
+      title
+      metric
+      condition
+      outcome
+      value
+      reason
+      breached
+      latestValue
+      latestAt
+      readings
+      threshold
+      operator
+      unit
+      recent {
+        at
+        value
+        unit
+      }
+    }
+    flags {
+      key
+      valueJson
+    }
+    reviews {
+      id
+      title
+      status
+      dueAt
+      completedAt
+      completedBy
+      cancelledAt
+      note
     }
     rollback {
       level
@@ -119,6 +168,7 @@ export const RolloutDetails = graphql(`
         resolvedBy
         note
         evidence
+        allowedActions
       }
     }
   }
@@ -128,6 +178,16 @@ export const RolloutQuery = graphql(`
   query Rollout($id: ID!) {
     rollout(id: $id) {
       ...RolloutDetails
+      messages {
+        id
+        channel
+        audience
+        message
+        status
+        lastError
+        createdAt
+        sentAt
+      }
     }
   }
 `);
@@ -190,6 +250,22 @@ export const SignOffGateMutation = graphql(`
 export const TriggerRollbackMutation = graphql(`
   mutation TriggerRollback($input: TriggerRollbackInput!) {
     triggerRollback(input: $input) {
+      ...RolloutDetails
+    }
+  }
+`);
+
+export const RetryRollbackStepMutation = graphql(`
+  mutation RetryRollbackStep($input: RetryRollbackStepInput!) {
+    retryRollbackStep(input: $input) {
+      ...RolloutDetails
+    }
+  }
+`);
+
+export const ResolveRollbackStepMutation = graphql(`
+  mutation ResolveRollbackStep($input: ResolveRollbackStepInput!) {
+    resolveRollbackStep(input: $input) {
       ...RolloutDetails
     }
   }
@@ -272,6 +348,31 @@ export const StartRolloutMutation = graphql(`
   mutation StartRollout($input: StartRolloutInput!) {
     startRollout(input: $input) {
       ...RolloutDetails
+    }
+  }
+`);
+
+export const WaitingOnMeQuery = graphql(`
+  query WaitingOnMe($first: Int, $plan: String) {
+    waitingOnMe(first: $first, plan: $plan) {
+      totalCount
+      scanned
+      truncated
+      entries {
+        kind
+        actions
+        rolloutId
+        rolloutTitle
+        plan
+        phaseId
+        phaseName
+        itemId
+        itemTitle
+        itemKind
+        stepId
+        stepTitle
+        since
+      }
     }
   }
 `);

@@ -1,4 +1,15 @@
-import { Button, Card, Group, NumberInput, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Card,
+  FileInput,
+  Group,
+  NumberInput,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useState } from 'react';
 import { useClient } from 'urql';
 import { useLocation } from 'wouter';
@@ -115,6 +126,21 @@ export function PlanImportPage() {
               setSaved(undefined);
             }}
             styles={{ input: { fontFamily: 'monospace' } }}
+          />
+          <FileInput
+            label="Or upload a Markdown file"
+            placeholder="Choose a .md file"
+            // Mantine's placeholder grey is below 4.5:1 on white (axe).
+            styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
+            accept=".md,.markdown,text/markdown,text/plain"
+            clearable={false}
+            onChange={(file) => {
+              if (!file) return;
+              void file.text().then((text) => {
+                setMarkdown(text);
+                setSaved(undefined);
+              });
+            }}
           />
           <TextInput
             label="Plan name"

@@ -13,6 +13,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { GateCard } from '../components/GateCard';
 import { PhaseTimeline } from '../components/PhaseTimeline';
 import { RollbackPanel } from '../components/RollbackPanel';
+import { FlagValues, GuardrailTiles, Messages, Reviews } from '../components/RolloutPanels';
 import { ENDED, StatusBadge } from '../components/StatusBadge';
 import { when } from '../components/time';
 import { type ActionError, describeError } from '../errors';
@@ -21,6 +22,8 @@ import {
   CompleteItemMutation,
   PauseRolloutMutation,
   ReopenItemMutation,
+  ResolveRollbackStepMutation,
+  RetryRollbackStepMutation,
   ResumeRolloutMutation,
   RolloutEventsSubscription,
   RolloutQuery,
@@ -130,7 +133,7 @@ export function RolloutPage({ id }: { id: string }) {
           </Group>
         </div>
         <Group>
-          {!ended && (
+          {rollout.allowedActions.includes(rollout.status === 'PAUSED' ? 'RESUME' : 'PAUSE') && (
             <Button variant="default" onClick={() => void pauseOrResume()}>
               {rollout.status === 'PAUSED' ? 'Resume' : 'Pause'}
             </Button>
@@ -182,13 +185,31 @@ export function RolloutPage({ id }: { id: string }) {
       ) : (
         <Text>{ended ? 'This rollout has ended.' : 'No phase is current right now.'}</Text>
       )}
+      <GuardrailTiles guardrails={rollout.guardrails} />
       <RollbackPanel
         rollback={rollout.rollback}
-        canTrigger={!ended && !rollout.rollback}
+        canTrigger={rollout.allowedActions.includes('ROLL_BACK')}
         onTrigger={(reason, level) =>
           act(TriggerRollbackMutation, { input: { rolloutId: rollout.id, reason, level } })
         }
+        stepActions={
+          rollout.rollback?.steps.some((s) => s.allowedActions.length > 0)
+            ? {
+                onRetry: (stepId) =>
+                  act(RetryRollbackStepMutation, { input: { rolloutId: rollout.id, stepId } }),
+                onResolve: (stepId, note, evidence) =>
+                  act(ResolveRollbackStepMutation, {
+                    input: { rolloutId: rollout.id, stepId, note, evidence },
+                  }),
+              }
+            : undefined
+        }
       />
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <FlagValues flags={rollout.flags} />
+        <Reviews reviews={rollout.reviews} />
+      </SimpleGrid>
+      <Messages messages={rollout.messages ?? []} />
       <ErrorNote error={describeError(log.error)} />
       <DecisionLog entries={log.data ?? []} live={!ended && !log.error} />
     </Stack>

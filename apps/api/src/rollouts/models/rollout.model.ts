@@ -187,6 +187,14 @@ export class RolloutMetrics {
   cadenceSeconds: number;
 }
 
+@ObjectType({ description: "One reading of a guardrail's metric (value null: the source had no data)." })
+export class GuardrailReadingPoint {
+  @Field() at: Date;
+  @Field(() => Float, { nullable: true }) value?: number;
+  @Field({ nullable: true, description: "The unit of the value, when it is not the guardrail's own." })
+  unit?: string;
+}
+
 @ObjectType({ description: 'A guardrail watching the current phase, as it stands now.' })
 export class GuardrailStatus {
   @Field(() => ID) id: string;
@@ -216,6 +224,17 @@ export class GuardrailStatus {
   latestValue?: number;
   @Field({ nullable: true }) latestAt?: Date;
   @Field(() => Int, { description: 'Readings of the metric kept for its window.' }) readings: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: "What the value is compared with, in the guardrail's unit.",
+  })
+  threshold?: number;
+  @Field({ nullable: true, description: 'How it is compared (>, >=, <, <= …).' }) operator?: string;
+  @Field({ nullable: true, description: "The guardrail's unit (%, ms …)." }) unit?: string;
+  @Field(() => [GuardrailReadingPoint], {
+    description: 'The latest readings kept (at most 30), oldest first: for a chart against the threshold.',
+  })
+  recent: GuardrailReadingPoint[];
 }
 
 @ObjectType()
