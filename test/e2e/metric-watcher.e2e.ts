@@ -69,11 +69,9 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
       return up.length === 1 && up[0].value[1] === '0.01';
     });
     stack = await startStack('metric-watcher', {
-      workerEnv: {
-        ...adaptersAt(hooks.url),
-        PROMETHEUS_URL: prometheus.url,
-        METRIC_CATALOGUE: catalogue(),
-      },
+      // The API checks the metric source and units at start; the worker reads.
+      env: { PROMETHEUS_URL: prometheus.url, METRIC_CATALOGUE: catalogue() },
+      workerEnv: adaptersAt(hooks.url),
     });
     const yaml = readFileSync(join(repoRoot, 'examples/merchant-platform.plan.yaml'), 'utf8').replace(
       'window: PT5M',
