@@ -3,6 +3,7 @@ import { ADAPTERS_CONFIG, loadAdaptersConfig } from './adapters.config';
 import { AuditActivities } from './audit.activities';
 import { FlagsActivities } from './flags.activities';
 import { HooksActivities } from './hooks.activities';
+import { MetricWatcherActivities } from './metric-watcher.activities';
 import { MetricsActivities } from './metrics.activities';
 import { NotificationsActivities } from './notifications.activities';
 import { ProjectionActivities } from './projection.activities';
@@ -14,6 +15,7 @@ export const ACTIVITY_PROVIDERS = [
   NotificationsActivities,
   HooksActivities,
   MetricsActivities,
+  MetricWatcherActivities,
   ProjectionActivities,
 ];
 

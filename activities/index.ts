@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { AuditActivities } from './audit.activities';
 import { FlagsActivities } from './flags.activities';
 import { HooksActivities } from './hooks.activities';
+import { MetricWatcherActivities } from './metric-watcher.activities';
 import { MetricsActivities } from './metrics.activities';
 import { NotificationsActivities } from './notifications.activities';
 import { ProjectionActivities } from './projection.activities';
@@ -10,6 +11,7 @@ export type { AuditRecord } from './audit.activities';
 export type { FlagValues, RegisterFlagsInput, RestoreFlagsInput, SetFlagsInput } from './flags.activities';
 export type { CallHookInput } from './hooks.activities';
 export type { MetricReading, QueryMetricInput } from './metrics.activities';
+export type { WatchMetricsInput } from './metric-watcher.activities';
 export type { NotifyInput } from './notifications.activities';
 export type { ProjectionUpdate } from './projection.activities';
 export {
@@ -31,6 +33,7 @@ export interface RolloutActivities {
   notify: NotificationsActivities['notify'];
   callHook: HooksActivities['callHook'];
   queryMetric: MetricsActivities['queryMetric'];
+  watchMetrics: MetricWatcherActivities['watchMetrics'];
   updateProjection: ProjectionActivities['updateProjection'];
 }
 
@@ -42,6 +45,7 @@ export function createActivities(app: INestApplicationContext): RolloutActivitie
   const hooks = app.get(HooksActivities);
   const metrics = app.get(MetricsActivities);
   const projection = app.get(ProjectionActivities);
+  const watcher = app.get(MetricWatcherActivities);
   return {
     recordAudit: audit.recordAudit.bind(audit),
     registerFlags: flags.registerFlags.bind(flags),
@@ -50,6 +54,7 @@ export function createActivities(app: INestApplicationContext): RolloutActivitie
     notify: notifications.notify.bind(notifications),
     callHook: hooks.callHook.bind(hooks),
     queryMetric: metrics.queryMetric.bind(metrics),
+    watchMetrics: watcher.watchMetrics.bind(watcher),
     updateProjection: projection.updateProjection.bind(projection),
   };
 }

@@ -88,6 +88,11 @@ export function recordingActivities(real: RolloutActivities, options: RecordingO
         ApplicationFailure.nonRetryable('a simulation reads its scenario, not a metrics source'),
       );
     },
+    watchMetrics() {
+      return Promise.reject(
+        ApplicationFailure.nonRetryable('a simulation reads its scenario, not a metrics source'),
+      );
+    },
   };
 }
 

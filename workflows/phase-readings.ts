@@ -31,6 +31,8 @@ export class PhaseReadings {
     private readonly guardrails: Guardrail[],
     private readonly metrics: MetricsSettings,
     enteredAt: number,
+    /** Whether the phase polls Prometheus itself (runs before the metric watcher); false with a watcher. */
+    polls = true,
   ) {
     const { scenario } = metrics;
     if (metrics.source === 'simulated' && scenario && guardrails.length) {
@@ -40,7 +42,7 @@ export class PhaseReadings {
     }
     this.windowEnds = input.carried?.windowEnds ?? [];
     this.lastSimulatedReading = input.carried?.lastSimulatedReading;
-    if (metrics.source === 'prometheus' && guardrails.length) this.nextPoll = Date.now();
+    if (metrics.source === 'prometheus' && guardrails.length && polls) this.nextPoll = Date.now();
   }
 
   /** How a guardrail evaluates these readings (a simulated value holds until it changes). */

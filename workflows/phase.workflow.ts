@@ -33,6 +33,7 @@ import {
   guardrailReadingsQuery,
   phaseStateQuery,
   signOffUpdate,
+  watcherReportSignal,
   type PhaseInput,
 } from './engine/messages';
 import {
@@ -51,6 +52,7 @@ import { emptyWatch, guardrailReadings, observeReadings, type Breach } from './e
 import { audited, ProgressReports } from './phase-answers';
 import { fireItemTimer } from './phase-notices';
 import { PhaseReadings } from './phase-readings';
+import { PhaseNoData, startWatcher } from './phase-watcher';
 import { refusal } from './refusals';
 
 export { CHECK_IN_CHANNEL, ESCALATION_CHANNEL } from './phase-notices';
@@ -72,12 +74,12 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   const state = input.carried?.state ?? scalePhase(enterPhase(input.phase, Date.now()), input.timeScale);
   const watch = input.carried?.watch ?? emptyWatch();
   const guardrails = input.guardrails ?? [];
-  const readings = new PhaseReadings(
-    input,
-    guardrails,
-    input.metrics ?? { source: 'pushed', cadenceMs: 60_000 },
-    state.enteredAt,
-  );
+  const metrics = input.metrics ?? { source: 'pushed', cadenceMs: 60_000 };
+  // Patched: older runs polled Prometheus with one activity per reading and tracked no no-data episodes.
+  const watches = metrics.source === 'prometheus' && guardrails.length > 0 && patched('metric-watcher');
+  const tracksNoData = guardrails.length > 0 && patched('no-data-episodes');
+  const readings = new PhaseReadings(input, guardrails, metrics, state.enteredAt, !watches);
+  const noData = new PhaseNoData(input, guardrails, input.carried?.noData);
   const breaches: Breach[] = [];
   let held = input.carried?.held ?? false;
   let changes = 0; // bumped by every handler, so the wait below wakes on any change
@@ -153,10 +155,18 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       breaches.push(...found);
       changed();
     }
+    if (tracksNoData) noData.afterReadings(watch, Date.now(), readings.evaluation, metrics);
+    if (noData.due) changed();
   };
-  setHandler(metricReadingSignal, ({ metric, value, at }) =>
-    observe([{ metric, value, at: at ?? Date.now() }]),
+  // A reading's unit arrives only from an API that attaches it (older signals have none: no patch needed).
+  setHandler(metricReadingSignal, ({ metric, value, at, unit }) =>
+    observe([{ metric, value, at: at ?? Date.now(), ...(typeof unit === 'string' ? { unit } : {}) }]),
   );
+  // The watcher (source `prometheus`) reports only what matters: breaches and no-data episodes.
+  setHandler(watcherReportSignal, (report) => {
+    breaches.push(...noData.fromWatcher(report, watch));
+    changed();
+  });
 
   const parent = workflowInfo().parent;
   // Still the first workflow task (nothing above awaits): tell the rollout this workflow runs and answers, so it
@@ -168,6 +178,8 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
         if (!isCancellation(err)) log.warn('phaseEntered not delivered', { phase: state.id, err });
       });
   }
+  // One long-running activity reads Prometheus while the phase lives (retried from its heartbeat after a crash).
+  const watcher = watches ? startWatcher(input, guardrails, metrics) : undefined;
   for (;;) {
     // Taken before anything below awaits: a change made meanwhile must wake the wait at the end.
     const seen = changes;
@@ -186,11 +198,13 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
         });
       }
     }
+    if (noData.due) await noData.act();
     if (
       workflowInfo().continueAsNewSuggested ||
       workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT)
     ) {
       await condition(allHandlersFinished);
+      watcher?.stop();
       await continueAsNew<typeof phaseWorkflow>({
         ...input,
         carried: {
@@ -200,6 +214,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
           waitingForSignOff: progress.waitingForSignOff,
           reports: progress.counts,
           ...readings.carried,
+          ...(tracksNoData || watches ? { noData: noData.episodes } : {}),
         },
       });
     }
@@ -240,6 +255,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
   // record it): answer it before leaving. (With nothing unfinished this adds no command, so older histories
   // replay as before.)
   await condition(allHandlersFinished);
+  watcher?.stop();
   log.info('Phase may be left', { phase: state.id, signedBy: state.gate.signedBy });
   return state;
 }

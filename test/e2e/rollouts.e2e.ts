@@ -508,7 +508,7 @@ describeEachDatabase((database) => {
     expect(watching.map((g) => g.condition)).toEqual(
       expect.arrayContaining(['error_rate > 5% for 5 minutes', 'queue_backlog > 1000']),
     );
-    expect(watching.every((g) => g.readings === 0 && g.outcome === 'no_data' && !g.breached)).toBe(true);
+    expect(watching.every((g) => g.readings === 0 && g.outcome === 'NO_DATA' && !g.breached)).toBe(true);
     await stack.env.client.workflow
       .getHandle(phaseWorkflowId(id, first.id))
       .signal(metricReadingSignal, { metric: 'queue_backlog', value: 120 });
@@ -516,7 +516,7 @@ describeEachDatabase((database) => {
       const r = await gql<Guardrails>(GUARDRAILS, { id });
       return r.data?.rollout.guardrails.find((g) => g.metric === 'queue_backlog' && g.readings === 1);
     });
-    expect(backlog).toMatchObject({ outcome: 'ok', breached: false, latestValue: 120 });
+    expect(backlog).toMatchObject({ outcome: 'OK', breached: false, latestValue: 120 });
     const item = state.phases[0].checklist[0];
     const plan = await gql<{ planVersion: { planJson: string } }>(
       `query P($id: ID!) { planVersion(id: $id) { planJson } }`,

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { FlagValue, Guardrail, RolloutPlan, TriggerAction } from '../../libs/plan/src/model';
-import type { MissingDataOutcome } from './guardrails';
+import type { MissingDataOutcome, NoDataState } from './guardrails';
+import type { NoDataEpisodes } from './no-data';
 import type { ScenarioTimelines } from './metric-source';
 import type { Sample } from './samples';
 import type { GuardrailReading, WatchState } from './watch';
@@ -95,6 +96,8 @@ export interface PhaseInput {
     /** Simulated source: ends of windows opened by readings already taken. */
     windowEnds?: number[];
     lastSimulatedReading?: number;
+    /** Open no-data episodes (as the phase knows them), so a new run neither repeats nor misses their end. */
+    noData?: NoDataEpisodes;
   };
 }
 
@@ -106,6 +109,8 @@ export interface MetricsSettings {
   source: 'pushed' | 'prometheus' | 'simulated';
   cadenceMs: number;
   missingData?: MissingDataOutcome;
+  /** Cadences without data before the one escalation message of a no-data episode (default 5). */
+  noDataEscalateAfter?: number;
   /** For `simulated`: metric timelines as offsets from the rollout start, and values before any change. */
   scenario?: { timelines: ScenarioTimelines; defaults?: Record<string, number | null> };
 }
@@ -115,6 +120,11 @@ export interface MetricReadingInput {
   value: number | null;
   /** Epoch ms; defaults to when the workflow receives it. */
   at?: number;
+  /**
+   * The unit `value` is in (the metric catalogue's, attached by the API); the guardrails convert it to theirs.
+   * Absent: the guardrail's own unit (readings sent before catalogues).
+   */
+  unit?: string;
 }
 
 export interface BreachReport {
@@ -124,6 +134,24 @@ export interface BreachReport {
   reason: string;
   value: number | null;
   readings: Sample[];
+}
+
+/** A no-data episode's start, end or escalation, as the metric watcher reports it to its phase. */
+export interface NoDataNotice {
+  kind: 'started' | 'ended' | 'escalated';
+  guardrailId: string;
+  metric: string;
+  /** Epoch ms the episode started. */
+  since: number;
+  state: NoDataState;
+  /** Epoch ms of the reading that ended it (`ended`). */
+  at?: number;
+}
+
+/** What the metric watcher activity tells its phase: only what matters (breaches, no-data episodes). */
+export interface WatcherReport {
+  breaches: Omit<BreachReport, 'phaseId' | 'action'>[];
+  noData: NoDataNotice[];
 }
 
 export interface PhaseSummary {
@@ -225,6 +253,8 @@ export const checkResultSignal = defineSignal<[{ itemId: string; healthy: boolea
 export const holdSignal = defineSignal<[{ hold: boolean }]>('hold');
 /** Automation pushes metric readings to the current phase (rollout-<id>-phase-<phaseId>). */
 export const metricReadingSignal = defineSignal<[MetricReadingInput]>('metricReading');
+/** From the phase's metric watcher activity (source `prometheus`): breaches and no-data episodes. */
+export const watcherReportSignal = defineSignal<[WatcherReport]>('metricWatcherReport');
 
 // Rollout workflow (rollout-<id>)
 /** From a phase to its rollout: a guardrail breached; the rollout carries out its action. */

@@ -6,6 +6,7 @@ import {
   type GuardrailEvaluation,
   type GuardrailOptions,
   type GuardrailOutcome,
+  type NoDataState,
 } from './guardrails';
 import { addSample, emptyWindow, type Sample, type SampleWindow } from './samples';
 
@@ -79,6 +80,8 @@ export interface GuardrailReading {
   reason: string;
   /** Whether it has breached in this phase (it acts once). */
   breached: boolean;
+  /** Why the metric has no current data, when it has none (outcome `no_data`, or a `breach` policy). */
+  noData?: NoDataState;
   /** The metric's latest reading, if any. */
   latest?: Sample;
   /** Readings of the metric kept for its windows. */
@@ -94,7 +97,7 @@ export function guardrailReadings(
 ): GuardrailReading[] {
   return guardrails.map((g) => {
     const samples = watch.windows[g.metric]?.samples ?? [];
-    const { outcome, value, reason } = evaluateGuardrail(g, samples, now, options);
+    const { outcome, value, reason, noData } = evaluateGuardrail(g, samples, now, options);
     return {
       guardrailId: g.id,
       ...(g.title ? { title: g.title } : {}),
@@ -104,6 +107,7 @@ export function guardrailReadings(
       value,
       reason,
       breached: watch.reported.includes(g.id),
+      ...(noData ? { noData } : {}),
       ...(samples.length ? { latest: samples[samples.length - 1] } : {}),
       readings: samples.length,
     };

@@ -17,6 +17,9 @@ const env = z.object({
   API_MAX_QUERY_NODES: z.coerce.number().int().min(100).max(1_000_000).default(5_000),
   API_MAX_QUERY_TOKENS: z.coerce.number().int().min(1_000).max(1_000_000).default(15_000),
   LOG_FORMAT: z.enum(['json', 'text']).default('json'),
+  // The worker's variable, read here too (same environment under `npm start`): it decides a rollout's default
+  // metric source.
+  PROMETHEUS_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -35,6 +38,8 @@ export interface ApiConfig {
    * one stops the API. A rollout start checks its plan against it (planMetricProblems).
    */
   metricCatalogue: MetricCatalogue;
+  /** PROMETHEUS_URL, as the worker reads it: when set, rollouts read Prometheus unless they ask otherwise. */
+  prometheusUrl?: string;
 }
 
 export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -53,5 +58,6 @@ export function loadApiConfig(source: NodeJS.ProcessEnv = process.env): ApiConfi
     },
     logFormat: e.LOG_FORMAT,
     metricCatalogue: loadMetricCatalogue(source),
+    prometheusUrl: e.PROMETHEUS_URL,
   };
 }

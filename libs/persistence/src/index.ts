@@ -23,6 +23,12 @@ export { AuditChainHead } from './entities/audit-chain-head.entity';
 export { AuditEntry } from './entities/audit-entry.entity';
 export { FlagChange, type FlagValues } from './entities/flag-change.entity';
 export { FlagValue } from './entities/flag-value.entity';
+export { GuardrailReadingRow } from './entities/guardrail-reading.entity';
+export {
+  latestGuardrailReadings,
+  saveGuardrailReadings,
+  type GuardrailReadingRecord,
+} from './guardrail-readings';
 export { OutboxMessage, type OutboxStatus } from './entities/outbox-message.entity';
 export { RolloutProjection } from './entities/rollout-projection.entity';
 export { entities, mikroOrmOptions } from './mikro-orm.config';

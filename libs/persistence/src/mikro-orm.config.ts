@@ -7,6 +7,7 @@ import { AuditChainHead } from './entities/audit-chain-head.entity';
 import { AuditEntry } from './entities/audit-entry.entity';
 import { FlagChange } from './entities/flag-change.entity';
 import { FlagValue } from './entities/flag-value.entity';
+import { GuardrailReadingRow } from './entities/guardrail-reading.entity';
 import { PlanVersion } from './entities/plan-version.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { RolloutProjection } from './entities/rollout-projection.entity';
@@ -18,6 +19,7 @@ export const entities = [
   AuditChainHead,
   FlagValue,
   FlagChange,
+  GuardrailReadingRow,
   OutboxMessage,
   PlanVersion,
   RolloutProjection,

@@ -16,6 +16,7 @@ import {
   workflowUiUrl,
 } from '../../../../libs/temporal/src';
 import type { ItemAction } from '../../../../workflows/engine/actions';
+import { metricUnit, type MetricCatalogue, planMetricProblems } from '../../../../workflows/engine/catalogue';
 import { guardrailsFor } from '../../../../workflows/engine/guardrails';
 import {
   abortUpdate,
@@ -43,6 +44,7 @@ import { graphQLError } from '../common/graphql-errors';
 import { currentRequestKey } from '../common/request-context';
 import { PlansService } from '../plans/plans.service';
 import type { Rollout } from './models/rollout.model';
+import { metricsSettingsOf, type MetricsParametersInput, parseMetricsParameters } from './metrics-parameters';
 import { updateWithinDeadline, withinDeadline } from './rollout-calls';
 import { assertNewRolloutId } from './rollout-id';
 import { type RolloutMemo, RolloutReadsService } from './rollout-reads.service';
@@ -51,11 +53,35 @@ import { startedState, toRolloutModel } from './rollouts.mapper';
 
 const newRolloutId = (): string => randomBytes(5).toString('hex');
 
+/**
+ * A plan whose guardrail thresholds cannot be compared with their metrics' units (as the metric catalogue
+ * gives them) is refused before anything starts, naming both units. Unmapped metrics are allowed: their
+ * guardrails show NO_DATA (and escalate), which a person sees.
+ */
+export function refuseUnitMismatches(plan: RolloutPlan, catalogue: MetricCatalogue): void {
+  const { unitMismatches } = planMetricProblems(plan, catalogue);
+  if (unitMismatches.length === 0) return;
+  throw graphQLError(
+    'BAD_USER_INPUT',
+    `Plan ${plan.metadata.name} cannot start with the metric catalogue ${catalogue.source}: ${unitMismatches.map((m) => m.message).join('; ')}`,
+    {
+      unitMismatches: unitMismatches.map(({ metric, guardrailId, metricUnit, guardrailUnit }) => ({
+        metric,
+        guardrailId,
+        metricUnit,
+        guardrailUnit,
+      })),
+    },
+  );
+}
+
 export interface StartRollout {
   planVersionId: string;
   id?: string;
   title?: string;
   timeScale?: number;
+  /** How its guardrails read their metrics (source and cadence); defaults by PROMETHEUS_URL. */
+  metrics?: MetricsParametersInput;
 }
 
 /**
@@ -81,20 +107,27 @@ export class RolloutCommandsService {
         'BAD_USER_INPUT',
         `timeScale must be greater than 0 and at most 1 (got ${timeScale})`,
       );
+    const metrics = parseMetricsParameters(req.metrics, this.api);
+    if (metrics.problems)
+      throw graphQLError('BAD_USER_INPUT', metrics.problems.join('; '), { problems: metrics.problems });
     const version = await this.plans.version(req.planVersionId);
     if (!version)
       throw graphQLError('NOT_FOUND', `Plan version ${req.planVersionId.slice(0, 80)} does not exist`);
     const plan = version.plan as unknown as RolloutPlan;
+    refuseUnitMismatches(plan, this.api.metricCatalogue);
     const id = req.id ?? newRolloutId();
     assertNewRolloutId(id);
     const input: PlanRolloutInput = {
       rolloutId: id,
       plan,
       startedBy: actor,
-      parameters: timeScale === undefined ? undefined : { timeScale },
+      parameters: {
+        ...(timeScale === undefined ? {} : { timeScale }),
+        metrics: metricsSettingsOf(metrics.choice),
+      },
     };
     const workflowId = rolloutWorkflowId(id);
-    const memo: RolloutMemo = { planVersionId: version.id, title: req.title };
+    const memo: RolloutMemo = { planVersionId: version.id, title: req.title, metrics: metrics.choice };
     const deadline = Date.now() + this.api.actionTimeoutMs;
     try {
       await beforeDeadline(
@@ -280,9 +313,11 @@ export class RolloutCommandsService {
             : `Rollout ${rolloutId} is not in a phase (${status})`,
           { rolloutId },
         );
+      // The reading is in the catalogue's unit for the metric (and plan): the guardrails convert it to theirs.
+      const unit = metricUnit(this.api.metricCatalogue, reading.metric, plan.metadata.name);
       await this.client.workflow
         .getHandle(phaseWorkflowId(rolloutId, currentPhaseId))
-        .signal(metricReadingSignal, reading);
+        .signal(metricReadingSignal, unit ? { ...reading, unit } : reading);
       return currentPhaseId;
     });
   }

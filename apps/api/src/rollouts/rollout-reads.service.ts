@@ -30,11 +30,23 @@ import type { Rollout, RolloutConnection } from './models/rollout.model';
 import { withinDeadline } from './rollout-calls';
 import { TERMINATED } from './rollout-status';
 import { toRolloutModel, toRolloutSummary } from './rollouts.mapper';
+import type { MetricsChoice } from './metrics-parameters';
+
+/** The metrics choice a memo holds, if it holds one (rollouts started before it, or by the CLI, do not). */
+function metricsChoiceOf(raw: unknown): MetricsChoice | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const { source, cadenceSeconds } = raw as Record<string, unknown>;
+  return (source === 'prometheus' || source === 'pushed') && typeof cadenceSeconds === 'number'
+    ? { source, cadenceSeconds }
+    : undefined;
+}
 
 /** The workflow memo the API writes at start: what the engine's state does not carry. */
 export interface RolloutMemo {
   planVersionId?: string;
   title?: string;
+  /** How its guardrails read their metrics (PlanRolloutInput.parameters.metrics), as the API started it. */
+  metrics?: MetricsChoice;
 }
 
 /** What an action has just been answered with, standing in for a query of the same workflow. */
@@ -195,7 +207,11 @@ export class RolloutReadsService {
     if (cached) return cached;
     const raw = (await this.client.workflow.getHandle(rolloutWorkflowId(rolloutId)).describe()).memo ?? {};
     const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-    const memo = { planVersionId: str(raw.planVersionId), title: str(raw.title) };
+    const memo = {
+      planVersionId: str(raw.planVersionId),
+      title: str(raw.title),
+      metrics: metricsChoiceOf(raw.metrics),
+    };
     this.memos.set(rolloutId, memo);
     return memo;
   }

@@ -4,8 +4,11 @@ import type { EngineState, PhaseSummary, ReviewState } from '../../../../workflo
 import type { RollbackStep as EngineRollbackStep } from '../../../../workflows/engine/rollback';
 import { type ItemState, type PhaseState, sustainedDueAt } from '../../../../workflows/engine/phase';
 import type { GuardrailReading } from '../../../../workflows/engine/watch';
+import { MetricSource } from './dto/start-rollout.input';
+import type { MetricsChoice } from './metrics-parameters';
 import {
   type ChecklistItem,
+  GuardrailOutcome,
   ChecklistItemStatus,
   type PendingTimer,
   type Phase,
@@ -20,6 +23,14 @@ import {
 } from './models/rollout.model';
 import { UNLAUNCHED_STATUSES } from './rollout-status';
 
+/** The engine's guardrail outcomes (`no_data` …) as the API spells them. */
+const OUTCOMES: Record<string, GuardrailOutcome> = {
+  ok: GuardrailOutcome.OK,
+  breach: GuardrailOutcome.BREACH,
+  inconclusive: GuardrailOutcome.INCONCLUSIVE,
+  no_data: GuardrailOutcome.NO_DATA,
+};
+
 const date = (ms?: number | null): Date | undefined =>
   ms === undefined || ms === null ? undefined : new Date(ms);
 
@@ -33,6 +44,8 @@ export interface RolloutContext {
   currentPhase?: PhaseState;
   /** Its guardrails as they stand (guardrailReadingsQuery), when it answered. */
   guardrails?: GuardrailReading[];
+  /** How its guardrails read their metrics, as the API started it (the memo). */
+  metrics?: MetricsChoice;
   /** The reconciler found its workflow terminated (or timed out) in Temporal: the projection says TERMINATED. */
   terminated?: boolean;
   now: number;
@@ -159,7 +172,10 @@ export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout
           title: g.title,
           metric: g.metric,
           condition: g.condition,
-          outcome: g.outcome,
+          outcome: OUTCOMES[g.outcome] ?? GuardrailOutcome.INCONCLUSIVE,
+          ...(g.noData
+            ? { noData: { cause: g.noData.cause, detail: g.noData.detail, policy: g.noData.policy } }
+            : {}),
           value: g.value ?? undefined,
           reason: g.reason,
           breached: g.breached,
@@ -186,6 +202,10 @@ export function toRolloutModel(state: EngineState, ctx: RolloutContext): Rollout
       steps: state.rollback.steps.map(toRollbackStep),
     },
     reviews: state.reviews.map((r) => toReview(r, status, ctx.now)),
+    metrics: ctx.metrics && {
+      source: ctx.metrics.source === 'prometheus' ? MetricSource.PROMETHEUS : MetricSource.PUSHED,
+      cadenceSeconds: ctx.metrics.cadenceSeconds,
+    },
     workflowId: ctx.workflowId,
     webUiUrl: ctx.webUiUrl,
   };

@@ -21,6 +21,7 @@ import {
 } from './dto/rollout-actions.input';
 import { StartRolloutInput } from './dto/start-rollout.input';
 import { Rollout, RolloutConnection } from './models/rollout.model';
+import type { ApiMetricSource } from './metrics-parameters';
 import { RolloutCommandsService } from './rollout-commands.service';
 import { RolloutReadsService } from './rollout-reads.service';
 
@@ -65,7 +66,23 @@ export class RolloutsResolver {
     @CurrentActor() actor: RequestActor,
   ): Promise<Rollout> {
     const { planVersionId, id, title, parameters } = input;
-    return this.service.start({ planVersionId, id, title, timeScale: parameters?.timeScale }, actor.id);
+    return this.service.start(
+      {
+        planVersionId,
+        id,
+        title,
+        timeScale: parameters?.timeScale,
+        metrics: parameters?.metrics && {
+          source:
+            parameters.metrics.source === undefined
+              ? undefined
+              : (parameters.metrics.source.toLowerCase() as ApiMetricSource),
+          cadence: parameters.metrics.cadence,
+          cadenceSeconds: parameters.metrics.cadenceSeconds,
+        },
+      },
+      actor.id,
+    );
   }
 
   @Mutation(() => Rollout, { description: 'Completes a checklist item of the current phase.' })

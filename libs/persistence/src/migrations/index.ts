@@ -4,6 +4,7 @@ import { Migration20261122100000_adapters } from './Migration20261122100000_adap
 import { Migration20261123000000_audit_chain } from './Migration20261123000000_audit_chain';
 import { Migration20261123100000_plan_versions } from './Migration20261123100000_plan_versions';
 import { Migration20261201000000_audit_prune } from './Migration20261201000000_audit_prune';
+import { Migration20261210000000_guardrail_readings } from './Migration20261210000000_guardrail_readings';
 
 // Migrations are code, listed here in order, so they run the same from sources (tests) and from dist.
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123000000_audit_chain', class: Migration20261123000000_audit_chain },
   { name: 'Migration20261123100000_plan_versions', class: Migration20261123100000_plan_versions },
   { name: 'Migration20261201000000_audit_prune', class: Migration20261201000000_audit_prune },
+  { name: 'Migration20261210000000_guardrail_readings', class: Migration20261210000000_guardrail_readings },
 ];

@@ -13,6 +13,7 @@ test('migrations create every table and index on SQLite', async () => {
       'flag_change_idempotency_key_unique',
       'flag_change_rollout_id_id_index',
       'flag_value_key_segment_unique',
+      'guardrail_reading_rollout_id_index',
       'outbox_message_idempotency_key_unique',
       'outbox_message_rollout_id_id_index',
       'plan_version_digest_index',

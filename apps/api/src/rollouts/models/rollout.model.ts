@@ -1,4 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { MetricSource } from '../dto/start-rollout.input';
 
 export enum RolloutStatus {
   PENDING = 'PENDING',
@@ -142,17 +143,67 @@ export class Breach {
   @Field() at: Date;
 }
 
+export enum GuardrailOutcome {
+  OK = 'OK',
+  BREACH = 'BREACH',
+  INCONCLUSIVE = 'INCONCLUSIVE',
+  NO_DATA = 'NO_DATA',
+}
+registerEnumType(GuardrailOutcome, {
+  name: 'GuardrailOutcome',
+  description: 'How a guardrail stands on its readings.',
+  valuesMap: {
+    OK: { description: 'Its readings cover the window and are within the threshold.' },
+    BREACH: { description: 'Its readings cross the threshold (for the whole window, when it has one).' },
+    INCONCLUSIVE: {
+      description: 'Readings flow but do not yet cover the window (a phase just entered, a past gap).',
+    },
+    NO_DATA: {
+      description:
+        'The metric has no current value (no series, a failed query, no catalogue entry, no reading within two cadences): never healthy. See noData for why and what it means; after a few cadences one message goes to the escalation channel.',
+    },
+  },
+});
+
+@ObjectType({ description: 'Why a guardrail has no data, and what that means for the rollout.' })
+export class GuardrailNoData {
+  @Field({
+    description:
+      'no-series (the query answered none), query-failed, unmapped (no METRIC_CATALOGUE entry), unit (its unit cannot be converted), or no-readings (nothing within two cadences).',
+  })
+  cause: string;
+  @Field({ description: 'As people read it: "the query of error_rate answered no series".' }) detail: string;
+  @Field({
+    description:
+      "The guardrail's noData policy: inconclusive (the default: no action), pause (the rollout pauses) or breach (its trigger acts).",
+  })
+  policy: string;
+}
+
+@ObjectType({ description: 'How the rollout reads its guardrail metrics (parameters.metrics at start).' })
+export class RolloutMetrics {
+  @Field(() => MetricSource) source: MetricSource;
+  @Field(() => Float, { description: 'How often Prometheus is read (and pushed readings are expected).' })
+  cadenceSeconds: number;
+}
+
 @ObjectType({ description: 'A guardrail watching the current phase, as it stands now.' })
 export class GuardrailStatus {
   @Field(() => ID) id: string;
   @Field({ nullable: true }) title?: string;
   @Field() metric: string;
   @Field({ description: 'As people read it: "error_rate > 5% for 5 minutes".' }) condition: string;
-  @Field({
+  @Field(() => GuardrailOutcome, {
     description:
-      'ok, breach, or inconclusive (its window not yet covered by readings: by default missing data is not a breach).',
+      'OK, BREACH, INCONCLUSIVE (its window not yet covered by readings) or NO_DATA (no current value: see noData).',
   })
-  outcome: string;
+  outcome: GuardrailOutcome;
+  @Field(() => GuardrailNoData, {
+    nullable: true,
+    description:
+      'Why its metric has no data, when it has none (NO_DATA, or BREACH under a noData: breach policy).',
+  })
+  noData?: GuardrailNoData;
   @Field(() => Float, {
     nullable: true,
     description: 'The value compared with the threshold: the latest reading or the window average.',
@@ -230,6 +281,12 @@ export class Rollout {
   @Field(() => [Breach]) breaches: Breach[];
   @Field(() => RollbackProgress, { nullable: true }) rollback?: RollbackProgress;
   @Field(() => [Review]) reviews: Review[];
+  @Field(() => RolloutMetrics, {
+    nullable: true,
+    description:
+      'How its guardrails read their metrics: the source and cadence chosen at start (null for rollouts not started through the API).',
+  })
+  metrics?: RolloutMetrics;
   @Field({ description: 'The Temporal workflow ID (rollout-<id>).' }) workflowId: string;
   @Field({ description: 'Link to the workflow in the Temporal Web UI.' }) webUiUrl: string;
 }
