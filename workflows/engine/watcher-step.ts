@@ -87,9 +87,12 @@ export function watcherStep(
   };
 }
 
-/** When the next round is due: a cadence after the last one (now, for a first round). */
+/**
+ * When the next round is due: a cadence after the last one (now, for a first round). It may be in the past:
+ * a watcher behind schedule takes the readings it missed, each for its own reading time.
+ */
 export function nextRoundAt(state: WatcherState, cadenceMs: number, now: number): number {
-  return state.lastReadingAt === undefined ? now : Math.max(now, state.lastReadingAt + cadenceMs);
+  return state.lastReadingAt === undefined ? now : state.lastReadingAt + cadenceMs;
 }
 
 /** Whether a report carries anything the phase must hear. */
