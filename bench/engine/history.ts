@@ -71,6 +71,14 @@ export interface PhaseSpan {
   id: string;
   /** Real ms the phase was live (entered → completed). */
   liveMs: number;
+  /**
+   * Distinct reading times served within the phase's live span (entered..completed), summed over the
+   * metrics; the wait from entry to the first of them; the longest gap between two in a row (one cadence:
+   * none skipped).
+   */
+  readingsInside: number;
+  firstReadingAfterMs: number;
+  longestGapMs: number;
 }
 
 export interface HistoryFigures {
@@ -88,6 +96,9 @@ export interface HistoryFigures {
   metrics: number;
   /** Queries the endpoint served during the run, and the readings the plan's time implies. */
   queries: number;
+  /** HTTP requests that served them (instant queries, and range queries for readings taken late). */
+  requests: number;
+  rangeRequests: number;
   queriesPerQuery: Record<string, number>;
   impliedQueries: number;
 }
@@ -118,7 +129,8 @@ export async function historyRun(
 ): Promise<HistoryFigures> {
   const started = Date.now();
   const { timeScale, planCadenceMs } = options;
-  const cadenceMs = planCadenceMs * timeScale;
+  // Whole milliseconds, as the watcher reads (Prometheus takes times and steps in milliseconds).
+  const cadenceMs = Math.max(1, Math.round(planCadenceMs * timeScale));
   const plan = scaledSeed(seed, timeScale);
   const dir = mkdtempSync(join(tmpdir(), 'rollouts-bench-history-'));
   const catalogueFile = join(dir, 'metric-catalogue.json');
@@ -210,10 +222,21 @@ export async function historyRun(
     const planDays = planDay();
     const queries = endpoint.served();
     clearInterval(ticker);
-    const phases = final.phases.map((p) => ({
-      id: p.id,
-      liveMs: (p.completedAt ?? 0) - (p.enteredAt ?? 0),
-    }));
+    const phases = final.phases.map((p) => {
+      const [from, to] = [p.enteredAt ?? 0, p.completedAt ?? 0];
+      let readingsInside = 0;
+      let firstReadingAfterMs = 0;
+      let longestGapMs = 0;
+      for (const served of endpoint.timesPerQuery().values()) {
+        const inside = [...new Set(served.filter((t) => t >= from && t <= to))].sort((a, b) => a - b);
+        readingsInside += inside.length;
+        firstReadingAfterMs = Math.max(firstReadingAfterMs, (inside[0] ?? to) - from);
+        for (let i = 1; i < inside.length; i++)
+          longestGapMs = Math.max(longestGapMs, inside[i] - inside[i - 1]);
+        longestGapMs = Math.max(longestGapMs, to - (inside[inside.length - 1] ?? from));
+      }
+      return { id: p.id, liveMs: to - from, readingsInside, firstReadingAfterMs, longestGapMs };
+    });
     const metrics = new Set(plan.guardrails.map((g) => g.metric)).size;
     progress(`completed on plan day ${planDays.toFixed(1)}; reading every run's history`);
     return {
@@ -226,6 +249,8 @@ export async function historyRun(
       cadenceMs,
       metrics,
       queries,
+      requests: endpoint.requests(),
+      rangeRequests: endpoint.rangeRequests(),
       queriesPerQuery: endpoint.servedPerQuery(),
       // A reading at entry, then one each cadence while the phase is live, one query per metric.
       impliedQueries: phases.reduce((n, p) => n + (Math.floor(p.liveMs / cadenceMs) + 1) * metrics, 0),
