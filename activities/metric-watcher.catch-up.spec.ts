@@ -156,3 +156,16 @@ test('heartbeats are throttled while catching up', async () => {
   expect(h.queries.length).toBeGreaterThanOrEqual(1_200);
   expect(h.heartbeats.length).toBeLessThan(h.queries.length / 10);
 });
+
+test('a watcher started after its phase entered reads from the entry (firstReadingAt) on', async () => {
+  const h = harness(() => 0.01, T0 + 5 * MIN);
+  h.stall(150_000); // the watcher starts at 12:02:30, the phase entered at 12:00
+  await h.deps.sleep(0);
+  await runWatcher({ ...input(), firstReadingAt: T0 }, undefined, h.deps, watcherTuning(10_000)).catch(
+    (err: unknown) => {
+      if (!(err instanceof Stop)) throw err;
+    },
+  );
+  expect(minutes(h.queries.map((q) => q.at))).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(h.queries.slice(0, 3).every((q) => q.madeAt > T0 + 2 * MIN)).toBe(true);
+});

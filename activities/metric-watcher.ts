@@ -25,6 +25,12 @@ export interface WatchMetricsInput {
   where: string;
   guardrails: Guardrail[];
   cadenceMs: number;
+  /**
+   * The first reading time (epoch ms): the phase's entry, so that the readings of the plan's schedule from
+   * entry on are all taken even when the watcher starts late. Absent (a phase continued as new, older
+   * histories): the first reading is taken when the watcher starts.
+   */
+  firstReadingAt?: number;
   missingData?: MissingDataOutcome;
   noDataEscalateAfter?: number;
   /** The channel a no-data episode's one escalation message goes to. */
@@ -105,6 +111,7 @@ export async function runWatcher(
   const metrics = watchedMetrics(input.guardrails);
   // Reading times in whole milliseconds, as Prometheus takes them (a scaled plan may give a fractional one).
   const cadenceMs = Math.max(1, Math.round(input.cadenceMs));
+  const firstAt = input.firstReadingAt === undefined ? undefined : Math.round(input.firstReadingAt);
   const display = displayThrottle(deps, tuning.displayEveryMs);
   let lastHeartbeat = -Infinity;
   const heartbeat = () => {
@@ -115,7 +122,7 @@ export async function runWatcher(
     for (;;) {
       // Wait for the next reading time, heartbeating meanwhile (a cadence may be longer than the timeout).
       for (;;) {
-        const wait = nextRoundAt(state, cadenceMs, deps.now()) - deps.now();
+        const wait = nextRoundAt(state, cadenceMs, deps.now(), firstAt) - deps.now();
         if (wait <= 0) break;
         if (deps.now() - lastHeartbeat >= tuning.heartbeatEveryMs) heartbeat();
         await deps.sleep(Math.min(wait, tuning.heartbeatEveryMs));
@@ -124,7 +131,7 @@ export async function runWatcher(
       const now = deps.now();
       const most = Math.max(1, deps.queryRange ? tuning.rangeRounds : tuning.batchRounds);
       const times: number[] = [];
-      for (let at = nextRoundAt(state, cadenceMs, now); at <= now && times.length < most;) {
+      for (let at = nextRoundAt(state, cadenceMs, now, firstAt); at <= now && times.length < most;) {
         times.push(at);
         at += cadenceMs;
       }
