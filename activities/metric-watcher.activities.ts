@@ -6,7 +6,7 @@ import { saveGuardrailReadings } from '../libs/persistence/src/guardrail-reading
 import { watcherReportSignal } from '../workflows/engine/messages';
 import type { WatcherState } from '../workflows/engine/watcher-step';
 import { MetricsActivities } from './metrics.activities';
-import { heartbeatEvery, runWatcher, type WatchMetricsInput } from './metric-watcher';
+import { runWatcher, watcherTuning, type WatchMetricsInput } from './metric-watcher';
 import { NotificationsActivities } from './notifications.activities';
 
 export type { WatchMetricsInput } from './metric-watcher';
@@ -57,6 +57,15 @@ export class MetricWatcherActivities {
             ...(detail ? { detail } : {}),
           };
         },
+        queryRange: async (metric, times, stepMs) =>
+          (await this.metrics.queryMetricRange({ query: metric, times, stepMs, plan: input.plan })).map(
+            ({ value, unit, cause, detail }) => ({
+              value,
+              ...(unit ? { unit } : {}),
+              ...(cause ? { cause } : {}),
+              ...(detail ? { detail } : {}),
+            }),
+          ),
         report: async (report) => {
           try {
             await phase.signal(watcherReportSignal, report);
@@ -79,7 +88,7 @@ export class MetricWatcherActivities {
           ctx.log.warn(message, { phase: input.phaseWorkflowId, ...attrs });
         },
       },
-      heartbeatEvery(ctx.info.heartbeatTimeoutMs),
+      watcherTuning(ctx.info.heartbeatTimeoutMs),
     );
   }
 }

@@ -25,6 +25,12 @@ export interface WatchMetricsInput {
   where: string;
   guardrails: Guardrail[];
   cadenceMs: number;
+  /**
+   * The first reading time (epoch ms): the phase's entry, so that the readings of the plan's schedule from
+   * entry on are all taken even when the watcher starts late. Absent (a phase continued as new, older
+   * histories): the first reading is taken when the watcher starts.
+   */
+  firstReadingAt?: number;
   missingData?: MissingDataOutcome;
   noDataEscalateAfter?: number;
   /** The channel a no-data episode's one escalation message goes to. */
@@ -40,6 +46,15 @@ export interface WatcherDeps {
   heartbeat(state: WatcherState): void;
   /** One reading of a plan metric at `at` (the catalogue's query and unit); throws when the query fails. */
   query(metric: string, at: number): Promise<Omit<Sample, 'metric' | 'at'>>;
+  /**
+   * Optional: the readings of a plan metric at several reading times `stepMs` apart with one query (a
+   * Prometheus range query), one per time, in order; throws when the query fails. Used when behind.
+   */
+  queryRange?(
+    metric: string,
+    times: readonly number[],
+    stepMs: number,
+  ): Promise<Omit<Sample, 'metric' | 'at'>[]>;
   /** Signals the phase; resolves false when the phase workflow is gone (the watcher then stops). */
   report(report: WatcherReport): Promise<boolean>;
   escalate(escalation: WatcherStepResult['escalations'][number]): Promise<void>;
@@ -47,54 +62,158 @@ export interface WatcherDeps {
   warn(message: string, attrs: Record<string, unknown>): void;
 }
 
-/** How often a sleeping watcher heartbeats: well within the heartbeat timeout. */
+/** How often a watcher heartbeats (sleeping or catching up): well within the heartbeat timeout. */
 export const heartbeatEvery = (heartbeatTimeoutMs: number | undefined): number =>
   Math.max(100, Math.floor((heartbeatTimeoutMs ?? 30_000) / 3));
 
+/** Tuning of the loop (defaults: `watcherTuning`). */
+export interface WatcherTuning {
+  /** Heartbeat at most this often while reading (sleeping, it heartbeats every such chunk of sleep). */
+  heartbeatEveryMs: number;
+  /**
+   * Display rows are written at once when a guardrail's outcome (or no-data cause) changes, otherwise at
+   * most this often (wall time), and once more when the watcher stops, so the latest standing is kept.
+   */
+  displayEveryMs: number;
+  /** Behind schedule, at most this many reading rounds are queried at once (instant queries in parallel). */
+  batchRounds: number;
+  /** With `queryRange`, at most this many rounds per range query (Prometheus answers up to 11,000 points). */
+  rangeRounds: number;
+}
+
+export const watcherTuning = (heartbeatTimeoutMs: number | undefined): WatcherTuning => ({
+  heartbeatEveryMs: heartbeatEvery(heartbeatTimeoutMs),
+  displayEveryMs: 5_000,
+  batchRounds: 16,
+  rangeRounds: 1_000,
+});
+
 /**
- * Watches until cancelled (or the phase is gone): every cadence, reads each metric, judges the windows,
- * reports what matters to the phase, then heartbeats the new state. Reporting comes before the heartbeat: a
- * crash in between repeats a report (the phase ignores what it already knows) but never loses one.
+ * Watches until cancelled (or the phase is gone). Readings are taken at the plan's reading times: the first
+ * at once, then one every cadence after the last (`nextRoundAt`), each query made for its reading time (a
+ * Prometheus instant query at `time`), so a watcher that falls behind (a busy worker, a retried attempt)
+ * catches up, taking the readings it missed in batches of up to `batchRounds` rounds, judged in order. A
+ * round reads each metric, judges the windows, reports what matters to the phase, then (throttled)
+ * heartbeats the new state. Reporting comes before the heartbeat: a crash in between repeats a report (the
+ * phase ignores what it already knows) and the readings since the last heartbeat, but never loses one.
  */
 export async function runWatcher(
   input: WatchMetricsInput,
   resumed: WatcherState | undefined,
   deps: WatcherDeps,
-  heartbeatEveryMs: number,
+  tuningOrHeartbeatMs: WatcherTuning | number,
 ): Promise<void> {
+  const tuning: WatcherTuning =
+    typeof tuningOrHeartbeatMs === 'number'
+      ? { ...watcherTuning(undefined), heartbeatEveryMs: tuningOrHeartbeatMs }
+      : tuningOrHeartbeatMs;
   const state = resumed ?? emptyWatcherState();
   const metrics = watchedMetrics(input.guardrails);
-  for (;;) {
-    // Wait for the round, heartbeating meanwhile (a cadence may be longer than the heartbeat timeout).
-    for (;;) {
-      const wait = nextRoundAt(state, input.cadenceMs, deps.now()) - deps.now();
-      if (wait <= 0) break;
-      deps.heartbeat(state);
-      await deps.sleep(Math.min(wait, heartbeatEveryMs));
-    }
-    const at = deps.now();
-    const readings = await Promise.all(metrics.map((metric) => read(deps, metric, at)));
-    const step = watcherStep(state, input.guardrails, readings, at, settings(input), input.where);
-    if (mattersToPhase(step.report) && !(await deps.report(step.report))) return;
+  // Reading times in whole milliseconds, as Prometheus takes them (a scaled plan may give a fractional one).
+  const cadenceMs = Math.max(1, Math.round(input.cadenceMs));
+  const firstAt = input.firstReadingAt === undefined ? undefined : Math.round(input.firstReadingAt);
+  const display = displayThrottle(deps, tuning.displayEveryMs);
+  let lastHeartbeat = -Infinity;
+  const heartbeat = () => {
     deps.heartbeat(state);
-    for (const escalation of step.escalations) {
-      await deps
-        .escalate(escalation)
-        .catch((err: unknown) =>
-          deps.warn('No-data escalation not sent (the outbox keeps it)', { ...escalation, err: String(err) }),
-        );
+    lastHeartbeat = deps.now();
+  };
+  try {
+    for (;;) {
+      // Wait for the next reading time, heartbeating meanwhile (a cadence may be longer than the timeout).
+      for (;;) {
+        const wait = nextRoundAt(state, cadenceMs, deps.now(), firstAt) - deps.now();
+        if (wait <= 0) break;
+        if (deps.now() - lastHeartbeat >= tuning.heartbeatEveryMs) heartbeat();
+        await deps.sleep(Math.min(wait, tuning.heartbeatEveryMs));
+      }
+      // Every reading time due by now (several when behind), at most batchRounds of them, queried together.
+      const now = deps.now();
+      const most = Math.max(1, deps.queryRange ? tuning.rangeRounds : tuning.batchRounds);
+      const times: number[] = [];
+      for (let at = nextRoundAt(state, cadenceMs, now, firstAt); at <= now && times.length < most;) {
+        times.push(at);
+        at += cadenceMs;
+      }
+      const rounds = await readRounds(deps, metrics, times, cadenceMs);
+      for (const [i, at] of times.entries()) {
+        const step = watcherStep(state, input.guardrails, rounds[i], at, settings(input), input.where);
+        if (mattersToPhase(step.report) && !(await deps.report(step.report))) return;
+        for (const escalation of step.escalations) {
+          await deps.escalate(escalation).catch((err: unknown) =>
+            deps.warn('No-data escalation not sent (the outbox keeps it)', {
+              ...escalation,
+              err: String(err),
+            }),
+          );
+        }
+        await display.offer(displayRecords(input, step, at));
+      }
+      if (deps.now() - lastHeartbeat >= tuning.heartbeatEveryMs) heartbeat();
+      // Behind schedule the loop does not sleep: a zero sleep still lets a cancellation end it.
+      if (times.length > 1) await deps.sleep(0);
     }
-    await deps
-      .display(displayRecords(input, step, at))
-      .catch((err: unknown) => deps.warn('Guardrail readings not written', { err: String(err) }));
+  } finally {
+    await display.flush();
   }
 }
+
+/** Display writes: at once on a change of outcome, else at most every `everyMs`; `flush` writes what is left. */
+function displayThrottle(deps: WatcherDeps, everyMs: number) {
+  let written: string | undefined;
+  let writtenAt = -Infinity;
+  let pending: GuardrailReadingRecord[] | undefined;
+  const write = async (records: GuardrailReadingRecord[]) => {
+    pending = undefined;
+    written = standing(records);
+    writtenAt = deps.now();
+    await deps
+      .display(records)
+      .catch((err: unknown) => deps.warn('Guardrail readings not written', { err: String(err) }));
+  };
+  return {
+    offer: (records: GuardrailReadingRecord[]) => {
+      if (standing(records) !== written || deps.now() - writtenAt >= everyMs) return write(records);
+      pending = records;
+      return Promise.resolve();
+    },
+    flush: () => (pending ? write(pending) : Promise.resolve()),
+  };
+}
+
+/** What makes a display write urgent: each guardrail's outcome and no-data cause. */
+const standing = (records: readonly GuardrailReadingRecord[]): string =>
+  records.map((r) => `${r.guardrailId}:${r.outcome}:${r.noData?.cause ?? ''}`).join('|');
 
 const settings = (input: WatchMetricsInput) => ({
   cadenceMs: input.cadenceMs,
   escalateAfter: input.noDataEscalateAfter,
   ...(input.missingData ? { missingData: input.missingData } : {}),
 });
+
+/** The readings of each metric at each time: instant queries, or one range query per metric when behind. */
+async function readRounds(
+  deps: WatcherDeps,
+  metrics: readonly string[],
+  times: readonly number[],
+  stepMs: number,
+): Promise<Sample[][]> {
+  if (times.length === 1 || !deps.queryRange)
+    return Promise.all(times.map((at) => Promise.all(metrics.map((metric) => read(deps, metric, at)))));
+  const perMetric = await Promise.all(
+    metrics.map(async (metric): Promise<Sample[]> => {
+      try {
+        const values = await deps.queryRange!(metric, times, stepMs);
+        return times.map((at, i) => ({ ...values[i], metric, at }));
+      } catch (err) {
+        if (isConfigurationFault(err)) throw err;
+        const detail = (err as Error).message;
+        return times.map((at) => ({ metric, value: null, at, cause: 'query-failed' as const, detail }));
+      }
+    }),
+  );
+  return times.map((_, i) => perMetric.map((readings) => readings[i]));
+}
 
 /** A reading; a failing query is a reading without data (cause `query-failed`), never an end. */
 async function read(deps: WatcherDeps, metric: string, at: number): Promise<Sample> {

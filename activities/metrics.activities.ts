@@ -4,7 +4,7 @@ import { resolveMetric } from '../workflows/engine/catalogue';
 import type { SampleNoDataCause } from '../workflows/engine/samples';
 import { convert, UnitMessages } from '../workflows/engine/units';
 import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
-import { httpCall } from './http-call';
+import { httpGet } from './http-call';
 
 export interface QueryMetricInput {
   /**
@@ -73,10 +73,8 @@ export class MetricsActivities {
       what: query === metric ? `Metric query ${query}` : `Metric ${metric} (query ${query})`,
       failure: 'MetricQuery',
     };
-    const { body } = await httpCall(
-      { method: 'GET', url: url.toString(), timeoutMs: this.config.timeoutMs },
-      names,
-    );
+    // Keep-alive sockets: a watcher queries every cadence, and catching up it queries in batches.
+    const { body } = await httpGet({ url: url.toString(), timeoutMs: this.config.timeoutMs }, names);
 
     const sample = parseSample(body, names.what);
     const inUnit = unit ? { unit } : {};
@@ -91,6 +89,78 @@ export class MetricsActivities {
       ? { value: null, at: sampledAt, unit, cause: 'unit', detail: UnitMessages.MISMATCH(unit, wanted) }
       : { value: converted, at: sampledAt, unit: wanted };
   }
+
+  /**
+   * The same reading at each of `times` (epoch ms, ascending, evenly spaced by `stepMs`) with one range
+   * query (`GET /api/v1/query_range`, start..end by step): Prometheus evaluates a range query as the
+   * instant query at each step, so each reading is the one an instant query at that time would give. A
+   * watcher behind schedule takes the readings it missed this way. One reading per time, in order; a time
+   * the answer has no sample for is no data (`no-series`). Not an activity of its own: the watcher's.
+   */
+  async queryMetricRange({
+    query: metric,
+    times,
+    stepMs,
+    plan,
+  }: {
+    query: string;
+    times: readonly number[];
+    stepMs: number;
+    plan?: string;
+  }): Promise<MetricReading[]> {
+    const base = this.config.prometheusUrl;
+    if (!base)
+      throw ApplicationFailure.nonRetryable('PROMETHEUS_URL is not configured', 'MetricsNotConfigured');
+    const iso = times.map((t) => new Date(t).toISOString());
+    const resolved = resolveMetric(this.config.catalogue, metric, plan);
+    if (!resolved)
+      return iso.map((at) => ({
+        value: null,
+        at,
+        cause: 'unmapped' as const,
+        detail: `${metric} has no entry in the metric catalogue ${this.config.catalogue.source}`,
+      }));
+    const { query, unit } = resolved;
+    const url = new URL('api/v1/query_range', base.endsWith('/') ? base : `${base}/`);
+    url.searchParams.set('query', query);
+    url.searchParams.set('start', String(times[0] / 1000));
+    url.searchParams.set('end', String(times[times.length - 1] / 1000));
+    url.searchParams.set('step', String(stepMs / 1000));
+    const names = {
+      what: query === metric ? `Metric query ${query}` : `Metric ${metric} (query ${query})`,
+      failure: 'MetricQuery',
+    };
+    const { body } = await httpGet({ url: url.toString(), timeoutMs: this.config.timeoutMs }, names);
+    // Each sample belongs to the step nearest its time (times and step may be fractional milliseconds).
+    const byStep = new Map(
+      parseSamples(body, names.what).map(([t, v]) => [Math.round((t * 1000 - times[0]) / stepMs), v]),
+    );
+    const inUnit = unit ? { unit } : {};
+    return times.map((_, i) => {
+      const raw = byStep.get(i);
+      const value = raw === undefined ? NaN : Number(raw);
+      if (!Number.isFinite(value)) return { value: null, at: iso[i], ...inUnit, cause: 'no-series' as const };
+      return { value, at: iso[i], ...inUnit };
+    });
+  }
+}
+
+/** The samples of a range query's answer (one series, or none). */
+function parseSamples(body: string, what: string): Sample[] {
+  const reject = (why: string) => ApplicationFailure.nonRetryable(`${what}: ${why}`, 'MetricQueryRejected');
+  let answer: { status?: string; data?: { resultType?: string; result?: { values?: Sample[] }[] } };
+  try {
+    answer = JSON.parse(body) as typeof answer;
+  } catch {
+    throw reject('the answer is not JSON (is PROMETHEUS_URL a Prometheus API?)');
+  }
+  const { resultType, result } = answer.data ?? {};
+  if (answer.status !== 'success' || !Array.isArray(result))
+    throw reject(`unexpected answer ${body.slice(0, 300)}`);
+  if (resultType !== 'matrix') throw reject(`expected a matrix, got ${resultType}`);
+  if (result.length > 1)
+    throw reject(`returned ${result.length} series; aggregate it to one (e.g. max(...))`);
+  return result[0]?.values ?? [];
 }
 
 /** The one sample of an instant query's answer, or undefined when it has none. */

@@ -49,6 +49,7 @@ export function startWatcher(
   input: PhaseInput,
   guardrails: Guardrail[],
   metrics: MetricsSettings,
+  firstReadingAt?: number,
 ): { stop: () => void } {
   const scope = new CancellationScope();
   scope
@@ -61,6 +62,7 @@ export function startWatcher(
         where: where(input),
         guardrails,
         cadenceMs: metrics.cadenceMs,
+        ...(firstReadingAt !== undefined ? { firstReadingAt } : {}),
         ...(metrics.missingData ? { missingData: metrics.missingData } : {}),
         ...(metrics.noDataEscalateAfter ? { noDataEscalateAfter: metrics.noDataEscalateAfter } : {}),
         escalationChannel: ESCALATION_CHANNEL,

@@ -179,7 +179,11 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       });
   }
   // One long-running activity reads Prometheus while the phase lives (retried from its heartbeat after a crash).
-  const watcher = watches ? startWatcher(input, guardrails, metrics) : undefined;
+  // Patched: the watcher reads from the phase's entry (its first run only; a continued run reads from now).
+  const fromEntry = watches && !input.carried && patched('watcher-from-entry');
+  const watcher = watches
+    ? startWatcher(input, guardrails, metrics, fromEntry ? state.enteredAt : undefined)
+    : undefined;
   for (;;) {
     // Taken before anything below awaits: a change made meanwhile must wake the wait at the end.
     const seen = changes;

@@ -374,7 +374,8 @@ function between(readings: Sample[]): string {
 export function clock(ms: number, reference: number): string {
   const iso = new Date(ms).toISOString();
   const time = iso.slice(17, 19) === '00' ? iso.slice(11, 16) : iso.slice(11, 19);
-  return iso.slice(0, 10) === new Date(reference).toISOString().slice(0, 10)
+  // The same UTC day (as the ISO dates would say, without formatting the reference).
+  return Math.floor(ms / 86_400_000) === Math.floor(reference / 86_400_000)
     ? time
     : `${iso.slice(0, 10)} ${time}`;
 }

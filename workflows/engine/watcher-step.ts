@@ -87,9 +87,14 @@ export function watcherStep(
   };
 }
 
-/** When the next round is due: a cadence after the last one (now, for a first round). */
-export function nextRoundAt(state: WatcherState, cadenceMs: number, now: number): number {
-  return state.lastReadingAt === undefined ? now : Math.max(now, state.lastReadingAt + cadenceMs);
+/**
+ * When the next round is due: a cadence after the last one (for a first round, `firstAt`, the phase's
+ * entry, when given; else now). It may be in the past:
+ * a watcher behind schedule takes the readings it missed, each for its own reading time.
+ */
+export function nextRoundAt(state: WatcherState, cadenceMs: number, now: number, firstAt?: number): number {
+  if (state.lastReadingAt === undefined) return firstAt === undefined ? now : Math.min(now, firstAt);
+  return state.lastReadingAt + cadenceMs;
 }
 
 /** Whether a report carries anything the phase must hear. */

@@ -32,8 +32,13 @@ export function isDuration(text: string): boolean {
 
 /** Milliseconds of a valid plan duration; undefined for anything `durationProblem` rejects. */
 export function durationToMillis(text: string): number | undefined {
-  return durationProblem(text) === undefined ? Duration.fromISO(text).toMillis() : undefined;
+  // Memoised: guardrail windows are parsed on every evaluation (a metric watcher judges thousands a second).
+  if (MILLIS.has(text)) return MILLIS.get(text);
+  const ms = durationProblem(text) === undefined ? Duration.fromISO(text).toMillis() : undefined;
+  if (MILLIS.size < 1_000) MILLIS.set(text, ms);
+  return ms;
 }
+const MILLIS = new Map<string, number | undefined>();
 
 export type DurationUnit = 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
 
