@@ -142,20 +142,6 @@ async function start(id: string, plan: RolloutPlan, parameters?: RolloutParamete
   });
 }
 
-/** The length of every run of a workflow, following its continue-as-new chain from the first run. */
-async function runLengths(workflowId: string, firstRunId: string): Promise<number[]> {
-  const lengths: number[] = [];
-  for (let runId: string | null | undefined = firstRunId; runId;) {
-    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await env.client.workflow
-      .getHandle(workflowId, runId)
-      .fetchHistory();
-    const events = history.events ?? [];
-    lengths.push(events.length);
-    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
-  }
-  return lengths;
-}
-
 /**
  * The rollout's answer once it has entered the phase (the awaitPhase Update: it answers once the phase's
  * workflow runs, so an action sent at once is routed and accepted). No polling.
@@ -267,39 +253,9 @@ async function drivePhase(
   await child.executeUpdate(signOffUpdate, { args: [{ actor: rm, note: 'go' }] });
 }
 
-test('a phase polling Prometheus every minute keeps each run short (continue-as-new) and still catches a breach', async () => {
-  const watched: RolloutPlan = {
-    ...merchant,
-    metadata: { ...merchant.metadata, name: 'watched' },
-    phases: [{ ...merchant.phases[0], duration: { min: 'P1D' }, communications: [] }],
-    guardrails: merchant.guardrails.filter((g) => g.id === 'error-rate'),
-    reviews: [],
-  };
-  // A short history limit: the same continue-as-new chain with fewer polls (each a workflow task, an
-  // activity and an HTTP query: real work, which a busy machine does slowly).
-  const historyLimit = 120;
-  const handle = await start('watched', watched, {
-    metrics: { source: 'prometheus', cadenceMs: 60_000 },
-    historyLimit,
-  });
-  await enteredPhase(handle, watched.phases[0].id);
-  // An hour of healthy readings (60), then the error rate jumps; time skips while we await the result.
-  breachFrom = (await env.currentTimeMs()) / 1000 + 3600;
-  const final = await finished(handle);
-
-  expect(final.status).toBe('ROLLED_BACK');
-  expect(final.breaches[0]).toMatchObject({
-    guardrailId: 'error-rate',
-    value: expect.any(Number) as unknown,
-  });
-  expect(final.breaches[0].readings.every((r) => r.value === 9)).toBe(true);
-  const started = ((await handle.fetchHistory()).events ?? []).find(
-    (e) => e.childWorkflowExecutionStartedEventAttributes,
-  )?.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
-  const lengths = await runLengths(started?.workflowId ?? '', started?.runId ?? '');
-  expect(lengths.length).toBeGreaterThan(2);
-  expect(Math.max(...lengths)).toBeLessThan(historyLimit + 100);
-});
+// A phase reading Prometheus runs a long-running watcher activity (readings stay out of history). The
+// time-skipping server cannot skip time while an activity runs, so the watcher is proven on the real dev server:
+// test/e2e/metric-watcher.e2e.ts (a worker crash) and test/e2e/prometheus-guardrails.e2e.ts (breach, NO_DATA).
 
 test('seed 000 runs phase by phase, honours every soak, applies each phase flags, then its reviews', async () => {
   const handle = await start('merchant', merchant);
