@@ -15,6 +15,8 @@ export const ROLE_POLICY = {
   skipRoles: ['admin', 'release-manager'],
   /** Sign a phase gate when the plan names no signers. */
   gateRoles: ['admin', 'release-manager'],
+  /** Read the flag store through OFREP and nothing else: the token an application's OpenFeature provider holds. */
+  flagReaderRoles: ['flag-reader'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type RolePolicy = typeof ROLE_POLICY;

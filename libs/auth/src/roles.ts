@@ -1,7 +1,7 @@
 import { nameKey, roleKeys } from './names';
 
 /** The product's own roles. Plans name roles of their own (finance, compliance, ops …): tokens may carry those too. */
-export const PRODUCT_ROLES = ['admin', 'release-manager', 'operator', 'viewer'] as const;
+export const PRODUCT_ROLES = ['admin', 'release-manager', 'operator', 'viewer', 'flag-reader'] as const;
 export type ProductRole = (typeof PRODUCT_ROLES)[number];
 
 const ROLE = /^[^\s,\p{Cc}][^,\p{Cc}]{0,62}[^\s,\p{Cc}]$|^[^\s,\p{Cc}]$/u;

@@ -14,12 +14,19 @@ export type AuthedRequest = Request & { actor?: RequestActor };
 
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';
+export const FLAG_READS_KEY = 'auth:flag-reads';
 
 /** No token needed (health checks, the flag values applications poll). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+/**
+ * Only reads the flag store (OFREP's POST evaluations): a read for any token, even a viewer's; the only thing
+ * a `flag-reader` token (ROLE_POLICY.flagReaderRoles) may do; and open to an `X-API-Key` of OFREP_API_KEYS.
+ */
+export const FlagReads = () => SetMetadata(FLAG_READS_KEY, true);
+
 /** A group of roles of the one role policy (workflows/engine/policy.ts), e.g. `startRoles`. */
-export type RoleGroup = Exclude<keyof RolePolicy, 'superRoles'>;
+export type RoleGroup = Exclude<keyof RolePolicy, 'superRoles' | 'flagReaderRoles'>;
 
 /**
  * Only a token carrying one of the roles of this group of ROLE_POLICY (or a super role: `admin`) may call it.

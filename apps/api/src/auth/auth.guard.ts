@@ -9,17 +9,28 @@ import {
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { type GraphQLResolveInfo, OperationTypeNode } from 'graphql';
-import { nameKey, roleKeys, TokenError, verifyToken } from '../../../../libs/auth/src';
+import { type ApiKey, matchApiKey, nameKey, roleKeys, TokenError, verifyToken } from '../../../../libs/auth/src';
 import { ROLE_POLICY } from '../../../../workflows/engine/policy';
 import { graphQLError } from '../common/graphql-errors';
-import { type AuthedRequest, PUBLIC_KEY, type RequestActor, requestOf, ROLES_KEY } from './auth.decorators';
+import {
+  type AuthedRequest,
+  FLAG_READS_KEY,
+  PUBLIC_KEY,
+  type RequestActor,
+  requestOf,
+  ROLES_KEY,
+} from './auth.decorators';
 
 export const AUTH_SECRET = Symbol('AUTH_SECRET');
+/** The `X-API-Key`s that may read flags (OFREP_API_KEYS). */
+export const API_KEYS = Symbol('API_KEYS');
 
 /** The roles that may do everything a role-restricted operation allows (the policy's super roles). */
 const SUPER: readonly string[] = ROLE_POLICY.superRoles.map(nameKey);
 /** The role that may only read. */
 const VIEWER = 'viewer';
+/** The roles that may read flags (OFREP) and nothing else. */
+const FLAG_READERS: readonly string[] = ROLE_POLICY.flagReaderRoles.map(nameKey);
 
 /** Whether the operation changes something: a GraphQL mutation, or an HTTP call other than GET/HEAD. */
 function writes(context: ExecutionContext): boolean {
@@ -36,7 +47,8 @@ function writes(context: ExecutionContext): boolean {
  * Every operation needs a verified bearer token (HS256, see libs/auth) unless marked `@Public()`. The token's
  * user and roles are taken by their keys (`nameKey`: trimmed, lower-cased, spaces and `_` as `-`). Any valid
  * token may read (every token carries at least one role, so at least a viewer); a token whose only role is
- * `viewer` may do nothing else. `@Roles(group)` narrows an
+ * `viewer` may do nothing else. A token whose only role is `flag-reader`, or a configured `X-API-Key`, may
+ * call only `@FlagReads()` operations (OFREP), which are reads even though they are POSTs. `@Roles(group)` narrows an
  * operation to a group of ROLE_POLICY (workflows/engine/policy.ts), the one role policy the workflows read too. What a person may do to a checklist item or gate is the engine's to decide:
  * the actor and roles travel with the Update to its validator.
  */
@@ -44,6 +56,7 @@ function writes(context: ExecutionContext): boolean {
 export class AuthGuard implements CanActivate {
   constructor(
     @Inject(AUTH_SECRET) private readonly secret: string,
+    @Inject(API_KEYS) private readonly apiKeys: ApiKey[],
     private readonly reflector: Reflector,
   ) {}
 
@@ -53,8 +66,11 @@ export class AuthGuard implements CanActivate {
     const graphql = context.getType<string>() === 'graphql';
     const req = requestOf(context);
     if (!req) throw refusal(graphql, 'UNAUTHENTICATED', 'No request to authenticate');
-    const actor = req.actor ?? (req.actor = await this.authenticate(req, graphql));
-    if (actor.roles.every((r) => r === VIEWER) && writes(context))
+    const flagReads = this.reflector.getAllAndOverride<boolean>(FLAG_READS_KEY, targets) === true;
+    const actor = req.actor ?? (req.actor = await this.authenticate(req, graphql, flagReads));
+    if (actor.roles.every((r) => FLAG_READERS.includes(r)) && !flagReads)
+      throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a flag reader: it may read flags (OFREP), nothing else`);
+    if (actor.roles.every((r) => r === VIEWER) && writes(context) && !flagReads)
       throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a viewer: viewers may read, not act`);
     const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets)?.map(nameKey);
     if (allowed && !actor.roles.some((r) => SUPER.includes(r) || allowed.includes(r)))
@@ -66,7 +82,14 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(req: AuthedRequest, graphql: boolean): Promise<RequestActor> {
+  private async authenticate(req: AuthedRequest, graphql: boolean, flagReads: boolean): Promise<RequestActor> {
+    const apiKey = req.headers?.['x-api-key'];
+    if (apiKey !== undefined && flagReads) {
+      // An application's key: a flag reader. Only where flags are read: elsewhere the header means nothing.
+      const key = typeof apiKey === 'string' ? matchApiKey(this.apiKeys, apiKey) : undefined;
+      if (!key) throw refusal(graphql, 'UNAUTHENTICATED', 'The X-API-Key was refused: it is not one of OFREP_API_KEYS');
+      return { id: key.name, roles: [...FLAG_READERS] };
+    }
     const header = req.headers?.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match)
