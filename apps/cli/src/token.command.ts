@@ -37,7 +37,7 @@ export function registerTokenCommands(program: Command, io: TokenIo, setCode: (c
     .requiredOption('--user <name>', 'who the token speaks for (the actor in the audit log)')
     .requiredOption(
       '--roles <roles>',
-      'comma-separated roles: admin, release-manager, operator, viewer, or one an imported plan names ' +
+      'comma-separated roles: admin, release-manager, operator, viewer, flag-reader (OFREP only), or one an imported plan names ' +
         '(finance, ops …; read from DATA_DIR / DATABASE_URL); compared by case, spaces and _ folded',
     )
     .option('--ttl <duration>', 'lifetime: 90s, 30m, 12h, 7d …', DEFAULT_TOKEN_TTL)

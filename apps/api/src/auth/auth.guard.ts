@@ -9,7 +9,14 @@ import {
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { type GraphQLResolveInfo, OperationTypeNode } from 'graphql';
-import { type ApiKey, matchApiKey, nameKey, roleKeys, TokenError, verifyToken } from '../../../../libs/auth/src';
+import {
+  type ApiKey,
+  matchApiKey,
+  nameKey,
+  roleKeys,
+  TokenError,
+  verifyToken,
+} from '../../../../libs/auth/src';
 import { ROLE_POLICY } from '../../../../workflows/engine/policy';
 import { graphQLError } from '../common/graphql-errors';
 import {
@@ -69,7 +76,11 @@ export class AuthGuard implements CanActivate {
     const flagReads = this.reflector.getAllAndOverride<boolean>(FLAG_READS_KEY, targets) === true;
     const actor = req.actor ?? (req.actor = await this.authenticate(req, graphql, flagReads));
     if (actor.roles.every((r) => FLAG_READERS.includes(r)) && !flagReads)
-      throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a flag reader: it may read flags (OFREP), nothing else`);
+      throw refusal(
+        graphql,
+        'FORBIDDEN',
+        `${actor.id} is a flag reader: it may read flags (OFREP), nothing else`,
+      );
     if (actor.roles.every((r) => r === VIEWER) && writes(context) && !flagReads)
       throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a viewer: viewers may read, not act`);
     const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets)?.map(nameKey);
@@ -82,12 +93,21 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(req: AuthedRequest, graphql: boolean, flagReads: boolean): Promise<RequestActor> {
+  private async authenticate(
+    req: AuthedRequest,
+    graphql: boolean,
+    flagReads: boolean,
+  ): Promise<RequestActor> {
     const apiKey = req.headers?.['x-api-key'];
     if (apiKey !== undefined && flagReads) {
       // An application's key: a flag reader. Only where flags are read: elsewhere the header means nothing.
       const key = typeof apiKey === 'string' ? matchApiKey(this.apiKeys, apiKey) : undefined;
-      if (!key) throw refusal(graphql, 'UNAUTHENTICATED', 'The X-API-Key was refused: it is not one of OFREP_API_KEYS');
+      if (!key)
+        throw refusal(
+          graphql,
+          'UNAUTHENTICATED',
+          'The X-API-Key was refused: it is not one of OFREP_API_KEYS',
+        );
       return { id: key.name, roles: [...FLAG_READERS] };
     }
     const header = req.headers?.authorization;

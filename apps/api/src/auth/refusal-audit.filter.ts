@@ -1,6 +1,8 @@
 import { type ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { Response } from 'express';
 import { InputRefused, InputUnprocessable } from '../common/input-refusal';
+import { ofrepRoute } from '../flags/ofrep/ofrep.evaluation';
 import type { AuthedRequest } from './auth.decorators';
 import { RefusalAuditService } from './refusal-audit.service';
 
@@ -36,6 +38,13 @@ export class RefusalAuditFilter extends BaseExceptionFilter {
     const status = exception.getStatus();
     const code = CODES[status];
     const path = (req.route as { path?: unknown } | undefined)?.path;
+    // A body the JSON parser refused on an OFREP route (no route ran): answered in OFREP's shape.
+    const ofrep = path === undefined && status === 400 ? ofrepRoute(req.path) : undefined;
+    if (ofrep) {
+      const res = host.switchToHttp().getResponse<Response>();
+      res.status(400).json({ ...ofrep, errorCode: 'PARSE_ERROR', errorDetails: messageOf(exception) });
+      return undefined;
+    }
     // Nest answers paths no route serves from a catch-all route (`/{*all}`): those are no operation of ours.
     if (!code || typeof path !== 'string' || path.includes('*')) {
       super.catch(exception, host);

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { FlagValue, loadPersistenceConfig, mikroOrmOptions } from '../../../../libs/persistence/src';
+import {
+  FlagValue,
+  loadPersistenceConfig,
+  mikroOrmOptions,
+  PlanVersion,
+  RolloutProjection,
+} from '../../../../libs/persistence/src';
 import { InputRefused } from '../common/input-refusal';
 import { FlagsController } from './flags.controller';
 import { FlagsService } from './flags.service';
@@ -33,6 +39,35 @@ describe('flags as applications read them', () => {
     row('kwik', 'staging', true);
     row('limit', '*', 25);
     row('theme', 'staging', 'blue');
+    // r1 runs plan p@1, which declares kwik's default (false) and limit's (10).
+    em.create(PlanVersion, {
+      id: 'p@1',
+      name: 'p',
+      version: 1,
+      format: 'yaml',
+      source: '',
+      plan: {
+        flags: [
+          { key: 'kwik', default: false },
+          { key: 'limit', default: 10 },
+        ],
+      },
+      digest: 'd'.repeat(64),
+      report: null,
+      changes: [],
+      createdBy: 'rita',
+      createdAt: new Date(),
+    });
+    em.create(RolloutProjection, {
+      rolloutId: 'r1',
+      workflowId: 'rollout-r1',
+      plan: 'p',
+      status: 'RUNNING',
+      startedAt: new Date(),
+      updatedAt: new Date(),
+      version: 1,
+      planVersionId: 'p@1',
+    });
     await em.flush();
     service = new FlagsService(orm.em);
   });
@@ -58,5 +93,21 @@ describe('flags as applications read them', () => {
       ['limit', '*'],
       ['theme', 'staging'],
     ]);
+  });
+
+  test("stored rows carry the default their rollout's plan declares (OFREP tells DEFAULT from a phase value)", async () => {
+    const stored = await service.stored('staging');
+    const seen = stored.map((f) => [f.key, f.segment, f.value, f.declaredDefault]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['kwik', '*', false, false],
+        ['kwik', 'staging', true, false],
+        ['limit', '*', 25, 10],
+        ['theme', 'staging', 'blue', undefined],
+      ]),
+    );
+    expect(seen).toHaveLength(4);
+    // One key: only its rows.
+    expect((await service.stored('*', 'limit')).map((f) => [f.key, f.segment])).toEqual([['limit', '*']]);
   });
 });

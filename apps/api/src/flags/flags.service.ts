@@ -1,10 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import {
-  FlagValue,
-  PlanVersion,
-  RolloutProjection,
-} from '../../../../libs/persistence/src';
+import { FlagValue, PlanVersion, RolloutProjection } from '../../../../libs/persistence/src';
 import type { StoredFlag } from './ofrep/ofrep.evaluation';
 
 /** Everyone's segment; a segment's own value overrides it. */
@@ -87,9 +83,7 @@ export class FlagsService {
       ? await em.find(PlanVersion, { id: { $in: versionIds } }, { fields: ['id', 'plan'] })
       : [];
     const byVersion = new Map(versions.map((v) => [v.id, planDefaults(v.plan)]));
-    return new Map(
-      rollouts.map((r) => [r.rolloutId, byVersion.get(r.planVersionId as string) ?? new Map()]),
-    );
+    return new Map(rollouts.map((r) => [r.rolloutId, byVersion.get(r.planVersionId as string) ?? new Map()]));
   }
 }
 

@@ -4,6 +4,7 @@ import {
   evaluateFlag,
   ifNoneMatch,
   isFailure,
+  ofrepRoute,
   parseEvaluationRequest,
   type StoredFlag,
 } from './ofrep.evaluation';
@@ -75,11 +76,18 @@ describe('OFREP evaluation of the flag store', () => {
     });
     const other = evaluateFlag('staging_only', store, { environment: 'production' });
     expect(isFailure(other) && other.errorCode).toBe('FLAG_NOT_FOUND');
-    expect(evaluateFlag('staging_only', store, staging)).toMatchObject({ value: 3, reason: 'TARGETING_MATCH' });
+    expect(evaluateFlag('staging_only', store, staging)).toMatchObject({
+      value: 3,
+      reason: 'TARGETING_MATCH',
+    });
   });
 
   test('bulk: every key the context sees, in key order', () => {
-    expect(evaluateAll(store, everyone).map((e) => e.key)).toEqual(['kwik_integration', 'pilot_limit', 'theme']);
+    expect(evaluateAll(store, everyone).map((e) => e.key)).toEqual([
+      'kwik_integration',
+      'pilot_limit',
+      'theme',
+    ]);
     expect(evaluateAll(store, staging).map((e) => [e.key, 'value' in e ? e.value : e.errorCode])).toEqual([
       ['kwik_integration', false],
       ['pilot_limit', 0],
@@ -92,9 +100,9 @@ describe('OFREP evaluation of the flag store', () => {
 describe('OFREP evaluation requests', () => {
   test('the context is read; only environment matters; none means everyone', () => {
     expect(parseEvaluationRequest({ context: {} })).toEqual({ ok: true, context: { environment: '*' } });
-    expect(parseEvaluationRequest({ context: { targetingKey: 'u1', environment: 'staging', plan: 'gold' } })).toEqual(
-      { ok: true, context: { environment: 'staging' } },
-    );
+    expect(
+      parseEvaluationRequest({ context: { targetingKey: 'u1', environment: 'staging', plan: 'gold' } }),
+    ).toEqual({ ok: true, context: { environment: 'staging' } });
     expect(parseEvaluationRequest({ context: { environment: null } })).toMatchObject({
       context: { environment: '*' },
     });
@@ -122,6 +130,14 @@ describe('OFREP evaluation requests', () => {
   });
 });
 
+test('OFREP routes by path, with the flag key of the one-flag route', () => {
+  expect(ofrepRoute('/ofrep/v1/evaluate/flags')).toEqual({});
+  expect(ofrepRoute('/ofrep/v1/evaluate/flags/kwik_integration')).toEqual({ key: 'kwik_integration' });
+  expect(ofrepRoute('/ofrep/v1/evaluate/flags/a%20b')).toEqual({ key: 'a b' });
+  expect(ofrepRoute('/ofrep/v1/evaluate/flags/a/b')).toBeUndefined();
+  expect(ofrepRoute('/graphql')).toBeUndefined();
+});
+
 describe('the bulk ETag', () => {
   const flags = evaluateAll(store, everyone);
   const etag = bulkEtag(flags);
@@ -133,7 +149,12 @@ describe('the bulk ETag', () => {
 
   test('changes when a value, a reason or an update time changes, or the environment sees other flags', () => {
     const changed = (i: number, over: Partial<StoredFlag>) =>
-      bulkEtag(evaluateAll(store.map((r, j) => (j === i ? { ...r, ...over } : r)), everyone));
+      bulkEtag(
+        evaluateAll(
+          store.map((r, j) => (j === i ? { ...r, ...over } : r)),
+          everyone,
+        ),
+      );
     expect(changed(0, { value: false })).not.toBe(etag); // back to the default: value and reason
     expect(changed(2, { updatedAt: new Date(at.getTime() + 1) })).not.toBe(etag); // rewritten
     expect(bulkEtag(evaluateAll(store, staging))).not.toBe(etag);

@@ -76,7 +76,8 @@ export function parseEvaluationRequest(
       errorDetails: 'The request body must be a JSON object with a "context" object',
     };
   const environment = body.context.environment;
-  if (environment === undefined || environment === null) return { ok: true, context: { environment: ALL_SEGMENTS } };
+  if (environment === undefined || environment === null)
+    return { ok: true, context: { environment: ALL_SEGMENTS } };
   const problem =
     typeof environment !== 'string'
       ? 'must be a string'
@@ -85,7 +86,8 @@ export function parseEvaluationRequest(
         : environment.length > MAX_ENVIRONMENT
           ? `must be at most ${MAX_ENVIRONMENT} characters`
           : textProblem(environment);
-  if (problem) return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: `context.environment ${problem}` };
+  if (problem)
+    return { ok: false, errorCode: 'INVALID_CONTEXT', errorDetails: `context.environment ${problem}` };
   return { ok: true, context: { environment: environment as string } };
 }
 
@@ -94,9 +96,14 @@ export function parseEvaluationRequest(
  * for the key in either: FLAG_NOT_FOUND (a provider then reports the error, not a silent code default).
  * `rows` may hold other keys and segments; only `key`'s in the two segments count.
  */
-export function evaluateFlag(key: string, rows: readonly StoredFlag[], context: OfrepContext): OfrepEvaluation {
+export function evaluateFlag(
+  key: string,
+  rows: readonly StoredFlag[],
+  context: OfrepContext,
+): OfrepEvaluation {
   const mine = rows.filter((r) => r.key === key);
-  const own = context.environment === ALL_SEGMENTS ? undefined : mine.find((r) => r.segment === context.environment);
+  const own =
+    context.environment === ALL_SEGMENTS ? undefined : mine.find((r) => r.segment === context.environment);
   const everyone = mine.find((r) => r.segment === ALL_SEGMENTS);
   const row = own ?? everyone;
   if (!row) {
@@ -146,6 +153,21 @@ export function ifNoneMatch(header: string | string[] | undefined, etag: string)
   if (text.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return text.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+/**
+ * The OFREP route a request path is (`key` for the one-flag route), or undefined. A body the JSON parser
+ * refused never reaches the route: the error filter answers it as OFREP's PARSE_ERROR by this.
+ */
+export function ofrepRoute(path: string): { key?: string } | undefined {
+  const match = /^\/ofrep\/v1\/evaluate\/flags(?:\/([^/]+))?\/?$/.exec(path);
+  if (!match) return undefined;
+  if (match[1] === undefined) return {};
+  try {
+    return { key: decodeURIComponent(match[1]) };
+  } catch {
+    return { key: match[1] };
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
