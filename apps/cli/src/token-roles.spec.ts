@@ -76,7 +76,9 @@ test('a misspelt role is refused, exit 2, listing the unknown ones and what is k
   );
   expect([code, stdout]).toEqual([EXIT.USAGE, '']);
   expect(stderr).toContain('error: unknown roles: release-manger, finanse\n');
-  expect(stderr).toContain('known roles: admin, release-manager, operator, viewer, finance-lead');
+  expect(stderr).toContain(
+    'known roles: admin, release-manager, operator, viewer, flag-reader, finance-lead',
+  );
 });
 
 test('a role an imported plan names is accepted, however it is cased or spaced', async () => {
