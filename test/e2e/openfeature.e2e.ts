@@ -228,6 +228,15 @@ describeEachDatabase((database) => {
     expect((await bulk({ authorization: `Bearer ${viewer}` })).status).toBe(200);
     const graphql = await stack.gql('{ flags { key } }', {}, { id: 'shop', roles: ['flag-reader'] });
     expect(graphql.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Viewer and flag reader together: a reader of everything, who still may not act.
+    const both = { id: 'mix', roles: ['viewer', 'flag-reader'] };
+    expect((await stack.gql('{ flags { key } }', {}, both)).errors).toBeUndefined();
+    const pause = await stack.gql(
+      'mutation { pauseRollout(input: { rolloutId: "ofrep-launch" }) { status } }',
+      {},
+      both,
+    );
+    expect(pause.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
     const auth = { authorization: `Bearer ${readerToken}` };
     const noContext = await bulk(auth, { flags: [] });

@@ -81,7 +81,8 @@ export class AuthGuard implements CanActivate {
         'FORBIDDEN',
         `${actor.id} is a flag reader: it may read flags (OFREP), nothing else`,
       );
-    if (actor.roles.every((r) => r === VIEWER) && writes(context) && !flagReads)
+    // Viewer and flag reader together still read only.
+    if (actor.roles.every((r) => r === VIEWER || FLAG_READERS.includes(r)) && writes(context) && !flagReads)
       throw refusal(graphql, 'FORBIDDEN', `${actor.id} is a viewer: viewers may read, not act`);
     const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, targets)?.map(nameKey);
     if (allowed && !actor.roles.some((r) => SUPER.includes(r) || allowed.includes(r)))
