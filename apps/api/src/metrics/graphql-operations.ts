@@ -1,4 +1,4 @@
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
 import { codeLabel } from '../../../../libs/metrics/src';
 
 // Pure: an operation's label values, bounded by the schema (root field names, never the client's operation
@@ -51,7 +51,7 @@ export function actionOutcomes(
   operation: OperationDefinitionNode,
   errors: readonly AnswerError[] | undefined,
 ): ActionOutcome[] {
-  if (operation.operation !== 'mutation') return [];
+  if (operation.operation !== OperationTypeNode.MUTATION) return [];
   const whole = errors?.find((e) => !e.path?.length);
   return [...rootFields(operation)].map(([key, field]) => {
     const error = whole ?? errors?.find((e) => e.path?.[0] === key);
