@@ -17,8 +17,9 @@ import { repoRoot } from '../support/temporal-tools';
 import { until } from '../support/wait';
 
 // Prometheus metrics out (issue 16): the built API's /metrics and the worker's (WORKER_METRICS_PORT, with the
-// Temporal SDK core's families merged in) are scraped before and after a seed rollout that a person rolls back,
-// with one refused action on the way. The counters must move by exactly what happened; neither output may
+// Temporal SDK core's families merged in) are scraped before and after a seed rollout that a guardrail rolls back
+// (a pushed queue_backlog reading over the seed's "Queue backlog > 1000"), with a person's refused rollback and a
+// resolved Alertmanager alert on the way. The counters must move by exactly what happened; neither output may
 // carry a rollout id or a user id; `promtool check metrics` (Debian's prometheus package) passes on both.
 
 jest.setTimeout(300_000);
@@ -44,6 +45,7 @@ const vera: StackUser = { id: 'vera', roles: ['viewer'] };
 const START = `mutation S($input: StartRolloutInput!) { startRollout(input: $input) { id status currentPhase } }`;
 const ROLLBACK = `mutation R($input: TriggerRollbackInput!) { triggerRollback(input: $input) { id status } }`;
 const STATUS = `query Q($id: ID!) { rollout(id: $id) { status } }`;
+const SAMPLE = `mutation P($input: RecordMetricSampleInput!) { recordMetricSample(input: $input) { metric } }`;
 
 let stack: Stack;
 let hooks: WebhookReceiver;
@@ -120,12 +122,13 @@ test('a seed rollout rolled back moves the counters by what happened, with no ro
   // A viewer may not roll back: refused (FORBIDDEN), nothing changes.
   const refused = await stack.gql(ROLLBACK, { input: { rolloutId: ROLLOUT, reason: 'not mine' } }, vera);
   expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-  const rolledBack = await stack.gql(
-    ROLLBACK,
-    { input: { rolloutId: ROLLOUT, reason: 'metrics e2e' } },
+  // A reading over the seed's plan-wide guardrail "Queue backlog > 1000" (action: quick rollback).
+  const pushed = await stack.gql(
+    SAMPLE,
+    { input: { rolloutId: ROLLOUT, metric: 'queue_backlog', value: 5000 } },
     olga,
   );
-  expect(rolledBack.errors).toBeUndefined();
+  expect(pushed.errors).toBeUndefined();
   await until(
     'the rollout ROLLED_BACK',
     async () =>
@@ -142,6 +145,21 @@ test('a seed rollout rolled back moves the counters by what happened, with no ro
     const text = await workerMetrics();
     return rolledBackCount(parseSamples(text)) === 1 && text;
   });
+  // Alertmanager says the alert is resolved: nothing to undo (skipped), counted by outcome and reason.
+  const alert = await fetch(`${stack.apiUrl}/alerts/alertmanager`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await stack.token(olga.id, olga.roles)}`,
+    },
+    body: JSON.stringify({
+      version: '4',
+      status: 'resolved',
+      receiver: 'rollout-engine',
+      alerts: [{ status: 'resolved', labels: { alertname: 'QueueBacklog', rollout: ROLLOUT } }],
+    }),
+  });
+  expect(alert.status).toBe(200);
   const afterWorker = parseSamples(workerText);
   const apiText = await apiMetrics();
   const afterApi = parseSamples(apiText);
@@ -156,17 +174,28 @@ test('a seed rollout rolled back moves the counters by what happened, with no ro
   expect({
     importPlan: action('importPlan', 'accepted', 'none'),
     startRollout: action('startRollout', 'accepted', 'none'),
+    sample: action('recordMetricSample', 'accepted', 'none'),
     rollbackAccepted: action('triggerRollback', 'accepted', 'none'),
     rollbackRefused: action('triggerRollback', 'refused', 'FORBIDDEN'),
-  }).toEqual({ importPlan: 1, startRollout: 1, rollbackAccepted: 1, rollbackRefused: 1 });
+  }).toEqual({ importPlan: 1, startRollout: 1, sample: 1, rollbackAccepted: 0, rollbackRefused: 1 });
+  expect(
+    moved(afterApi, beforeApi, 'rollout_engine_alerts_total', { outcome: 'skipped', reason: 'resolved' }),
+  ).toBe(1);
   const graphqlCount = (s: Samples, field: string) =>
     sampleSum(s, 'rollout_engine_graphql_request_duration_seconds_count', { type: 'mutation', field });
-  expect(graphqlCount(afterApi, 'triggerRollback') - graphqlCount(beforeApi, 'triggerRollback')).toBe(2);
-  const httpGraphql = (s: Samples) =>
-    sampleSum(s, 'rollout_engine_http_request_duration_seconds_count', { method: 'POST', route: '/graphql' });
-  expect(httpGraphql(afterApi) - httpGraphql(beforeApi)).toBeGreaterThanOrEqual(4);
+  expect(graphqlCount(afterApi, 'triggerRollback') - graphqlCount(beforeApi, 'triggerRollback')).toBe(1);
+  const httpCount = (s: Samples, method: string, route: string) =>
+    sampleSum(s, 'rollout_engine_http_request_duration_seconds_count', { method, route });
+  // importPlan, startRollout, the refusal, the reading, and the status polls: at least five POSTs.
+  expect(
+    httpCount(afterApi, 'POST', '/graphql') - httpCount(beforeApi, 'POST', '/graphql'),
+  ).toBeGreaterThanOrEqual(5);
+  expect(
+    httpCount(afterApi, 'POST', '/alerts/alertmanager') -
+      httpCount(beforeApi, 'POST', '/alerts/alertmanager'),
+  ).toBe(1);
 
-  // Worker: one phase entered, one rollback started and ended ROLLED_BACK, its duration observed.
+  // Worker: one phase entered, one breach, one rollback started and ended ROLLED_BACK, its duration observed.
   const workerMoved = (name: string, labels: Record<string, string>) =>
     moved(afterWorker, beforeWorker, name, labels);
   expect({
@@ -178,7 +207,15 @@ test('a seed rollout rolled back moves the counters by what happened, with no ro
       ...plan,
       outcome: 'ROLLED_BACK',
     }),
-  }).toEqual({ phaseEntries: 1, rollbacksStarted: 1, rolledBack: 1, rollingBack: 1, rollbackDurations: 1 });
+    breaches: workerMoved('rollout_engine_guardrail_breaches_total', { ...plan, guardrail: 'queue-backlog' }),
+  }).toEqual({
+    phaseEntries: 1,
+    rollbacksStarted: 1,
+    rolledBack: 1,
+    rollingBack: 1,
+    rollbackDurations: 1,
+    breaches: 1,
+  });
   const seconds = sampleValue(afterWorker, 'rollout_engine_rollback_duration_seconds_sum', {
     ...plan,
     outcome: 'ROLLED_BACK',
