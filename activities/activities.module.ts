@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { WorkerMetrics } from '../libs/metrics/src';
+import { ActivityMetrics } from './activity-metrics';
 import { ADAPTERS_CONFIG, loadAdaptersConfig } from './adapters.config';
 import { AuditActivities } from './audit.activities';
 import { FlagsActivities } from './flags.activities';
@@ -22,9 +24,12 @@ export const ACTIVITY_PROVIDERS = [
 @Module({
   providers: [
     ...ACTIVITY_PROVIDERS,
+    // One registry per worker context; the worker's /metrics serves it (apps/worker/src/metrics.ts).
+    { provide: WorkerMetrics, useFactory: () => new WorkerMetrics() },
+    ActivityMetrics,
     // Read when the module starts, so a bad URL fails the boot rather than a rollback.
     { provide: ADAPTERS_CONFIG, useFactory: () => loadAdaptersConfig() },
   ],
-  exports: ACTIVITY_PROVIDERS,
+  exports: [...ACTIVITY_PROVIDERS, WorkerMetrics],
 })
 export class ActivitiesModule {}

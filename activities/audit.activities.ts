@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuditOutcome } from '../libs/persistence/src/audit-chain';
 import { AuditLogService } from '../libs/persistence/src/audit-log.service';
 import { activityKey } from './activity-key';
+import { ActivityMetrics } from './activity-metrics';
 
 export interface AuditRecord {
   rolloutId: string;
@@ -18,7 +19,10 @@ export interface AuditRecord {
 
 @Injectable()
 export class AuditActivities {
-  constructor(private readonly auditLog: AuditLogService) {}
+  constructor(
+    private readonly auditLog: AuditLogService,
+    @Optional() private readonly counts?: ActivityMetrics,
+  ) {}
 
   /** Appends one entry to the audit chain. Safe to retry: the entry is keyed by the activity that writes it. */
   async recordAudit(record: AuditRecord): Promise<void> {
@@ -30,11 +34,13 @@ export class AuditActivities {
         'InvalidAuditRecord',
       );
     }
-    await this.auditLog.append({
+    const { created } = await this.auditLog.append({
       ...record,
       idempotencyKey: activityKey(),
       outcome: record.outcome ?? 'accepted',
       at,
     });
+    // Counted once: a retry that finds its entry already written counts nothing.
+    if (created) await this.counts?.audited(record, at);
   }
 }

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { saveGuardrailReadings } from '../libs/persistence/src/guardrail-readings';
 import { watcherReportSignal } from '../workflows/engine/messages';
 import type { WatcherState } from '../workflows/engine/watcher-step';
+import { ActivityMetrics } from './activity-metrics';
 import { MetricsActivities } from './metrics.activities';
 import { runWatcher, watcherTuning, type WatchMetricsInput } from './metric-watcher';
 import { NotificationsActivities } from './notifications.activities';
@@ -25,6 +26,7 @@ export class MetricWatcherActivities {
     private readonly metrics: MetricsActivities,
     private readonly notifications: NotificationsActivities,
     private readonly orm: MikroORM,
+    @Optional() private readonly counts?: ActivityMetrics,
   ) {}
 
   async watchMetrics(input: WatchMetricsInput): Promise<void> {
@@ -84,6 +86,15 @@ export class MetricWatcherActivities {
           });
         },
         display: (records) => saveGuardrailReadings(this.orm.em, records),
+        observe: (step) =>
+          this.counts?.watched(
+            input.plan,
+            step.evaluations.map(({ guardrail, evaluation }) => ({
+              guardrailId: guardrail.id,
+              outcome: evaluation.outcome,
+            })),
+            step.report.noData.filter((n) => n.kind === 'started').map((n) => n.guardrailId),
+          ),
         warn: (message, attrs) => {
           ctx.log.warn(message, { phase: input.phaseWorkflowId, ...attrs });
         },

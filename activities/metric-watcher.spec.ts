@@ -136,3 +136,17 @@ test('the phase being gone ends the watcher', async () => {
   await run(h);
   expect(h.clock()).toBeLessThan(T0 + 10 * MIN);
 });
+
+test('every round is observed (for the worker metrics): one evaluation per guardrail, no-data starts once', async () => {
+  const h = harness((m) => (m < 3 ? 0.01 : undefined), T0 + 6 * MIN);
+  const rounds: { outcomes: string[]; noDataStarted: string[] }[] = [];
+  h.deps.observe = (step) =>
+    rounds.push({
+      outcomes: step.evaluations.map((e) => e.evaluation.outcome),
+      noDataStarted: step.report.noData.filter((n) => n.kind === 'started').map((n) => n.guardrailId),
+    });
+  await run(h);
+  expect(rounds).toHaveLength(h.queries.length);
+  expect(rounds.every((r) => r.outcomes.length === 1)).toBe(true);
+  expect(rounds.flatMap((r) => r.noDataStarted)).toEqual([guardrail.id]);
+});

@@ -59,6 +59,8 @@ export interface WatcherDeps {
   report(report: WatcherReport): Promise<boolean>;
   escalate(escalation: WatcherStepResult['escalations'][number]): Promise<void>;
   display(records: GuardrailReadingRecord[]): Promise<void>;
+  /** Optional: told each round's result, for the worker's metrics (evaluations, no-data episodes). */
+  observe?(step: WatcherStepResult): void;
   warn(message: string, attrs: Record<string, unknown>): void;
 }
 
@@ -138,6 +140,7 @@ export async function runWatcher(
       const rounds = await readRounds(deps, metrics, times, cadenceMs);
       for (const [i, at] of times.entries()) {
         const step = watcherStep(state, input.guardrails, rounds[i], at, settings(input), input.where);
+        deps.observe?.(step);
         if (mattersToPhase(step.report) && !(await deps.report(step.report))) return;
         for (const escalation of step.escalations) {
           await deps.escalate(escalation).catch((err: unknown) =>

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
 import { OutboxMessage } from '../libs/persistence/src/entities/outbox-message.entity';
+import { ActivityMetrics } from './activity-metrics';
 import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
 import { httpCall } from './http-call';
 
@@ -19,6 +20,7 @@ export class NotificationsActivities {
   constructor(
     private readonly orm: MikroORM,
     @Inject(ADAPTERS_CONFIG) private readonly config: AdaptersConfig,
+    @Optional() private readonly counts?: ActivityMetrics,
   ) {}
 
   /**
@@ -50,6 +52,7 @@ export class NotificationsActivities {
     if (!url) {
       row.status = 'recorded';
       await em.flush();
+      this.counts?.notified(row.channel, 'recorded');
       return { status: 'recorded' };
     }
     row.attempts += 1;
@@ -75,10 +78,12 @@ export class NotificationsActivities {
       const rejected = err instanceof ApplicationFailure && err.nonRetryable;
       Object.assign(row, { status: rejected ? 'failed' : 'pending', lastError: (err as Error).message });
       await em.flush();
+      this.counts?.notified(row.channel, rejected ? 'failed' : 'retry');
       throw err;
     }
     Object.assign(row, { status: 'sent', sentAt: new Date(), lastError: null });
     await em.flush();
+    this.counts?.notified(row.channel, 'sent');
     return { status: 'sent' };
   }
 }

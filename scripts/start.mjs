@@ -70,12 +70,13 @@ async function main() {
   const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${apiPort}`;
   await waitFor(httpOk(`${apiUrl}/healthz`), { what: 'API', child: api });
 
-  // After the API: it has run the migrations the worker's activities rely on.
+  // After the API: it has run the migrations the worker's activities rely on. Its /metrics on a port of its own.
+  const workerMetricsPort = await pickPort(Number(process.env.WORKER_METRICS_PORT ?? 9464), host);
   say('starting the worker…');
   children.push(
     startProcess('worker', process.execPath, ['--enable-source-maps', 'dist/apps/worker/src/main.js'], {
       cwd: root,
-      env,
+      env: { ...env, WORKER_METRICS_PORT: String(workerMetricsPort), WORKER_METRICS_HOST: host },
     }),
   );
 
@@ -97,6 +98,7 @@ async function main() {
         ? `  Sign in         ${publicUrl}/signin#code=${signInCode}  (one-time link, local admin)`
         : '  Sign in         with a bearer token (AUTH_JWT_SECRET is set: no local sign-in link)',
       `  GraphQL API     ${publicUrl}/graphql  (a browser gets the GraphQL IDE)`,
+      `  Metrics         ${publicUrl}/metrics (API), ${publicUrl.replace(/:\d+$/, `:${workerMetricsPort}`)}/metrics (worker)`,
       `  Temporal Web UI ${uiUrl ?? '(see your Temporal deployment)'}`,
       `  Temporal gRPC   ${env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS}`,
       `  Data            ${dataDir}`,

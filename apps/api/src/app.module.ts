@@ -23,6 +23,7 @@ import { ReadinessService } from './health/readiness.service';
 import { WritableInterceptor } from './health/writable.interceptor';
 import { EventsModule } from './events/events.module';
 import { FlagsModule } from './flags/flags.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PlansModule } from './plans/plans.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
@@ -83,6 +84,7 @@ export class AppModule {
         ConsoleModule.forRoot(),
         EventsModule,
         FlagsModule,
+        MetricsModule,
         PlansModule,
         RolloutsModule,
         ReconcilerModule,

@@ -6,6 +6,8 @@ import { loadApiConfig } from './api.config';
 import { AppModule } from './app.module';
 import { JsonLogger } from './common/json-logger';
 import { requestContext } from './common/request-context';
+import { ApiMetrics } from '../../../libs/metrics/src';
+import { httpMetrics } from './metrics/http-metrics.middleware';
 
 async function bootstrap(): Promise<void> {
   const config = loadApiConfig();
@@ -17,6 +19,7 @@ async function bootstrap(): Promise<void> {
   });
   // First, so every later log line of a request (and its errors) carries its ID.
   app.use(requestContext);
+  app.use(httpMetrics(app.get(ApiMetrics)));
   // An explicit limit: oversized bodies get a clear 413 instead of a parser error.
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidUnknownValues: true }));

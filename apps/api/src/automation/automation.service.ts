@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/core';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApiMetrics, nameLabel } from '../../../../libs/metrics/src';
 import { AuditLogService, NO_ROLLOUT, RolloutProjection } from '../../../../libs/persistence/src';
 import type { RolloutPlan } from '../../../../libs/plan/src';
 import { API_CONFIG, type ApiConfig } from '../api.config';
@@ -59,6 +60,7 @@ export class AutomationService {
     private readonly em: EntityManager,
     private readonly audit: AuditLogService,
     @Inject(API_CONFIG) private readonly api: ApiConfig,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
   /** A reading to one rollout (refused clearly if it cannot take it), or to every active one that reads it. */
@@ -281,8 +283,9 @@ export class AutomationService {
       .catch((err: unknown) => this.logger.error(`alert not audited: ${messageOf(err)}`));
   }
 
-  /** One log line per alert and rollout: acted at `log`, everything else at `warn`. */
+  /** One log line per alert and rollout (acted at `log`, everything else at `warn`), and its count. */
   private log(alert: Alert, result: AlertResult): void {
+    this.metrics?.alerts.inc({ outcome: result.outcome, reason: nameLabel(result.reason ?? 'none') });
     const what = `alert ${alert.labels.alertname ?? '(no alertname)'} (${alert.status}${alert.fingerprint ? `, ${alert.fingerprint}` : ''})`;
     const on = result.rolloutId ? ` on rollout ${result.rolloutId}` : '';
     const line = `${what}${on}: ${result.outcome}${result.reason ? ` (${result.reason})` : ''}${result.detail ? `: ${result.detail}` : ''}`;
