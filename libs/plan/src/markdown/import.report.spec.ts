@@ -91,3 +91,12 @@ describe('the plan name', () => {
     expect(importMarkdown(untitled).plan.metadata.name).toBe('rollout-plan');
   });
 });
+
+describe('line numbers', () => {
+  it('count a lone CR as part of its line, as the report and the console do', () => {
+    const text = '## Abort conditions\n\r$\n- Policy engine misconfiguration';
+    const result = importMarkdown(text);
+    expect(result.plan.manualTriggers.map((t) => t.source?.line)).toEqual([3]);
+    expect(auditImport(text, result)).toEqual([]);
+  });
+});

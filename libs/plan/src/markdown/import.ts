@@ -53,7 +53,9 @@ export function importMarkdown(text: string, options: ImportOptions = {}): Impor
     };
   }
   const state = new ImportState(text.split('\n'));
-  const top = sectionsOf(parseMarkdown(text));
+  // A lone CR ends a line for the Markdown parser but not for the report, the audit and the console (which
+  // number lines by LF): read it as a space so every line number means the same line.
+  const top = sectionsOf(parseMarkdown(text.replace(/\r(?!\n)/g, ' ')));
   const [first] = top.children;
   const titled = first && first.depth === 1 && top.blocks.length === 0;
   if (titled) mapTitle(state, first);
