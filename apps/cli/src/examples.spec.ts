@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { importMarkdown, parsePlanDocument, serializePlan } from '../../../libs/plan/src';
 
-/** The committed YAML beside each example is exactly what the importer produces today. */
+/** The committed YAML beside each example is exactly what the importer produces today (given no file name). */
 const examples = join(__dirname, '../../../examples');
 
 describe('examples', () => {

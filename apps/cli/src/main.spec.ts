@@ -44,6 +44,19 @@ describe('plan CLI', () => {
     expect(stderr).toContain('not understood, line 7: - weather');
   });
 
+  it('reports text kept without a fact, and names a plan with a generic title after its file', async () => {
+    const { code, stdout, stderr } = await run(
+      'plan',
+      'import',
+      file('search-reindex.md', '# Rollout plan\n\n## Phase 1: A\n\nWhy we do it.\n\n- do it\n'),
+      '--format',
+      'json',
+    );
+    expect(code).toBe(EXIT.OK);
+    expect(stderr).toContain('not understood, line 5: Why we do it. (kept as phases[0].description)');
+    expect((JSON.parse(stdout) as { metadata: { name: string } }).metadata.name).toBe('search-reindex');
+  });
+
   it('validates Markdown and YAML plans', async () => {
     expect((await run('plan', 'validate', join(examples, 'admin-panel.md'))).code).toBe(EXIT.OK);
     const ok = await run('plan', 'validate', join(examples, 'admin-panel.plan.yaml'));

@@ -135,7 +135,7 @@ function withFile(path: string, io: CliIo, run: (loaded: ReturnType<typeof loadP
     io.stderr(`error: ${file.message}\n`);
     return EXIT.USAGE;
   }
-  return run(loadPlan(file));
+  return run(loadPlan(file, path));
 }
 
 function formatErrors(file: string, errors: readonly PlanError[]): string {
@@ -143,8 +143,13 @@ function formatErrors(file: string, errors: readonly PlanError[]): string {
 }
 
 function formatReport(file: string, report: ImportReport): string {
-  const out = [`${file}: ${report.mapped.length} line(s) mapped, ${report.unmapped.length} not understood`];
-  for (const line of report.unmapped) out.push(`  not understood, line ${line.line}: ${line.text}`);
+  const out = [
+    `${file}: ${report.mapped.length} line(s) understood, ${report.unmapped.length} not understood`,
+  ];
+  for (const line of report.unmapped)
+    out.push(
+      `  not understood, line ${line.line}: ${line.text}${line.keptAs ? ` (kept as ${line.keptAs})` : ''}`,
+    );
   for (const note of report.notes) out.push(`  note, line ${note.line}: ${note.message}`);
   if (report.errors.length > 0) out.push(formatErrors(file, report.errors).trimEnd());
   return `${out.join('\n')}\n`;

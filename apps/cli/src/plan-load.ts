@@ -14,10 +14,13 @@ export interface LoadedPlan {
   report?: ImportReport;
 }
 
-/** A plan from a file that was read: Markdown is imported, YAML and JSON are parsed and validated. */
-export function loadPlan(file: Extract<PlanFile, { ok: true }>): LoadedPlan {
+/**
+ * A plan from a file that was read: Markdown is imported (named after the file when its title is generic),
+ * YAML and JSON are parsed and validated.
+ */
+export function loadPlan(file: Extract<PlanFile, { ok: true }>, fileName?: string): LoadedPlan {
   if (file.format === 'markdown') {
-    const { plan, report } = importMarkdown(file.text);
+    const { plan, report } = importMarkdown(file.text, { fileName });
     return { plan, errors: report.errors, report };
   }
   const result = parsePlanDocument(file.text, { format: file.format });

@@ -26,7 +26,8 @@ export function toReport(report: ImportReport | undefined): PlanImportReport | u
   if (!report) return undefined;
   return {
     mappedLines: report.mapped.length,
-    unmapped: report.unmapped,
+    mapped: report.mapped.map((m) => ({ line: m.line, to: m.to, facts: m.facts })),
+    unmapped: report.unmapped.map((u) => ({ line: u.line, text: u.text, keptAs: u.keptAs })),
     notes: report.notes.map((n) => ({ line: n.line, text: n.message })),
     errors: toProblems(report.errors),
   };

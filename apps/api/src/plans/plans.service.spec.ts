@@ -47,6 +47,19 @@ describe('PlansService', () => {
     expect(first.report?.mapped.length).toBeGreaterThan(10);
   });
 
+  test('a Markdown file with a generic title is named after the file; a given name still wins', () => {
+    const check = plans.check({ markdown, fileName: 'merchant-platform.md' });
+    expect(check.ok && check.plan.metadata.name).toBe('merchant-platform');
+    const named = plans.check({ markdown, fileName: 'merchant-platform.md', name: 'merchant' });
+    expect(named.ok && named.plan.metadata.name).toBe('merchant');
+    const untold = plans.check({ markdown });
+    expect(untold.ok && untold.plan.metadata.name).toBe('production');
+    // The report says what each understood line gave.
+    expect(check.ok && check.report?.mapped.find((m) => m.line === 1)?.facts).toEqual([
+      'name merchant-platform',
+    ]);
+  });
+
   test('the same plan again is the same version; a changed one is the next, with what changed', async () => {
     await imported({ markdown, name: 'merchant' });
     const again = await imported({ markdown: `${markdown}\n\n`, name: 'merchant' });

@@ -17,6 +17,8 @@ export interface PlanDocument {
   yaml?: string;
   /** Overrides the name the document gives the plan. */
   name?: string;
+  /** The Markdown file's name: names the plan when its title is generic ("Production Rollout Plan"). */
+  fileName?: string;
 }
 
 export type PlanCheck =
@@ -49,7 +51,7 @@ export class PlansService {
         ],
       };
     if (doc.markdown !== undefined) {
-      const { plan, report } = importMarkdown(doc.markdown);
+      const { plan, report } = importMarkdown(doc.markdown, { fileName: doc.fileName });
       if (report.errors.length) return { ok: false, errors: report.errors, report };
       return { ok: true, plan: named(plan, doc.name), format: 'markdown', report };
     }

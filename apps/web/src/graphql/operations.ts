@@ -290,9 +290,15 @@ export const ResumeRolloutMutation = graphql(`
 export const PlanProblemFields = graphql(`
   fragment ImportReportFields on PlanImportReport {
     mappedLines
+    mapped {
+      line
+      to
+      facts
+    }
     unmapped {
       line
       text
+      keptAs
     }
     notes {
       line

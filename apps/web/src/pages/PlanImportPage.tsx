@@ -30,6 +30,8 @@ export function PlanImportPage() {
   const [, navigate] = useLocation();
   const [markdown, setMarkdown] = useState('');
   const [name, setName] = useState('');
+  /** The uploaded file's name: the API names the plan after it when the title is generic. */
+  const [fileName, setFileName] = useState<string>();
   const [checked, setChecked] = useState<{
     source: string;
     report: ReportInput;
@@ -42,7 +44,11 @@ export function PlanImportPage() {
   const [busy, setBusy] = useState<'check' | 'save' | 'start'>();
   const [error, setError] = useState<{ at: 'check' | 'save' | 'start'; error: ActionError }>();
 
-  const input = () => ({ markdown, ...(name.trim() && { name: name.trim() }) });
+  const input = () => ({
+    markdown,
+    ...(name.trim() && { name: name.trim() }),
+    ...(fileName && { fileName }),
+  });
 
   const check = async () => {
     setBusy('check');
@@ -58,7 +64,7 @@ export function PlanImportPage() {
     setChecked({
       source: markdown,
       valid: v.valid,
-      report: v.report ?? { mappedLines: 0, unmapped: [], notes: [], errors: v.errors },
+      report: v.report ?? { mappedLines: 0, mapped: [], unmapped: [], notes: [], errors: v.errors },
       summary: v.valid
         ? `Valid: ${v.name ?? 'the plan'} in ${v.phases.length} phases (${v.phases.join(', ')}).`
         : `Not valid: ${v.errors.length} problem${v.errors.length === 1 ? '' : 's'}.`,
@@ -136,6 +142,7 @@ export function PlanImportPage() {
             clearable={false}
             onChange={(file) => {
               if (!file) return;
+              setFileName(file.name);
               void file.text().then((text) => {
                 setMarkdown(text);
                 setSaved(undefined);

@@ -21,4 +21,14 @@ export class PlanDocumentInput {
   @IsString()
   @MaxLength(63)
   name?: string;
+
+  @Field({
+    nullable: true,
+    description:
+      'The Markdown file’s name, if it came from one: it names the plan when the title is generic.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  fileName?: string;
 }

@@ -12,12 +12,32 @@ export class PlanProblem {
 export class ImportLine {
   @Field(() => Int) line: number;
   @Field() text: string;
+  @Field({
+    nullable: true,
+    description:
+      'For a line not understood: the plan element its text was kept in, e.g. phases[0].description.',
+  })
+  keptAs?: string;
+}
+
+@ObjectType({ description: 'A line the importer understood: the facts it gave the plan.' })
+export class MappedImportLine {
+  @Field(() => Int) line: number;
+  @Field({ description: 'Path of the plan element the line became, e.g. phases[1].checklist[3].' })
+  to: string;
+  @Field(() => [String], {
+    description: 'What the line said, e.g. "phase 2 approval by legal". Never empty.',
+  })
+  facts: string[];
 }
 
 @ObjectType({ description: 'What the Markdown importer mapped, inferred and left out.' })
 export class PlanImportReport {
-  @Field(() => Int, { description: 'Lines that became part of the plan.' }) mappedLines: number;
-  @Field(() => [ImportLine], { description: 'Non-blank lines the importer did not understand.' })
+  @Field(() => Int, { description: 'Lines understood: each gave the plan at least one fact.' })
+  mappedLines: number;
+  @Field(() => [MappedImportLine], { description: 'The lines understood, with their facts.' })
+  mapped: MappedImportLine[];
+  @Field(() => [ImportLine], { description: 'Non-blank lines that gave the plan no fact.' })
   unmapped: ImportLine[];
   @Field(() => [ImportLine], { description: 'Assumptions and details the plan cannot hold.' })
   notes: ImportLine[];
