@@ -21,7 +21,12 @@ interface Score {
 }
 
 /** Facts are compared as lower-case text: the format is lower-case, names and audiences keep the plan's case. */
-const key = (fact: string) => fact.trim().replace(/\s+/g, ' ').toLowerCase();
+const key = (fact: string) =>
+  fact
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/\."/g, '"') // a quoted title's closing full stop is the sentence's, not the title's
+    .toLowerCase();
 
 function expectedFacts(text: string): string[] {
   return text
