@@ -9,6 +9,7 @@ const rollback: RollbackView = {
   reason: 'error rate',
   requestedBy: 'rita',
   startedAt: '2026-03-10T12:00:00Z',
+  finishedAt: '2026-03-10T12:05:00Z',
   steps: [
     { id: 'flags', title: 'Restore flags', source: 'compensation', status: 'DONE' },
     { id: 'dns', title: 'Switch DNS back', source: 'level', status: 'FAILED', error: 'hook not configured' },
@@ -31,6 +32,9 @@ describe('<RollbackPanel> step actions', () => {
       <RollbackPanel rollback={rollback} canTrigger={false} onTrigger={jest.fn()} />,
     );
     expect(screen.queryByRole('button', { name: /Retry/ })).toBeNull();
+    // Waiting on its failed step, the rollback has stopped, not finished.
+    expect(screen.getByText(/requested by rita .*, stopped at a failed step /)).toBeTruthy();
+    expect(screen.queryByText(/finished/)).toBeNull();
     expect(screen.getByText(/done by hand by otto: purged by hand \(evidence: TICKET-9\)/)).toBeTruthy();
     // The failure of a step retried or resolved since reads as history; the failed step's, as its state.
     expect(screen.getByText('hook not configured')).toBeTruthy();

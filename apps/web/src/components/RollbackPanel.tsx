@@ -226,7 +226,13 @@ export function RollbackPanel({
           <Text size="sm">
             {rollback.level ? `Level ${rollback.level}: ` : ''}
             {rollback.reason} (requested by {rollback.requestedBy} {when(rollback.startedAt)}
-            {rollback.finishedAt ? `, finished ${when(rollback.finishedAt)}` : ''})
+            {/* A failed step keeps the rollback open, waiting for a person: it has stopped, not finished. */}
+            {rollback.finishedAt
+              ? rollback.steps.some((s) => s.status === 'FAILED')
+                ? `, stopped at a failed step ${when(rollback.finishedAt)}`
+                : `, finished ${when(rollback.finishedAt)}`
+              : ''}
+            )
           </Text>
           <List listStyleType="none" spacing={4} aria-label="Rollback steps">
             {rollback.steps.map((s) => (
