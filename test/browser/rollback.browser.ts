@@ -165,6 +165,9 @@ test('a failed rollback step is retried and another resolved by hand in the cons
   await purge.getByText('failed', { exact: true }).waitFor({ timeout: 60_000 });
   await purge.getByText(/answered HTTP 500/).waitFor();
   await stepItem(page, 'Drain the order queue').getByText('pending', { exact: true }).waitFor();
+  await panel
+    .getByText(/Checkout errors after the switch \(requested by rita .*, stopped at a failed step /)
+    .waitFor();
   // … and the same in the API (rollout and list) and in Temporal: still running, its search attribute says so.
   const failed = await apiReaches('ROLLBACK_FAILED', [
     ['purge-cdn', 'FAILED'],
