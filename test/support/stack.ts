@@ -245,8 +245,9 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     };
   };
   // Several processes starting at once on a busy machine share its cores: each gets longer to become ready
-  // (the dev server and four of them took 150 s beside two CPU-bound processes on two cores).
-  const readyMs = (options.apis ?? 1) + (options.workers ?? 1) > 2 ? 240_000 : 60_000;
+  // (the dev server and four of them took 150 s beside two CPU-bound processes on two cores). One worker alone
+  // bundles its workflows first: more than 60 s at a load average of 17 on two cores (two browser suites at once).
+  const readyMs = (options.apis ?? 1) + (options.workers ?? 1) > 2 ? 240_000 : 180_000;
   /** Spawns a worker at once; `ready` resolves when it polls the task queue. */
   const spawnWorker = (env: Record<string, string> = {}) => {
     const child = spawnApp('worker', { ...appEnv, ...options.workerEnv, ...env });

@@ -70,42 +70,41 @@ export function App() {
             </Group>
           </Group>
         </AppShell.Header>
+        {/* AppShell.Main is the page's one <main> landmark. */}
         <AppShell.Main>
-          <main>
-            <Switch>
-              <Route path="/">
-                <FleetPage />
-              </Route>
-              <Route path="/rollouts">
-                <FleetPage />
-              </Route>
-              <Route path="/rollouts/:id">
-                {(params) => <RolloutPage id={decodeURIComponent(params.id)} />}
-              </Route>
-              <Route path="/waiting">
-                <WaitingPage />
-              </Route>
-              <Route path="/plans/import">
-                <PlanImportPage />
-              </Route>
-              <Route path="/plans">
-                <Suspense fallback={<Text>Loading plans…</Text>}>
-                  <PlansPage />
-                </Suspense>
-              </Route>
-              <Route path="/signin">
-                <FleetPage />
-              </Route>
-              <Route>
-                <Text>
-                  This page does not exist.{' '}
-                  <Anchor component={Link} href="/">
-                    All rollouts
-                  </Anchor>
-                </Text>
-              </Route>
-            </Switch>
-          </main>
+          <Switch>
+            <Route path="/">
+              <FleetPage />
+            </Route>
+            <Route path="/rollouts">
+              <FleetPage />
+            </Route>
+            <Route path="/rollouts/:id">
+              {(params) => <RolloutPage id={decodeURIComponent(params.id)} />}
+            </Route>
+            <Route path="/waiting">
+              <WaitingPage />
+            </Route>
+            <Route path="/plans/import">
+              <PlanImportPage />
+            </Route>
+            <Route path="/plans">
+              <Suspense fallback={<Text>Loading plans…</Text>}>
+                <PlansPage />
+              </Suspense>
+            </Route>
+            <Route path="/signin">
+              <FleetPage />
+            </Route>
+            <Route>
+              <Text>
+                This page does not exist.{' '}
+                <Anchor component={Link} href="/">
+                  All rollouts
+                </Anchor>
+              </Text>
+            </Route>
+          </Switch>
         </AppShell.Main>
       </AppShell>
     </Provider>

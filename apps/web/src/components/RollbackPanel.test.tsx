@@ -9,6 +9,7 @@ const rollback: RollbackView = {
   reason: 'error rate',
   requestedBy: 'rita',
   startedAt: '2026-03-10T12:00:00Z',
+  finishedAt: '2026-03-10T12:05:00Z',
   steps: [
     { id: 'flags', title: 'Restore flags', source: 'compensation', status: 'DONE' },
     { id: 'dns', title: 'Switch DNS back', source: 'level', status: 'FAILED', error: 'hook not configured' },
@@ -17,6 +18,7 @@ const rollback: RollbackView = {
       title: 'Purge cache',
       source: 'level',
       status: 'RESOLVED',
+      error: 'hook timed out',
       resolvedBy: 'otto',
       note: 'purged by hand',
       evidence: 'TICKET-9',
@@ -30,14 +32,20 @@ describe('<RollbackPanel> step actions', () => {
       <RollbackPanel rollback={rollback} canTrigger={false} onTrigger={jest.fn()} />,
     );
     expect(screen.queryByRole('button', { name: /Retry/ })).toBeNull();
+    // Waiting on its failed step, the rollback has stopped, not finished.
+    expect(screen.getByText(/requested by rita .*, stopped at a failed step /)).toBeTruthy();
+    expect(screen.queryByText(/finished/)).toBeNull();
     expect(screen.getByText(/done by hand by otto: purged by hand \(evidence: TICKET-9\)/)).toBeTruthy();
+    // The failure of a step retried or resolved since reads as history; the failed step's, as its state.
+    expect(screen.getByText('hook not configured')).toBeTruthy();
+    expect(screen.getByText('failed before: hook timed out')).toBeTruthy();
     unmount();
     renderUi(
       <RollbackPanel
         rollback={rollback}
         canTrigger={false}
         onTrigger={jest.fn()}
-        stepActions={{ onRetry: jest.fn(), onResolve: jest.fn() }}
+        stepActions={{ onRetry: jest.fn(), onResolve: jest.fn(), onConfirm: jest.fn() }}
       />,
     );
     expect(
@@ -53,7 +61,7 @@ describe('<RollbackPanel> step actions', () => {
         rollback={{ ...rollback, steps }}
         canTrigger={false}
         onTrigger={jest.fn()}
-        stepActions={{ onRetry: jest.fn(), onResolve: jest.fn() }}
+        stepActions={{ onRetry: jest.fn(), onResolve: jest.fn(), onConfirm: jest.fn() }}
       />,
     );
     expect(screen.queryByRole('button', { name: /^Retry step/ })).toBeNull();
@@ -72,7 +80,7 @@ describe('<RollbackPanel> step actions', () => {
         rollback={rollback}
         canTrigger={false}
         onTrigger={jest.fn()}
-        stepActions={{ onRetry, onResolve: jest.fn() }}
+        stepActions={{ onRetry, onResolve: jest.fn(), onConfirm: jest.fn() }}
       />,
     );
     await userEvent.click(screen.getByRole('button', { name: 'Retry step Switch DNS back' }));
@@ -87,7 +95,7 @@ describe('<RollbackPanel> step actions', () => {
         rollback={rollback}
         canTrigger={false}
         onTrigger={jest.fn()}
-        stepActions={{ onRetry: jest.fn(), onResolve }}
+        stepActions={{ onRetry: jest.fn(), onResolve, onConfirm: jest.fn() }}
       />,
     );
     await userEvent.click(screen.getByRole('button', { name: 'Resolve step Switch DNS back by hand' }));
@@ -98,5 +106,43 @@ describe('<RollbackPanel> step actions', () => {
     await userEvent.click(submit);
     expect(onResolve).toHaveBeenCalledWith('dns', 'switched DNS in the console', 'https://tickets/42');
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Mark step resolved' })).toBeNull());
+  });
+
+  it('offers "Confirm done" on a manual step the rollback waits for, only when the API allows it, and shows a refusal', async () => {
+    const manual = {
+      id: 'dns-manual',
+      title: 'Switch DNS back by hand',
+      source: 'level',
+      status: 'RUNNING' as const,
+      allowedActions: ['CONFIRM'],
+    };
+    const refusal: ActionError = {
+      code: 'CONFLICT',
+      sentence: 'Rollback step "dns-manual" is not waiting for a person.',
+      retryable: false,
+    };
+    const onConfirm = jest.fn().mockResolvedValue(refusal);
+    const actions = { onRetry: jest.fn(), onResolve: jest.fn(), onConfirm };
+    const { unmount } = renderUi(
+      <RollbackPanel
+        rollback={{ ...rollback, steps: [{ ...manual, allowedActions: [] }] }}
+        canTrigger={false}
+        onTrigger={jest.fn()}
+        stepActions={actions}
+      />,
+    );
+    expect(screen.queryByRole('button', { name: /^Confirm done/ })).toBeNull();
+    unmount();
+    renderUi(
+      <RollbackPanel
+        rollback={{ ...rollback, steps: [manual] }}
+        canTrigger={false}
+        onTrigger={jest.fn()}
+        stepActions={actions}
+      />,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm done: Switch DNS back by hand' }));
+    expect(onConfirm).toHaveBeenCalledWith('dns-manual');
+    expect(await screen.findByText(/is not waiting for a person/)).toBeTruthy();
   });
 });

@@ -43,6 +43,46 @@ export interface StepActions {
   onRetry: (stepId: string) => Promise<ActionError | undefined>;
   /** Records that the step was done by hand. */
   onResolve: (stepId: string, note: string, evidence: string | undefined) => Promise<ActionError | undefined>;
+  /** Confirms that a person did a manual step of the plan (the rollback waits for it). */
+  onConfirm: (stepId: string) => Promise<ActionError | undefined>;
+}
+
+/** "Confirm done" on a manual step the rollback waits for (offered only when the API says the caller may). */
+export function ConfirmStepAction({
+  step,
+  actions,
+}: {
+  step: { id: string; title: string };
+  actions: StepActions;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ActionError>();
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setError(await actions.onConfirm(step.id));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Stack gap={4} mt={4}>
+      <Text size="xs">Waiting for a person to do this step and confirm it.</Text>
+      <Group gap="xs">
+        <Button
+          size="compact-sm"
+          variant="default"
+          loading={busy}
+          aria-label={`Confirm done: ${step.title}`}
+          onClick={() => void confirm()}
+        >
+          Confirm done
+        </Button>
+      </Group>
+      <ErrorNote error={error} />
+    </Stack>
+  );
 }
 
 /** Retry and Resolve on a FAILED step (only when the caller may act), each with its refusal beside it. */
@@ -186,7 +226,13 @@ export function RollbackPanel({
           <Text size="sm">
             {rollback.level ? `Level ${rollback.level}: ` : ''}
             {rollback.reason} (requested by {rollback.requestedBy} {when(rollback.startedAt)}
-            {rollback.finishedAt ? `, finished ${when(rollback.finishedAt)}` : ''})
+            {/* A failed step keeps the rollback open, waiting for a person: it has stopped, not finished. */}
+            {rollback.finishedAt
+              ? rollback.steps.some((s) => s.status === 'FAILED')
+                ? `, stopped at a failed step ${when(rollback.finishedAt)}`
+                : `, finished ${when(rollback.finishedAt)}`
+              : ''}
+            )
           </Text>
           <List listStyleType="none" spacing={4} aria-label="Rollback steps">
             {rollback.steps.map((s) => (
@@ -202,11 +248,17 @@ export function RollbackPanel({
                     </Text>
                   </Text>
                 </Group>
-                {s.error && (
-                  <Text size="xs" c="red.9">
-                    {s.error}
-                  </Text>
-                )}
+                {s.error &&
+                  (s.status === 'FAILED' ? (
+                    <Text size="xs" c="red.9">
+                      {s.error}
+                    </Text>
+                  ) : (
+                    // Retried or resolved since: the failure is history, not the step's state.
+                    <Text size="xs" c="dark.5">
+                      failed before: {s.error}
+                    </Text>
+                  ))}
                 {s.resolvedBy && (
                   <Text size="xs">
                     done by hand by {s.resolvedBy}
@@ -219,6 +271,9 @@ export function RollbackPanel({
                   (!s.allowedActions || s.allowedActions.length > 0) && (
                     <FailedStepActions step={s} actions={stepActions} />
                   )}
+                {s.status === 'RUNNING' && stepActions && s.allowedActions?.includes('CONFIRM') && (
+                  <ConfirmStepAction step={s} actions={stepActions} />
+                )}
               </List.Item>
             ))}
           </List>

@@ -20,9 +20,16 @@ export const statusLabel = (status: string): string => status.toLowerCase().repl
 
 export const ENDED: readonly string[] = ['COMPLETED', 'ROLLED_BACK', 'ABORTED', 'TERMINATED'];
 
-export function StatusBadge({ status }: { status: RolloutStatus }) {
+/** `testId` marks the badge a browser test reads the console's status from. */
+export function StatusBadge({ status, testId }: { status: RolloutStatus; testId?: string }) {
   return (
-    <Badge color={COLOURS[status] ?? tone.neutral} autoContrast variant="filled" radius="sm">
+    <Badge
+      color={COLOURS[status] ?? tone.neutral}
+      autoContrast
+      variant="filled"
+      radius="sm"
+      data-testid={testId}
+    >
       {statusLabel(status)}
     </Badge>
   );

@@ -28,6 +28,7 @@ type Documents = {
     "\n  mutation TriggerRollback($input: TriggerRollbackInput!) {\n    triggerRollback(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": typeof types.TriggerRollbackDocument,
     "\n  mutation RetryRollbackStep($input: RetryRollbackStepInput!) {\n    retryRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": typeof types.RetryRollbackStepDocument,
     "\n  mutation ResolveRollbackStep($input: ResolveRollbackStepInput!) {\n    resolveRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": typeof types.ResolveRollbackStepDocument,
+    "\n  mutation ConfirmRollbackStep($input: ConfirmRollbackStepInput!) {\n    confirmRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": typeof types.ConfirmRollbackStepDocument,
     "\n  mutation PauseRollout($input: PauseRolloutInput!) {\n    pauseRollout(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": typeof types.PauseRolloutDocument,
     "\n  mutation ResumeRollout($input: RolloutRefInput!) {\n    resumeRollout(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": typeof types.ResumeRolloutDocument,
     "\n  fragment ImportReportFields on PlanImportReport {\n    mappedLines\n    mapped {\n      line\n      to\n      facts\n    }\n    unmapped {\n      line\n      text\n      keptAs\n    }\n    notes {\n      line\n      text\n    }\n    errors {\n      line\n      path\n      message\n    }\n  }\n": typeof types.ImportReportFieldsFragmentDoc,
@@ -51,6 +52,7 @@ const documents: Documents = {
     "\n  mutation TriggerRollback($input: TriggerRollbackInput!) {\n    triggerRollback(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": types.TriggerRollbackDocument,
     "\n  mutation RetryRollbackStep($input: RetryRollbackStepInput!) {\n    retryRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": types.RetryRollbackStepDocument,
     "\n  mutation ResolveRollbackStep($input: ResolveRollbackStepInput!) {\n    resolveRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": types.ResolveRollbackStepDocument,
+    "\n  mutation ConfirmRollbackStep($input: ConfirmRollbackStepInput!) {\n    confirmRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": types.ConfirmRollbackStepDocument,
     "\n  mutation PauseRollout($input: PauseRolloutInput!) {\n    pauseRollout(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": types.PauseRolloutDocument,
     "\n  mutation ResumeRollout($input: RolloutRefInput!) {\n    resumeRollout(input: $input) {\n      ...RolloutDetails\n    }\n  }\n": types.ResumeRolloutDocument,
     "\n  fragment ImportReportFields on PlanImportReport {\n    mappedLines\n    mapped {\n      line\n      to\n      facts\n    }\n    unmapped {\n      line\n      text\n      keptAs\n    }\n    notes {\n      line\n      text\n    }\n    errors {\n      line\n      path\n      message\n    }\n  }\n": types.ImportReportFieldsFragmentDoc,
@@ -130,6 +132,10 @@ export function graphql(source: "\n  mutation RetryRollbackStep($input: RetryRol
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ResolveRollbackStep($input: ResolveRollbackStepInput!) {\n    resolveRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n"): (typeof documents)["\n  mutation ResolveRollbackStep($input: ResolveRollbackStepInput!) {\n    resolveRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmRollbackStep($input: ConfirmRollbackStepInput!) {\n    confirmRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmRollbackStep($input: ConfirmRollbackStepInput!) {\n    confirmRollbackStep(input: $input) {\n      ...RolloutDetails\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

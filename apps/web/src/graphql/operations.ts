@@ -271,6 +271,14 @@ export const ResolveRollbackStepMutation = graphql(`
   }
 `);
 
+export const ConfirmRollbackStepMutation = graphql(`
+  mutation ConfirmRollbackStep($input: ConfirmRollbackStepInput!) {
+    confirmRollbackStep(input: $input) {
+      ...RolloutDetails
+    }
+  }
+`);
+
 export const PauseRolloutMutation = graphql(`
   mutation PauseRollout($input: PauseRolloutInput!) {
     pauseRollout(input: $input) {

@@ -20,6 +20,7 @@ import { type ActionError, describeError } from '../errors';
 import {
   ApproveItemMutation,
   CompleteItemMutation,
+  ConfirmRollbackStepMutation,
   PauseRolloutMutation,
   ReopenItemMutation,
   ResolveRollbackStepMutation,
@@ -124,7 +125,7 @@ export function RolloutPage({ id }: { id: string }) {
             {rollout.title ?? rollout.id}
           </Title>
           <Group gap="xs">
-            <StatusBadge status={rollout.status} />
+            <StatusBadge status={rollout.status} testId="rollout-status" />
             <Text size="sm">
               {rollout.planVersionId ?? rollout.plan} · started by {rollout.startedBy}{' '}
               {when(rollout.startedAt)}
@@ -201,6 +202,8 @@ export function RolloutPage({ id }: { id: string }) {
                   act(ResolveRollbackStepMutation, {
                     input: { rolloutId: rollout.id, stepId, note, evidence },
                   }),
+                onConfirm: (stepId) =>
+                  act(ConfirmRollbackStepMutation, { input: { rolloutId: rollout.id, stepId } }),
               }
             : undefined
         }
