@@ -12,5 +12,6 @@ export {
 } from './plan.document';
 export { importMarkdown, type ImportReport, type ImportResult } from './markdown/import';
 export { planChanges } from './plan.diff';
+export { factsOf, factsAt, type Fact } from './plan.facts';
 export { auditImport } from './markdown/import.audit';
 export type { MappedLine, UnmappedLine, ImportNote } from './markdown/ledger';
