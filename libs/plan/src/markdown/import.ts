@@ -13,6 +13,7 @@ import { mapReviews } from './review.mapper';
 import { mapRollback } from './rollback.mapper';
 import { mapRetention } from './settings.mapper';
 import { mapSignal, resolveMetricNames, resolveRollbackLevels } from './signal.mapper';
+import { phaseByShape, restructure } from './structure';
 import { linesOf, parseMarkdown, sectionsOf, type Section, type TableView } from './tree';
 import { phasePartOf, sectionKindOf, type SectionKind } from './vocabulary';
 
@@ -49,12 +50,15 @@ export function importMarkdown(text: string): ImportResult {
   const top = sectionsOf(parseMarkdown(text));
   const [first] = top.children;
   const titled = first && first.depth === 1 && top.blocks.length === 0;
+  if (titled) restructure(first, undefined);
+  else restructure(top, undefined);
   if (titled) mapTitle(state, first);
 
   // Phases first, so communications, flag tables and guardrails can refer to them.
   const later: { kind: SectionKind; section: Section }[] = [];
   const visit = (section: Section, inherited?: SectionKind) => {
-    const kind = inherited ?? sectionKindOf(section.title);
+    const kind = inherited ?? section.kind ?? sectionKindOf(section.title) ?? phaseByShape(section);
+    restructure(section, kind);
     if (kind === 'phase') mapPhaseSection(state, section);
     else if (kind === 'phases') mapPhasesContainer(state, section);
     else if (kind) later.push({ kind, section });

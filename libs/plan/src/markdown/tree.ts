@@ -2,6 +2,7 @@ import type { Content, Heading, List, ListItem, Paragraph, PhrasingContent, Root
 import unified from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
+import type { SectionKind } from './vocabulary';
 
 /** The Markdown syntax tree, cut into sections by headings, and the small views the mappers read. */
 
@@ -18,6 +19,8 @@ export interface Section {
   /** Blocks between this heading and the next heading. */
   blocks: Content[];
   children: Section[];
+  /** Set when the structure, not the title, says what the section is (a bold lead, a list of stages). */
+  kind?: SectionKind;
 }
 
 export function sectionsOf(root: Root): Section {

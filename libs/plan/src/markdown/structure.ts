@@ -1,0 +1,182 @@
+import type { Content, Heading, List, Paragraph, PhrasingContent } from 'mdast';
+import { readAudienceLimits } from './readers/audience.reader';
+import { readDuration, readTimeLabel } from './readers/duration.reader';
+import { readFlagStates } from './readers/flag.reader';
+import { entriesOfList, inlineText, linesOf, paragraphLines, tableOf, type Section } from './tree';
+import { phasePartOf, sectionKindOf, type SectionKind } from './vocabulary';
+
+/**
+ * Structure before wording: finds the parts of a plan that are not written as headings and gives them a
+ * section of their own, so the same mappers read them. A bold paragraph lead ("**P1 — 5% A/B** (at least
+ * 72h)", "**Kill rules.** …") opens a section; a list or table of stages outside any "Stages" heading
+ * becomes a section of phases.
+ */
+
+const MAX_LEAD = 90;
+
+/** Restructures `section` (its kind already known, or undefined) in place; children are left to the caller. */
+export function restructure(section: Section, kind: SectionKind | undefined): void {
+  if (kind !== undefined && kind !== 'phases') return;
+  promoteLeads(section, kind);
+  if (kind === undefined) wrapPhaseBlocks(section);
+}
+
+interface Lead {
+  at: number;
+  title: string;
+  /** What follows the title on the lead's own paragraph. */
+  rest?: Paragraph;
+}
+
+/** A paragraph opening with bold text that reads as a title: not a field label such as "**Owner:** x". */
+function leadOf(block: Content, at: number): Lead | undefined {
+  if (block.type !== 'paragraph') return undefined;
+  const [first] = block.children;
+  if (!first || first.type !== 'strong') return undefined;
+  const [line, ...others] = paragraphLines(block);
+  const bold = inlineText(first.children);
+  const closed = /[.:]\s*$/.test(bold) || /^\s*[.:]/.test(inlineText(line.children.slice(1)));
+  // "**Kill rules.** Day-1 activation…": the bold text is the title, the rest of the line is content.
+  // "**P1 — 5% A/B** (at least 72h)": the whole line is the title.
+  const title = (closed ? bold : inlineText(line.children)).replace(/[.:]\s*$/, '').trim();
+  if (title === '' || title.length > MAX_LEAD) return undefined;
+  const after: PhrasingContent[] = closed
+    ? line.children
+        .slice(1)
+        .map((node, i) =>
+          i === 0 && node.type === 'text' ? { ...node, value: node.value.replace(/^\s*[.:]\s*/, '') } : node,
+        )
+    : [];
+  const restLines = [
+    ...(after.some((node) => inlineText([node]) !== '') ? [{ ...line, children: after }] : []),
+    ...others,
+  ];
+  if (restLines.length === 0) return { at, title };
+  const rest: Paragraph = {
+    type: 'paragraph',
+    children: restLines.flatMap((l, i) => [
+      ...(i > 0 ? [{ type: 'text' as const, value: '\n' }] : []),
+      ...l.children,
+    ]),
+    position: {
+      start: { line: linesOf(restLines[0])[0], column: 1 },
+      end: { line: linesOf(block)[1], column: 1 },
+    },
+  };
+  return { at, title, rest };
+}
+
+/** Text of a few blocks, enough to tell whether they describe a phase. */
+function textOf(blocks: readonly Content[]): string {
+  return blocks
+    .map((block) => {
+      if (block.type === 'paragraph') return inlineText(block.children);
+      if (block.type === 'list') return entriesOfList(block).map(flatText).join('\n');
+      return '';
+    })
+    .join('\n');
+}
+
+function flatText(entry: ReturnType<typeof entriesOfList>[number]): string {
+  return [entry.text, ...entry.children.map(flatText)].join('\n');
+}
+
+/** A phase title or body: a duration, an audience share, flag states, or labelled phase fields. */
+export function looksLikePhase(title: string, body: string): boolean {
+  if (sectionKindOf(title) === 'phase') return true;
+  if (/\(([^()]*)\)/.test(title) && (readDuration(title) || readAudienceLimits(title).length > 0))
+    return true;
+  if (/\d\s*%/.test(title)) return true;
+  const lines = body.split('\n');
+  const fields = lines.filter((line) => {
+    const label = /^\**([^:*`]{1,30}?)\**\s*:/.exec(line);
+    const part = label ? phasePartOf(label[1]) : undefined;
+    return part !== undefined && part !== 'description';
+  }).length;
+  const hasFlags = readFlagStates(body).states.length > 0;
+  const hasTime = readDuration(body) !== undefined || readTimeLabel(body) !== undefined;
+  return fields >= 2 || (hasFlags && hasTime);
+}
+
+function promoteLeads(section: Section, kind: SectionKind | undefined): void {
+  const leads = section.blocks.map(leadOf).filter((lead): lead is Lead => lead !== undefined);
+  if (leads.length === 0) return;
+  const bodies = leads.map((lead, i) => {
+    const blocks = section.blocks.slice(lead.at + 1, leads[i + 1]?.at ?? section.blocks.length);
+    return lead.rest ? [lead.rest, ...blocks] : blocks;
+  });
+  const kinds = leads.map((lead, i): SectionKind | undefined => {
+    if (kind === 'phases') return phasePartOf(lead.title) ? undefined : 'phase';
+    const named = sectionKindOf(lead.title);
+    if (named) return named;
+    return looksLikePhase(lead.title, textOf(bodies[i])) ? 'phase' : undefined;
+  });
+  const found = kinds.filter((k) => k !== undefined).length;
+  if (found === 0 || (kind === undefined && found < 2)) return;
+  const promoted: Section[] = [];
+  const keep: Content[] = section.blocks.slice(0, leads[0].at);
+  leads.forEach((lead, i) => {
+    const block = section.blocks[lead.at];
+    if (kinds[i] === undefined) {
+      // Not a part of its own: it stays with the section before it.
+      (promoted.length > 0 ? promoted[promoted.length - 1].blocks : keep).push(
+        block,
+        ...section.blocks.slice(lead.at + 1, leads[i + 1]?.at ?? section.blocks.length),
+      );
+      return;
+    }
+    const [line] = linesOf(block);
+    const heading: Heading = {
+      type: 'heading',
+      depth: Math.min(section.depth + 1, 6) as Heading['depth'],
+      children: [{ type: 'text', value: lead.title }],
+      position: { start: { line, column: 1 }, end: { line, column: 1 } },
+    };
+    promoted.push({
+      title: lead.title,
+      depth: section.depth + 1,
+      heading,
+      blocks: bodies[i],
+      children: [],
+      kind: kinds[i],
+    });
+  });
+  section.blocks = keep;
+  section.children = [...promoted, ...section.children];
+}
+
+/** A list of stages ("1. **Wave 1 — sandbox** (2 clusters, 24 hours)") or a stage table in a section of other words. */
+function wrapPhaseBlocks(section: Section): void {
+  const index = section.blocks.findIndex((block) => isPhaseList(block) || isPhaseTable(block));
+  if (index < 0) return;
+  const block = section.blocks[index];
+  section.blocks = section.blocks.filter((_, i) => i !== index);
+  section.children = [
+    { title: section.title, depth: section.depth + 1, blocks: [block], children: [], kind: 'phases' },
+    ...section.children,
+  ];
+}
+
+function isPhaseList(block: Content): block is List {
+  if (block.type !== 'list') return false;
+  const entries = entriesOfList(block);
+  const phases = entries.filter((entry) =>
+    looksLikePhase(entry.label ?? entry.text, entry.children.map(flatText).join('\n')),
+  );
+  return entries.length >= 2 && phases.length >= Math.max(2, Math.ceil(entries.length / 2));
+}
+
+const NAME_COLUMN = /^(?:phase|stage|wave|ring|step|cohort|tier|batch|rollout\s+stage)s?$/i;
+
+function isPhaseTable(block: Content): boolean {
+  if (block.type !== 'table') return false;
+  const { header } = tableOf(block);
+  const parts = header.map((name) => phasePartOf(name)).filter((part) => part && part !== 'description');
+  return header.some((name) => NAME_COLUMN.test(name.trim())) && parts.length >= 1;
+}
+
+/** A heading of other words ("### 2. Beta", "## Cohort A") whose body holds phase fields: a phase. */
+export function phaseByShape(section: Section): SectionKind | undefined {
+  if (section.children.length > 0 || section.blocks.length === 0) return undefined;
+  return looksLikePhase(section.title, textOf(section.blocks)) ? 'phase' : undefined;
+}
