@@ -7,7 +7,8 @@ import { mapCommunications, rangeOf } from './communication.mapper';
 import { mapFlags, registerMissingFlags } from './flags.mapper';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
-import { addPhase, mapPhaseEntry, mapPhaseSection } from './phase.mapper';
+import { mapCriteria } from './criteria.mapper';
+import { addPhase, isPhaseClause, mapPhaseEntry, mapPhaseSection, mapPhaseSummary } from './phase.mapper';
 import { slugify, tidy } from './readers/text';
 import { mapReviews } from './review.mapper';
 import { mapRollback } from './rollback.mapper';
@@ -57,8 +58,10 @@ export function importMarkdown(text: string): ImportResult {
   // Phases first, so communications, flag tables and guardrails can refer to them.
   const later: { kind: SectionKind; section: Section }[] = [];
   const visit = (section: Section, inherited?: SectionKind) => {
-    const kind = inherited ?? section.kind ?? sectionKindOf(section.title) ?? phaseByShape(section);
-    restructure(section, kind);
+    const named = inherited ?? section.kind ?? sectionKindOf(section.title);
+    const before = section.children.length;
+    restructure(section, named);
+    const kind = named ?? (section.children.length === before ? phaseByShape(section) : undefined);
     if (kind === 'phase') mapPhaseSection(state, section);
     else if (kind === 'phases') mapPhasesContainer(state, section);
     else if (kind) later.push({ kind, section });
@@ -127,6 +130,9 @@ function mapSection(state: ImportState, kind: SectionKind, section: Section, pha
     case 'monitoring':
       mapSignals(state, section, kind === 'guardrails' ? 'guardrails' : 'metrics', phaseId);
       break;
+    case 'criteria':
+      mapCriteria(state, section);
+      break;
     case 'phase':
     case 'phases':
       break;
@@ -183,9 +189,9 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
     section.blocks,
     {
       entry: (entry) => {
-        const context = addPhase(state, entry.label ?? entry.text, entry.lines);
-        if (entry.label && entry.rest)
-          mapPhaseEntry(context, { ...entry, label: undefined, text: entry.rest, children: [] }, undefined);
+        const [title, summary] = entry.label ? [entry.label, entry.rest] : splitSummary(entry.text);
+        const context = addPhase(state, title, entry.lines);
+        if (summary) mapPhaseSummary(context, summary, entry.lines);
         for (const child of entry.children) mapPhaseEntry(context, child, undefined);
       },
       table: (table) => mapPhaseTable(state, table),
@@ -194,6 +200,18 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
   );
   for (const child of section.children) mapPhaseSection(state, child);
   mapHeading(state, section, 'phases');
+}
+
+/**
+ * "P0 staging, 24h min, `gw3_enabled`=true": the name, then clauses that say what the stage holds. A comma
+ * that only continues the name ("production, one region (4 clusters)") is kept.
+ */
+function splitSummary(text: string): [string, string | undefined] {
+  const comma = /,(?![^(]*\))/.exec(text);
+  if (!comma || /\(/.test(text.slice(0, comma.index))) return [text, undefined];
+  const rest = text.slice(comma.index + 1).trim();
+  const readable = rest.split(/\s*[,;]\s*/).some((clause) => isPhaseClause(clause));
+  return readable ? [text.slice(0, comma.index), rest] : [text, undefined];
 }
 
 function mapPhaseTable(state: ImportState, table: TableView): void {

@@ -170,12 +170,31 @@ function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void 
 export function mapPhaseSummary(context: PhaseContext, text: string, lines: Lines): void {
   for (const clause of text.split(/\s*[,;]\s*/)) {
     if (clause === '') continue;
-    if (readFlagStates(clause).states.length > 0) mapPhaseText(context, clause, lines, 'flags');
-    else if (readAudienceLimits(clause).length > 0 || startsWithCount(clause))
-      mapPhaseText(context, clause, lines, 'audience');
-    else if (readDuration(clause) || readTimeLabel(clause)) mapPhaseText(context, clause, lines, 'duration');
+    const part = clausePart(clause);
+    if (part) mapPhaseText(context, clause, lines, part);
     else appendDescription(context, clause, lines);
   }
+}
+
+function clausePart(clause: string): PhasePartKind | undefined {
+  if (readFlagStates(clause).states.length > 0) return 'flags';
+  if (readDuration(clause) || readTimeLabel(clause)) {
+    // "2 days minimum" is a stay; "1% of traffic" and "5 merchants" are who.
+    if (!/%/.test(clause) && readAudienceLimits(clause).every((l) => !l.unit || l.unit !== '%'))
+      return 'duration';
+  }
+  if (readAudienceLimits(clause).length > 0 || startsWithCount(clause)) return 'audience';
+  return undefined;
+}
+
+/** Whether a clause after a stage's name says something about the stage. */
+export function isPhaseClause(clause: string): boolean {
+  return clausePart(clause) !== undefined;
+}
+
+/** The phase context of an existing phase, for sections that add to it from elsewhere. */
+export function phaseContextOf(state: ImportState, index: number): PhaseContext {
+  return { state, phase: state.plan.phases[index], path: `phases[${index}]` };
 }
 
 export function mapPhaseEntry(

@@ -68,23 +68,26 @@ const SECTION_WORDS: [RegExp, SectionKind][] = [
  */
 const SECTION_ROOTS: [RegExp, SectionKind][] = [
   [
-    /red[- ]lines?|when\s+(?:we|to)\s+(?:stop|halt|abort|pause|pull|bail)|(?:stop|abort|halt|kill|bail)(?:ping)?\s+(?:rules?|if|when)|blockers?.*roll/i,
+    /\bred[- ]lines?\b|^(?:abort|halt|stop|kill|bail)\s*$|\bwhat\s+stops\b|\bstops?\s+(?:a|the)\s+\w+|\bwhen\s+(?:we|to)\s+(?:stop|halt|abort|pause|pull|bail)|\b(?:stop|abort|halt|kill|bail)(?:ping)?\s+(?:rules?|if|when)\b|\bblockers?\b.*\broll/i,
     'guardrails',
   ],
-  [/go(?:ing)?\s+back|back\s+out|undo(?:ing)?|fall\s*back|escape\s+hatch|unwind|revert(?:ing)?/i, 'rollback'],
   [
-    /(?:promotion|exit|entry|advance(?:ment)?|graduation)\s+(?:criteria|gates?|rules?|conditions?)|gates?|go\/no[- ]?go|criteria|before\s+(?:we\s+)?(?:promot|advanc|mov|widen)/i,
+    /\b(?:abort|stop|halt|exit|back-?out)\s+(?:procedure|plan|steps|runbook|playbook)\b|\brunbook\b|\bgo(?:ing)?\s+back\b|\bback\s+out\b|\bundo(?:ing)?\b|\bfall\s*back\b|\bescape\s+hatch\b|\bunwind\b|\brevert(?:ing)?\b/i,
+    'rollback',
+  ],
+  [
+    /\b(?:promotion|exit|entry|advance(?:ment)?|graduation)\s+(?:criteria|gates?|rules?|conditions?)\b|\bgates?\b|\bgo\/no[- ]?go\b|\bcriteria\b|\bbefore\s+(?:we\s+)?(?:promot|advanc|mov|widen)/i,
     'criteria',
   ],
-  [/after(?:wards)?|later|clean[- ]?up|wrap[- ]?up|retro/i, 'reviews'],
-  [/watch(?:ing)?|signals?|health/i, 'monitoring'],
+  [/\bafter(?:wards)?\b|\blater\b|\bclean[- ]?up\b|\bwrap[- ]?up\b|\bretro/i, 'reviews'],
+  [/\bwatch(?:ing)?\b|\bsignals?\b|\bhealth\b/i, 'monitoring'],
 ];
 
 export function sectionKindOf(title: string): SectionKind | undefined {
   const text = title.trim();
   const kind = SECTION_WORDS.find(([pattern]) => pattern.test(text))?.[1];
-  if (kind === 'monitoring' || kind === 'metrics') {
-    // "What we watch, and when we stop": the stop decides.
+  if (kind === 'monitoring' || kind === 'metrics' || kind === 'rollback') {
+    // "What we watch, and when we stop", "Promotion blockers that roll back": the stop decides.
     const stop = SECTION_ROOTS[0][0].test(text);
     if (stop) return 'guardrails';
   }
@@ -117,27 +120,27 @@ const PHASE_PART_WORDS: [RegExp, PhasePartKind][] = [
  */
 const PHASE_PART_ROOTS: [RegExp, PhasePartKind][] = [
   [
-    /(?:max(?:imum)?|longest|at\s+most|no\s+more\s+than|up\s+to|until|deadline|time-?out).*(?:time|duration|length|days?|weeks?|soak|stay|dwell)|^(?:max(?:imum)?|longest)$/i,
+    /\b(?:max(?:imum)?|longest|at\s+most|no\s+more\s+than|up\s+to|until|deadline|time-?out)\b.*\b(?:time|duration|length|days?|weeks?|soak|stay|dwell)\b|^(?:max(?:imum)?|longest)$/i,
     'maxDuration',
   ],
   [
-    /(?:time|duration|length|soak|bake|dwell|stay|how\s+long|days?|weeks?|hours?|wait|hold)|^min(?:imum)?$/i,
+    /\b(?:time|duration|length|soak|bake|dwell|stay|how\s+long|days?|weeks?|hours?|wait|hold)\b|^min(?:imum)?$/i,
     'duration',
   ],
-  [/(?:approv\w*|sign(?:s|ed)?[- ]?offs?|signatory|signatories|sign-?er)/i, 'approvals'],
-  [/(?:flags?|toggles?|switch(?:es)?|feature\s+states?)/i, 'flags'],
+  [/\b(?:approv\w*|sign(?:s|ed)?[- ]?offs?|signatory|signatories|sign-?er)\b/i, 'approvals'],
+  [/\b(?:flags?|toggles?|switch(?:es)?|feature\s+states?)\b/i, 'flags'],
   [
-    /(?:audience|who|cohort|users?|traffic|exposure|population|reach|segment|percent(?:age)?|share|regions?|markets?|countries|customers|tenants|accounts|scope|%)|%/i,
+    /\b(?:audience|who|cohort|users?|traffic|exposure|population|reach|segment|percent(?:age)?|share|regions?|markets?|countries|customers|tenants|accounts|scope|%)\b|%/i,
     'audience',
   ],
   [
-    /(?:criteri\w*|gates?|exit|promot\w*|checks?|tasks?|prerequisites?|requirements?|ready|readiness|done|advance)/i,
+    /\b(?:criteri\w*|gates?|exit|promot\w*|checks?|tasks?|prerequisites?|requirements?|ready|readiness|done|advance)\b/i,
     'checklist',
   ],
-  [/(?:owners?|owned|dri|lead|driver|responsible|accountable|on\s+point)/i, 'owner'],
-  [/(?:comms|communicat\w*|announce\w*|messag\w*|notif\w*|tell)/i, 'communications'],
-  [/(?:abort|kill|halt|stop|roll-?\s*back|guardrails?|alerts?|thresholds?)/i, 'guardrails'],
-  [/(?:notes?|goals?|objectives?|purpose|summary|description|about|what|why|context)/i, 'description'],
+  [/\b(?:owners?|owned|dri|lead|driver|responsible|accountable|on\s+point)\b/i, 'owner'],
+  [/\b(?:comms|communicat\w*|announce\w*|messag\w*|notif\w*|tell)\b/i, 'communications'],
+  [/\b(?:abort|kill|halt|stop|roll-?\s*back|guardrails?|alerts?|thresholds?)\b/i, 'guardrails'],
+  [/\b(?:notes?|goals?|objectives?|purpose|summary|description|about|what|why|context)\b/i, 'description'],
 ];
 
 export function phasePartOf(label: string): PhasePartKind | undefined {
@@ -151,8 +154,8 @@ export function phasePartOf(label: string): PhasePartKind | undefined {
 
 /** A duration label that says which end it sets: "Minimum duration" → min, "Max soak" → max. */
 export function durationEndOf(label: string): 'min' | 'max' | undefined {
-  if (/(?:max(?:imum)?|longest|at\s+most|no\s+more\s+than|up\s+to)/i.test(label)) return 'max';
-  if (/(?:min(?:imum)?|shortest|at\s+least|no\s+less\s+than)/i.test(label)) return 'min';
+  if (/\b(?:max(?:imum)?|longest|at\s+most|no\s+more\s+than|up\s+to)\b/i.test(label)) return 'max';
+  if (/\b(?:min(?:imum)?|shortest|at\s+least|no\s+less\s+than)\b/i.test(label)) return 'min';
   return undefined;
 }
 
