@@ -1,7 +1,7 @@
 import { walkBlocks } from './blocks';
 import type { ImportState } from './import.state';
 import { mapPhaseEntry, phaseContextOf } from './phase.mapper';
-import { matchPhase } from './readers/phase.matcher';
+import { phaseRefOf } from './phase.refs';
 import { linesOf, type Entry, type Lines, type Section } from './tree';
 
 /**
@@ -58,38 +58,4 @@ export function mapCriteria(state: ImportState, section: Section, inherited?: nu
 
 function asEntry(text: string, lines: Lines): Entry {
   return { text, rest: text, lines, checked: null, children: [] };
-}
-
-const NUMBERED = /\b(?:phase|stage|step|wave|ring|cohort|tier|batch|p)\s*#?(\d+)\b/i;
-const ENTERING = /\b(?:before|into|entering|to|for)\s+(.+)$/i;
-
-/**
- * The phase a title or label speaks of, as an index: by number ("Stage 2 exit", "P1") matched against the
- * stages' own numbering, else by name; a transition "A → B" is about leaving A, "Before B" about leaving the
- * stage before B.
- */
-export function phaseRefOf(state: ImportState, text: string): number | undefined {
-  const phases = state.plan.phases;
-  if (phases.length === 0) return undefined;
-  const [from] = text.split(/\s*(?:→|->|=>|⇒|⟶)\s*/);
-  const number = NUMBERED.exec(from);
-  if (number) {
-    const word = from
-      .slice(number.index, number.index + number[0].length)
-      .replace(/\s|#/g, '')
-      .toLowerCase();
-    const own = phases.findIndex((phase) => {
-      const line = state.lines[(phase.source?.line ?? 0) - 1] ?? '';
-      return line.replace(/\s|#/g, '').toLowerCase().includes(word);
-    });
-    if (own >= 0) return own;
-    const n = Number(number[1]);
-    if (n >= 1 && n <= phases.length) return n - 1;
-  }
-  const entering = from === text ? ENTERING.exec(text) : null;
-  if (entering && !/\b(?:leav|exit|promot|finish)/i.test(text)) {
-    const next = matchPhase(entering[1], phases);
-    if (next !== undefined) return next > 0 ? next - 1 : next;
-  }
-  return matchPhase(from, phases);
 }

@@ -8,6 +8,8 @@ import { mapFlags, registerMissingFlags } from './flags.mapper';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
 import { mapCriteria } from './criteria.mapper';
+import { phaseSpanOf } from './phase.refs';
+import { readFlagStates } from './readers/flag.reader';
 import { addPhase, isPhaseClause, mapPhaseEntry, mapPhaseSection, mapPhaseSummary } from './phase.mapper';
 import { slugify, tidy } from './readers/text';
 import { mapReviews } from './review.mapper';
@@ -15,7 +17,7 @@ import { mapRollback } from './rollback.mapper';
 import { mapRetention } from './settings.mapper';
 import { mapSignal, resolveMetricNames, resolveRollbackLevels } from './signal.mapper';
 import { phaseByShape, restructure } from './structure';
-import { linesOf, parseMarkdown, sectionsOf, type Section, type TableView } from './tree';
+import { linesOf, parseMarkdown, sectionsOf, type Lines, type Section, type TableView } from './tree';
 import { phasePartOf, sectionKindOf, type SectionKind } from './vocabulary';
 
 export interface ImportReport {
@@ -195,6 +197,7 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
         for (const child of entry.children) mapPhaseEntry(context, child, undefined);
       },
       table: (table) => mapPhaseTable(state, table),
+      paragraph: (text, lines) => mapStageSentences(state, text, lines),
     },
     state.ledger,
   );
@@ -208,10 +211,24 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
  */
 function splitSummary(text: string): [string, string | undefined] {
   const comma = /,(?![^(]*\))/.exec(text);
-  if (!comma || /\(/.test(text.slice(0, comma.index))) return [text, undefined];
+  // "Wave 3 — production, one region (4 clusters, 1 week)": the details are in the parentheses.
+  if (!comma || /\(/.test(text.slice(0, comma.index)) || /\)\s*$/.test(text)) return [text, undefined];
   const rest = text.slice(comma.index + 1).trim();
   const readable = rest.split(/\s*[,;]\s*/).some((clause) => isPhaseClause(clause));
   return readable ? [text.slice(0, comma.index), rest] : [text, undefined];
+}
+
+/** "Flag `x` is on from Canary onwards; `y` goes off at Full.": flag states for the stages a sentence names. */
+function mapStageSentences(state: ImportState, text: string, lines: Lines): void {
+  for (const clause of text.split(/\s*;\s*|(?<=[.!?])\s+/)) {
+    const { states } = readFlagStates(clause);
+    const span = states.length > 0 ? phaseSpanOf(state, clause) : undefined;
+    for (const at of span ?? []) {
+      const phase = state.plan.phases[at];
+      for (const { key, value } of states) phase.flags[key] = value;
+      state.ledger.map(lines, `phases[${at}].flags`);
+    }
+  }
 }
 
 function mapPhaseTable(state: ImportState, table: TableView): void {

@@ -64,9 +64,11 @@ export function readPhaseTitle(title: string): {
   const limits: ReturnType<typeof readAudienceLimits> = [];
   // "(at least 1 week, no more than 3 weeks)", "(5% of traffic)", "(open-ended)": read, then cut out.
   name = name.replace(/\(([^()]*)\)/g, (whole, inner: string) => {
-    const bounds = label ? {} : readDurationBounds(inner);
+    const clauses = inner.split(/\s*[,;]\s*/);
+    const stays = clauses.filter((clause) => readDuration(clause) || readTimeLabel(clause));
+    const bounds = label ? {} : readDurationBounds(stays.join(', '));
     if (bounds.min || bounds.max) duration = { ...duration, ...bounds };
-    const found = bounds.min || bounds.max ? [] : readAudienceLimits(inner);
+    const found = clauses.filter((clause) => !stays.includes(clause)).flatMap(readAudienceLimits);
     limits.push(...found);
     return bounds.min || bounds.max || found.length > 0 || tidy(inner) === '' || isOpenEnded(inner)
       ? ' '
@@ -155,12 +157,59 @@ function mapPhaseBody(context: PhaseContext, section: Section, part: PhasePartKi
 }
 
 /**
- * A phase's own sentence: flag states it names ("`x` on for the treatment arm") are the phase's flags;
- * anything else is its description.
+ * A phase told in sentences ("It stays there for at least 48 hours. The integrations lead has approved the
+ * move."): each sentence is read for what it holds — a sign-off or condition to leave (checklist), flag
+ * states, the stay, who is told (communications), who gets it (audience) — else it is description.
  */
 function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void {
-  if (readFlagStates(text).states.length > 0) mapPhaseText(context, text, lines, 'flags');
-  else appendDescription(context, text, lines);
+  const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z`#*"“])/);
+  if (sentences.length === 1 && !proseSays(text)) return appendDescription(context, text, lines);
+  for (const sentence of sentences) {
+    const part = sentencePart(context, sentence);
+    if (part === 'flags') {
+      mapPhaseText(context, sentence, lines, 'flags');
+      if (!context.phase.audience && audienceOf(sentence))
+        mapPhaseText(context, audienceOf(sentence)!, lines, 'audience');
+    } else if (part) mapPhaseText(context, sentence, lines, part);
+    else appendDescription(context, sentence, lines);
+  }
+}
+
+const STAY =
+  /\b(?:stays?|lasts?|remains?|give\s+it|keep\s+it|leave\s+it|runs?\s+for|soaks?|bakes?|at\s+least|at\s+the\s+(?:very\s+)?least|at\s+most|minimum|maximum|no\s+end|open-ended|(?:phase|stage|step|wave)\s+(?:lasts|runs|takes))\b/i;
+const TOLD =
+  /\b(?:told|notif(?:y|ied)|e-?mail(?:ed)?|announce[sd]?|informed|heads-?up|briefed|posted?\s+in)\b/i;
+const LEAVE =
+  /\b(?:before\s+(?:moving|we|going|promot|continu|widen)|must|until|only\s+when|ends?\s+only|once|confirms?|signs?\s+off|approv\w*|sign-?off)\b/i;
+
+function proseSays(sentence: string): boolean {
+  return (
+    readFlagStates(sentence).states.length > 0 ||
+    !!readApproval(sentence) ||
+    readWindow(sentence)?.mode === 'sustained'
+  );
+}
+
+function sentencePart(context: PhaseContext, sentence: string): PhasePartKind | undefined {
+  if (readFlagStates(sentence).states.length > 0) return 'flags';
+  if (readApproval(sentence) || readWindow(sentence)?.mode === 'sustained') return 'checklist';
+  if (LEAVE.test(sentence) && !STAY.test(sentence)) return 'checklist';
+  const amount = readDuration(sentence) ?? readTimeLabel(sentence);
+  if ((amount && (STAY.test(sentence) || sentence.split(/\s+/).length <= 4)) || isOpenEnded(sentence))
+    if (!context.phase.duration?.min || isOpenEnded(sentence)) return 'duration';
+  if (TOLD.test(sentence)) return 'communications';
+  if (!context.phase.audience && audienceOf(sentence)) return 'audience';
+  if (LEAVE.test(sentence)) return 'checklist';
+  return undefined;
+}
+
+/** Who a sentence says gets the phase: a share or a head count ("for the three internal test merchants"). */
+function audienceOf(sentence: string): string | undefined {
+  if (readAudienceLimits(sentence).some((limit) => limit.unit === '%')) return sentence;
+  const count = /(?:^|\bfor\s+(?:the\s+)?|\bto\s+(?:the\s+)?)((?:\d[\d,]*|[A-Z]?[a-z]+)\s+[^.,;]*)/.exec(
+    sentence,
+  );
+  return count && startsWithCount(count[1]) ? count[1] : undefined;
 }
 
 /**

@@ -82,7 +82,7 @@ function flatText(entry: ReturnType<typeof entriesOfList>[number]): string {
 }
 
 /** A phase title or body: a duration, an audience share, flag states, or labelled phase fields. */
-export function looksLikePhase(title: string, body: string): boolean {
+export function looksLikePhase(title: string, body: string, loose = false): boolean {
   if (sectionKindOf(title) === 'phase') return true;
   if (/\(([^()]*)\)/.test(title) && (readDuration(title) || readAudienceLimits(title).length > 0))
     return true;
@@ -95,7 +95,7 @@ export function looksLikePhase(title: string, body: string): boolean {
   }).length;
   const hasFlags = readFlagStates(body).states.length > 0;
   const hasTime = readDuration(body) !== undefined || readTimeLabel(body) !== undefined;
-  return fields >= 2 || (hasFlags && hasTime);
+  return fields >= 2 || (hasFlags && hasTime) || (loose && (fields > 0 || hasFlags || hasTime));
 }
 
 function promoteLeads(section: Section, kind: SectionKind | undefined): void {
@@ -111,6 +111,11 @@ function promoteLeads(section: Section, kind: SectionKind | undefined): void {
     if (named) return named;
     return looksLikePhase(lead.title, textOf(bodies[i])) ? 'phase' : undefined;
   });
+  // Among stages told as leads, a lead of the same shape with any stage detail is a stage too.
+  if (kinds.filter((k) => k === 'phase').length >= 2)
+    leads.forEach((lead, i) => {
+      if (kinds[i] === undefined && looksLikePhase(lead.title, textOf(bodies[i]), true)) kinds[i] = 'phase';
+    });
   const found = kinds.filter((k) => k !== undefined).length;
   if (found === 0 || (kind === undefined && found < 2)) return;
   const promoted: Section[] = [];

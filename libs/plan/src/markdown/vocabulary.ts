@@ -32,7 +32,7 @@ export type PhasePartKind =
 /** Order matters: "Rollback signals" is a guardrail section before it is a rollback section. */
 const SECTION_WORDS: [RegExp, SectionKind][] = [
   [
-    /^(?:(?:phase|stage|step|wave|ring|milestone|rollout\s+step|cohort|tier|batch)(?:\s*\d+\b|\s+(?:[ivx]+|[a-z])\b|\s*[:.\-–—])|p\d+\b)/i,
+    /^(?:(?:phase|stage|step|wave|ring|milestone|rollout\s+step|cohort|tier|batch)(?:\s*\d+\b|\s+(?:[ivx]+|[a-z]|zero|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|final|last)\b|\s*[:.\-–—])|p\d+\b)/i,
     'phase',
   ],
   [
@@ -79,6 +79,7 @@ const SECTION_ROOTS: [RegExp, SectionKind][] = [
     /\b(?:promotion|exit|entry|advance(?:ment)?|graduation)\s+(?:criteria|gates?|rules?|conditions?)\b|\bgates?\b|\bgo\/no[- ]?go\b|\bcriteria\b|\bbefore\s+(?:we\s+)?(?:promot|advanc|mov|widen)/i,
     'criteria',
   ],
+  [/^defaults?$|\bdefault\s+(?:states?|values?|settings?)\b|\bstarting\s+states?\b/i, 'flags'],
   [/\bafter(?:wards)?\b|\blater\b|\bclean[- ]?up\b|\bwrap[- ]?up\b|\bretro/i, 'reviews'],
   [/\bwatch(?:ing)?\b|\bsignals?\b|\bhealth\b/i, 'monitoring'],
 ];
