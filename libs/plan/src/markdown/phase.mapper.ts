@@ -4,7 +4,7 @@ import { sourceOf, type ImportState } from './import.state';
 import { readAudienceLimits, startsWithCount } from './readers/audience.reader';
 import { readChannel } from './readers/action.reader';
 import { readCondition, readWindow } from './readers/comparison.reader';
-import { isOpenEnded, readDuration, readTimeLabel, spanOf } from './readers/duration.reader';
+import { isOpenEnded, isoOf, readDuration, readTimeLabel, spanOf } from './readers/duration.reader';
 import { readFlagStates } from './readers/flag.reader';
 import { normaliseRole, readApproval } from './readers/role.reader';
 import { slugify, stripParentheticals, tidy } from './readers/text';
@@ -92,6 +92,11 @@ export function readPhaseTitle(title: string): {
  */
 export function readDurationBounds(text: string, end: 'min' | 'max' = 'min'): { min?: string; max?: string } {
   const bounds: { min?: string; max?: string } = {};
+  // "between 5 and 10 days", "5 to 10 days": a range before the pieces are cut at "and".
+  const between = /\b(?:between\s+)?(\d+(?:\.\d+)?)\s+(?:and|to)\s+(\d+(?:\.\d+)?)\s+([a-z]+)/i.exec(text);
+  const low = between ? isoOf(between[1], between[3]) : undefined;
+  const high = between ? isoOf(between[2], between[3]) : undefined;
+  if (low && high) return { min: low, max: high };
   for (const piece of text.split(/\s*(?:[,;]|\band\b|\bbut\b)\s*/i)) {
     const label = readTimeLabel(piece);
     const span = label ? spanOf(label) : undefined;
@@ -165,13 +170,10 @@ function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void 
   const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z`#*"“])/);
   if (sentences.length === 1 && !proseSays(text)) return appendDescription(context, text, lines);
   for (const sentence of sentences) {
-    const part = sentencePart(context, sentence);
-    if (part === 'flags') {
-      mapPhaseText(context, sentence, lines, 'flags');
-      if (!context.phase.audience && audienceOf(sentence))
-        mapPhaseText(context, audienceOf(sentence)!, lines, 'audience');
-    } else if (part) mapPhaseText(context, sentence, lines, part);
-    else appendDescription(context, sentence, lines);
+    const parts = sentenceParts(context, sentence);
+    for (const part of parts)
+      mapPhaseText(context, part === 'audience' ? (audienceOf(sentence) ?? sentence) : sentence, lines, part);
+    if (parts.length === 0) appendDescription(context, sentence, lines);
   }
 }
 
@@ -190,17 +192,22 @@ function proseSays(sentence: string): boolean {
   );
 }
 
-function sentencePart(context: PhaseContext, sentence: string): PhasePartKind | undefined {
-  if (readFlagStates(sentence).states.length > 0) return 'flags';
-  if (readApproval(sentence) || readWindow(sentence)?.mode === 'sustained') return 'checklist';
-  if (LEAVE.test(sentence) && !STAY.test(sentence)) return 'checklist';
+/** What one sentence of a phase says; a sentence may set flags, the stay and who gets it at once. */
+function sentenceParts(context: PhaseContext, sentence: string): PhasePartKind[] {
+  const parts: PhasePartKind[] = [];
+  if (readFlagStates(sentence).states.length > 0) parts.push('flags');
+  const sustained = readWindow(sentence)?.mode === 'sustained' && readCondition(sentence) !== undefined;
+  const leave = !!readApproval(sentence) || sustained || (LEAVE.test(sentence) && !STAY.test(sentence));
+  if (leave) return [...parts, 'checklist'];
   const amount = readDuration(sentence) ?? readTimeLabel(sentence);
-  if ((amount && (STAY.test(sentence) || sentence.split(/\s+/).length <= 4)) || isOpenEnded(sentence))
-    if (!context.phase.duration?.min || isOpenEnded(sentence)) return 'duration';
-  if (TOLD.test(sentence)) return 'communications';
-  if (!context.phase.audience && audienceOf(sentence)) return 'audience';
-  if (LEAVE.test(sentence)) return 'checklist';
-  return undefined;
+  const stays =
+    (amount && (STAY.test(sentence) || /\bfor\s/i.test(sentence) || sentence.split(/\s+/).length <= 5)) ||
+    isOpenEnded(sentence);
+  if (stays && (!context.phase.duration?.min || isOpenEnded(sentence))) parts.push('duration');
+  if (!context.phase.audience && audienceOf(sentence)) parts.push('audience');
+  if (parts.length === 0 && TOLD.test(sentence)) parts.push('communications');
+  if (parts.length === 0 && LEAVE.test(sentence)) parts.push('checklist');
+  return parts;
 }
 
 /** Who a sentence says gets the phase: a share or a head count ("for the three internal test merchants"). */
@@ -321,8 +328,11 @@ function mapPhaseText(
       const audience = (phase.audience ??= { limits: [], source: sourceOf(lines) });
       audience.description = audience.description ? `${audience.description} ${tidy(text)}` : tidy(text);
       audience.source ??= sourceOf(lines);
-      for (const limit of readAudienceLimits(text))
-        audience.limits.push({ ...limit, source: sourceOf(lines) });
+      const limits = readAudienceLimits(text);
+      // A bare share in a column of shares ("1%", "20%") is the share of traffic.
+      const share = /^\s*(\d+(?:\.\d+)?)\s*%/.exec(text);
+      if (limits.length === 0 && share) limits.push({ subject: 'traffic', max: Number(share[1]), unit: '%' });
+      for (const limit of limits) audience.limits.push({ ...limit, source: sourceOf(lines) });
       state.ledger.map(lines, `${path}.audience`);
       return;
     }

@@ -19,6 +19,49 @@ export function restructure(section: Section, kind: SectionKind | undefined): vo
   if (kind !== undefined && kind !== 'phases') return;
   promoteLeads(section, kind);
   if (kind === undefined) wrapPhaseBlocks(section);
+  if (kind === undefined) promoteProseSteps(section);
+}
+
+/** "The first step…", "Then we turn it on for 15%…", "Last, all seats…": the opening words that order steps. */
+const SEQUENCE =
+  /\b(?:first|then|next|after\s+that|afterwards|last(?:ly)?|finally|second|third|fourth|fifth|sixth)\b/i;
+
+/**
+ * Stages told as paragraphs, one per stage, each opening with a word that orders it and holding a stage
+ * detail (a stay, a share, a flag): each paragraph becomes a phase, named by its position.
+ */
+function promoteProseSteps(section: Section): void {
+  const steps = section.blocks
+    .map((block, at) => ({ block, at }))
+    .filter(({ block }) => {
+      if (block.type !== 'paragraph') return false;
+      const text = inlineText(block.children);
+      const [opening] = text.split(/(?<=[.!?:])\s/);
+      return SEQUENCE.test(opening) && looksLikePhase('', text, true);
+    });
+  if (steps.length < 2) return;
+  const children = steps.map(({ block, at }, i): Section => {
+    const end = steps[i + 1]?.at ?? section.blocks.length;
+    const following = section.blocks.slice(at + 1, end).filter((b) => b.type === 'list');
+    const [line] = linesOf(block);
+    const title = `Step ${i + 1}`;
+    return {
+      title,
+      depth: section.depth + 1,
+      heading: {
+        type: 'heading',
+        depth: Math.min(section.depth + 1, 6) as Heading['depth'],
+        children: [{ type: 'text', value: title }],
+        position: { start: { line, column: 1 }, end: { line, column: 1 } },
+      },
+      blocks: [block, ...following],
+      children: [],
+      kind: 'phase',
+    };
+  });
+  const taken = new Set(children.flatMap((child) => child.blocks));
+  section.blocks = section.blocks.filter((block) => !taken.has(block));
+  section.children = [...children, ...section.children];
 }
 
 interface Lead {

@@ -125,13 +125,16 @@ const PHASE_PART_ROOTS: [RegExp, PhasePartKind][] = [
     'maxDuration',
   ],
   [
-    /\b(?:time|duration|length|soak|bake|dwell|stay|how\s+long|days?|weeks?|hours?|wait|hold)\b|^min(?:imum)?$/i,
+    /\b(?:time|duration|length|soak|bake|dwell|stay|how\s+long|days?|weeks?|hours?|wait|hold|runs?\s+for|lasts?|for\s+how\s+long)\b|^min(?:imum)?$/i,
     'duration',
   ],
-  [/\b(?:approv\w*|sign(?:s|ed)?[- ]?offs?|signatory|signatories|sign-?er)\b/i, 'approvals'],
+  [
+    /\b(?:approv\w*|sign(?:s|ed)?[- ]?offs?|signatory|signatories|sign-?er)\b|\bgo\/no[- ]?go\s+(?:owner|by|who)\b/i,
+    'approvals',
+  ],
   [/\b(?:flags?|toggles?|switch(?:es)?|feature\s+states?)\b/i, 'flags'],
   [
-    /\b(?:audience|who|cohort|users?|traffic|exposure|population|reach|segment|percent(?:age)?|share|regions?|markets?|countries|customers|tenants|accounts|scope|%)\b|%/i,
+    /\b(?:audience|who|cohort|users?|traffic|exposure|population|reach|segment|percent(?:age)?|share|split|size|gets\s+it|regions?|brands?|clusters?|markets?|countries|customers|tenants|accounts|scope|%)\b|%/i,
     'audience',
   ],
   [
