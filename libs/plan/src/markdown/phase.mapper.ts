@@ -179,6 +179,9 @@ function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void 
 
 const STAY =
   /\b(?:stays?|lasts?|remains?|give\s+it|keep\s+it|leave\s+it|runs?\s+for|soaks?|bakes?|at\s+least|at\s+the\s+(?:very\s+)?least|at\s+most|minimum|maximum|no\s+end|open-ended|(?:phase|stage|step|wave)\s+(?:lasts|runs|takes))\b/i;
+/** A sentence that holds a condition on a measure, not only a stay ("error rate below 1% for 2 days"). */
+const COMPARES =
+  /[<>≤≥]|\b(?:below|above|under|over|at\s+or\s+(?:above|below)|less\s+than|more\s+than|fewer|greater|zero|no\s+(?:new|errors?|incidents?)|equal|match(?:es)?|within|steady|stable)\b/i;
 const TOLD =
   /\b(?:told|notif(?:y|ied)|e-?mail(?:ed)?|announce[sd]?|informed|heads-?up|briefed|posted?\s+in)\b/i;
 const LEAVE =
@@ -196,7 +199,7 @@ function proseSays(sentence: string): boolean {
 function sentenceParts(context: PhaseContext, sentence: string): PhasePartKind[] {
   const parts: PhasePartKind[] = [];
   if (readFlagStates(sentence).states.length > 0) parts.push('flags');
-  const sustained = readWindow(sentence)?.mode === 'sustained' && readCondition(sentence) !== undefined;
+  const sustained = readWindow(sentence)?.mode === 'sustained' && COMPARES.test(sentence);
   const leave = !!readApproval(sentence) || sustained || (LEAVE.test(sentence) && !STAY.test(sentence));
   if (leave) return [...parts, 'checklist'];
   const amount = readDuration(sentence) ?? readTimeLabel(sentence);
@@ -212,7 +215,10 @@ function sentenceParts(context: PhaseContext, sentence: string): PhasePartKind[]
 
 /** Who a sentence says gets the phase: a share or a head count ("for the three internal test merchants"). */
 function audienceOf(sentence: string): string | undefined {
-  if (readAudienceLimits(sentence).some((limit) => limit.unit === '%')) return sentence;
+  const share = /\d+(?:\.\d+)?\s*%\s+of\s+[^.,;]+|\d+(?:\.\d+)?\s*%/.exec(sentence);
+  if (share) return share[0];
+  const counted = /\((\d[\d,]*\s+[a-z][\w\s-]*)\)/i.exec(sentence);
+  if (counted) return counted[1];
   const count = /(?:^|\bfor\s+(?:the\s+)?|\bto\s+(?:the\s+)?)((?:\d[\d,]*|[A-Z]?[a-z]+)\s+[^.,;]*)/.exec(
     sentence,
   );

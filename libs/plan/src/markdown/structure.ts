@@ -208,8 +208,10 @@ function wrapPhaseBlocks(section: Section): void {
 function isPhaseList(block: Content): block is List {
   if (block.type !== 'list') return false;
   const entries = entriesOfList(block);
-  const phases = entries.filter((entry) =>
-    looksLikePhase(entry.label ?? entry.text, entry.children.map(flatText).join('\n')),
+  const phases = entries.filter(
+    (entry) =>
+      looksLikePhase(entry.label ?? entry.text, entry.children.map(flatText).join('\n')) ||
+      detailsIn(entry.text) >= 2,
   );
   return entries.length >= 2 && phases.length >= Math.max(2, Math.ceil(entries.length / 2));
 }
@@ -227,4 +229,13 @@ function isPhaseTable(block: Content): boolean {
 export function phaseByShape(section: Section): SectionKind | undefined {
   if (section.children.length > 0 || section.blocks.length === 0) return undefined;
   return looksLikePhase(section.title, textOf(section.blocks)) ? 'phase' : undefined;
+}
+
+/** How many kinds of stage detail a line holds: a stay, a share, flag states. */
+function detailsIn(text: string): number {
+  return [
+    readDuration(text) !== undefined,
+    /\d\s*%/.test(text),
+    readFlagStates(text).states.length > 0,
+  ].filter(Boolean).length;
 }

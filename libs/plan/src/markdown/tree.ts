@@ -179,7 +179,7 @@ export function plainLabelOf(
   text: string,
   known: (label: string) => boolean,
 ): { label: string; rest: string } | undefined {
-  const match = /^([A-Za-z][^:`|]{0,40}?)\s*:\s*(.*)$/.exec(text);
+  const match = /^([A-Za-z][^:`|,]{0,40}?)\s*:\s*(.*)$/.exec(text);
   if (!match || !known(match[1])) return undefined;
   return { label: match[1].trim(), rest: match[2].trim() };
 }

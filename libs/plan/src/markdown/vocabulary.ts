@@ -125,7 +125,7 @@ const PHASE_PART_ROOTS: [RegExp, PhasePartKind][] = [
     'maxDuration',
   ],
   [
-    /\b(?:time|duration|length|soak|bake|dwell|stay|how\s+long|days?|weeks?|hours?|wait|hold|runs?\s+for|lasts?|for\s+how\s+long)\b|^min(?:imum)?$/i,
+    /\b(?:time|duration|length|soak|bake|dwell|stay|how\s+long|days?|weeks?|hours?|wait|hold|runs?\s+for|lasts|for\s+how\s+long)\b|^min(?:imum)?$/i,
     'duration',
   ],
   [
@@ -170,6 +170,9 @@ const PREFIXES = [
   new RegExp(String.raw`^(?:${PHASE_WORD})\s*(?:${ORDINAL})?\s*[:.)\-–—]\s*`, 'i'),
   new RegExp(String.raw`^(?:${PHASE_WORD})\s+(?:${ORDINAL})\s*[:.)\-–—]\s*`, 'i'),
   /^p\d+\s*[:.)\-–—]?\s+/i,
+  // Short stage codes: "S1 — 2% trial", "W2: Europe".
+  /^[a-z]{1,2}\d+\s*[:.)\-–—]\s+/i,
+  /^[a-z]\d+\s+(?=\S)/i,
 ];
 
 /** "Phase 2: Pilot Merchants" → "Pilot Merchants", "1. Wave one: Europe" → "Europe"; "Stage 3" stays "Stage 3". */
