@@ -39,7 +39,7 @@ export function walkBlocks(blocks: readonly Content[], visitor: BlockVisitor, le
       else for (const row of table.rows) visitor.entry(row, label);
       mapTableFrame(table, ledger);
     } else if (block.type === 'paragraph' && visitor.field) {
-      label = walkFieldLines(block, visitor, visitor.field);
+      label = walkFieldLines(block, visitor, (name) => visitor.field?.(name) ?? false);
     } else if (block.type === 'paragraph') {
       const found = labelOf(block, true);
       if (found.label !== undefined && found.rest === '' && visitor.label?.(found.label, linesOf(block))) {
