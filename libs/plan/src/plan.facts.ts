@@ -40,10 +40,11 @@ export function factsOf(plan: RolloutPlan): Fact[] {
     add(path, `phase ${n} "${phase.name}"`);
     if (phase.duration?.min) add(`${path}.duration`, `phase ${n} min ${phase.duration.min}`);
     if (phase.duration?.max) add(`${path}.duration`, `phase ${n} max ${phase.duration.max}`);
-    for (const limit of phase.audience?.limits ?? [])
-      add(`${path}.audience`, `phase ${n} audience ${amountText(limit.max, limit.unit)}`);
+    phase.audience?.limits.forEach((limit, j) =>
+      add(`${path}.audience.limits[${j}]`, `phase ${n} audience ${amountText(limit.max, limit.unit)}`),
+    );
     for (const [key, value] of Object.entries(phase.flags))
-      add(`${path}.flags`, `phase ${n} flag ${key}=${valueText(value)}`);
+      add(`${path}.flags.${key}`, `phase ${n} flag ${key}=${valueText(value)}`);
     phase.checklist.forEach((item, j) =>
       itemFacts(n, item).forEach((text) => add(`${path}.checklist[${j}]`, text)),
     );
@@ -87,6 +88,27 @@ export function factsAt(facts: readonly Fact[], path: string): Fact[] {
   return facts.filter(
     (fact) => fact.path === path || fact.path.startsWith(`${path}.`) || fact.path.startsWith(`${path}[`),
   );
+}
+
+/**
+ * Where the element at `path` (or, when it has none, its nearest enclosing element) came from in the
+ * document: `line` is the element's own `source.line`, `nearest` the closest one on the way to it.
+ */
+export function sourceAt(plan: RolloutPlan, path: string): { line?: number; nearest?: number } {
+  let node: unknown = plan;
+  let nearest: number | undefined;
+  let line: number | undefined;
+  for (const [, key, index] of path.matchAll(/\.?([^.[\]]+)|\[(\d+)\]/g)) {
+    node = isRecord(node) ? node[key ?? Number(index)] : undefined;
+    line = isRecord(node) && isRecord(node.source) ? (node.source.line as number | undefined) : undefined;
+    if (line !== undefined) nearest = line;
+    if (node === undefined) break;
+  }
+  return { line, nearest };
+}
+
+function isRecord(value: unknown): value is Record<string | number, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 function itemFacts(n: number, item: ChecklistItem): string[] {
