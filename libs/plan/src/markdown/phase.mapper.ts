@@ -169,12 +169,15 @@ function mapPhaseBody(context: PhaseContext, section: Section, part: PhasePartKi
 function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void {
   const sentences = text.split(/(?<=[.!?])\s+(?=[A-Z`#*"“])/);
   if (sentences.length === 1 && !proseSays(text)) return appendDescription(context, text, lines);
+  // Sentences share the paragraph's lines: what they say is mapped first, the rest kept as description after.
+  const described: string[] = [];
   for (const sentence of sentences) {
     const parts = sentenceParts(context, sentence);
     for (const part of parts)
       mapPhaseText(context, part === 'audience' ? (audienceOf(sentence) ?? sentence) : sentence, lines, part);
-    if (parts.length === 0) appendDescription(context, sentence, lines);
+    if (parts.length === 0) described.push(sentence);
   }
+  if (described.length > 0) appendDescription(context, described.join(' '), lines);
 }
 
 const STAY =
@@ -230,12 +233,14 @@ function audienceOf(sentence: string): string | undefined {
  * read for what it holds; a clause holding nothing is description.
  */
 export function mapPhaseSummary(context: PhaseContext, text: string, lines: Lines): void {
+  const described: string[] = [];
   for (const clause of text.split(/\s*[,;]\s*/)) {
     if (clause === '') continue;
     const part = clausePart(clause);
     if (part) mapPhaseText(context, clause, lines, part);
-    else appendDescription(context, clause, lines);
+    else described.push(clause);
   }
+  if (described.length > 0) appendDescription(context, described.join(', '), lines);
 }
 
 function clausePart(clause: string): PhasePartKind | undefined {
@@ -306,7 +311,8 @@ function mapPhaseText(
         (label ? durationEndOf(label) : undefined) ?? (kind === 'maxDuration' ? 'max' : 'min'),
       );
       const label_ = readTimeLabel(text);
-      if (bounds.min || bounds.max) phase.duration = { ...phase.duration, ...bounds };
+      // "Open-ended; we keep watching for two weeks": no planned end, whatever else the sentence counts.
+      if ((bounds.min || bounds.max) && !isOpenEnded(text)) phase.duration = { ...phase.duration, ...bounds };
       else if (!label_?.openEnded && !isOpenEnded(text)) return appendDescription(context, text, lines);
       state.ledger.map(lines, `${path}.duration`);
       return;
