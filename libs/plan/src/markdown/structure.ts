@@ -124,8 +124,13 @@ function flatText(entry: ReturnType<typeof entriesOfList>[number]): string {
   return [entry.text, ...entry.children.map(flatText)].join('\n');
 }
 
+/** Titles of what a plan says beside its stages: never a stage, whatever numbers their text holds. */
+const ASIDE =
+  /\b(?:out\s+of\s+scope|non-?goals?|open\s+questions?|risks?|assumptions?|faq|background|context|glossary|references?|dependencies)\b/i;
+
 /** A phase title or body: a duration, an audience share, flag states, or labelled phase fields. */
 export function looksLikePhase(title: string, body: string, loose = false): boolean {
+  if (ASIDE.test(title)) return false;
   if (sectionKindOf(title) === 'phase') return true;
   if (/\(([^()]*)\)/.test(title) && (readDuration(title) || readAudienceLimits(title).length > 0))
     return true;
