@@ -9,13 +9,17 @@ import { mapFlags, registerMissingFlags } from './flags.mapper';
 import { nameFromFile } from './import.name';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
-import { addPhase, mapPhaseEntry, mapPhaseSection } from './phase.mapper';
+import { mapCriteria } from './criteria.mapper';
+import { phaseSpanOf } from './phase.refs';
+import { readFlagStates } from './readers/flag.reader';
+import { addPhase, isPhaseClause, mapPhaseEntry, mapPhaseSection, mapPhaseSummary } from './phase.mapper';
 import { slugify, tidy } from './readers/text';
 import { mapReviews } from './review.mapper';
 import { mapRollback } from './rollback.mapper';
 import { mapRetention } from './settings.mapper';
 import { mapSignal, resolveMetricNames, resolveRollbackLevels } from './signal.mapper';
-import { linesOf, parseMarkdown, sectionsOf, type Section, type TableView } from './tree';
+import { phaseByShape, restructure } from './structure';
+import { linesOf, parseMarkdown, sectionsOf, type Lines, type Section, type TableView } from './tree';
 import { phasePartOf, sectionKindOf, type SectionKind } from './vocabulary';
 
 export interface ImportReport {
@@ -58,12 +62,17 @@ export function importMarkdown(text: string, options: ImportOptions = {}): Impor
   const top = sectionsOf(parseMarkdown(text.replace(/\r(?!\n)/g, ' ')));
   const [first] = top.children;
   const titled = first && first.depth === 1 && top.blocks.length === 0;
+  if (titled) restructure(first, undefined);
+  else restructure(top, undefined);
   if (titled) mapTitle(state, first);
 
   // Phases first, so communications, flag tables and guardrails can refer to them.
   const later: { kind: SectionKind; section: Section }[] = [];
   const visit = (section: Section, inherited?: SectionKind) => {
-    const kind = inherited ?? sectionKindOf(section.title);
+    const named = inherited ?? section.kind ?? sectionKindOf(section.title);
+    const before = section.children.length;
+    restructure(section, named);
+    const kind = named ?? (section.children.length === before ? phaseByShape(section) : undefined);
     if (kind === 'phase') mapPhaseSection(state, section);
     else if (kind === 'phases') mapPhasesContainer(state, section);
     else if (kind) later.push({ kind, section });
@@ -134,6 +143,9 @@ function mapSection(state: ImportState, kind: SectionKind, section: Section, pha
     case 'monitoring':
       mapSignals(state, section, kind === 'guardrails' ? 'guardrails' : 'metrics', phaseId);
       break;
+    case 'criteria':
+      mapCriteria(state, section);
+      break;
     case 'phase':
     case 'phases':
       break;
@@ -190,17 +202,44 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
     section.blocks,
     {
       entry: (entry) => {
-        const context = addPhase(state, entry.label ?? entry.text, entry.lines);
-        if (entry.label && entry.rest)
-          mapPhaseEntry(context, { ...entry, label: undefined, text: entry.rest, children: [] }, undefined);
+        const [title, summary] = entry.label ? [entry.label, entry.rest] : splitSummary(entry.text);
+        const context = addPhase(state, title, entry.lines);
+        if (summary) mapPhaseSummary(context, summary, entry.lines);
         for (const child of entry.children) mapPhaseEntry(context, child, undefined);
       },
       table: (table) => mapPhaseTable(state, table),
+      paragraph: (text, lines) => mapStageSentences(state, text, lines),
     },
     state.ledger,
   );
   for (const child of section.children) mapPhaseSection(state, child);
   mapHeading(state, section, 'phases');
+}
+
+/**
+ * "P0 staging, 24h min, `gw3_enabled`=true": the name, then clauses that say what the stage holds. A comma
+ * that only continues the name ("production, one region (4 clusters)") is kept.
+ */
+function splitSummary(text: string): [string, string | undefined] {
+  const comma = /,(?![^(]*\))/.exec(text);
+  // "Wave 3 — production, one region (4 clusters, 1 week)": the details are in the parentheses.
+  if (!comma || /\(/.test(text.slice(0, comma.index)) || /\)\s*$/.test(text)) return [text, undefined];
+  const rest = text.slice(comma.index + 1).trim();
+  const readable = rest.split(/\s*[,;]\s*/).some((clause) => isPhaseClause(clause));
+  return readable ? [text.slice(0, comma.index), rest] : [text, undefined];
+}
+
+/** "Flag `x` is on from Canary onwards; `y` goes off at Full.": flag states for the stages a sentence names. */
+function mapStageSentences(state: ImportState, text: string, lines: Lines): void {
+  for (const clause of text.split(/\s*;\s*|(?<=[.!?])\s+/)) {
+    const { states } = readFlagStates(clause);
+    const span = states.length > 0 ? phaseSpanOf(state, clause) : undefined;
+    for (const at of span ?? []) {
+      const phase = state.plan.phases[at];
+      for (const { key, value } of states) phase.flags[key] = value;
+      state.ledger.map(lines, `phases[${at}].flags`);
+    }
+  }
 }
 
 function mapPhaseTable(state: ImportState, table: TableView): void {

@@ -2,6 +2,7 @@ import type { Content, Heading, List, ListItem, Paragraph, PhrasingContent, Root
 import unified from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
+import type { SectionKind } from './vocabulary';
 
 /** The Markdown syntax tree, cut into sections by headings, and the small views the mappers read. */
 
@@ -18,6 +19,8 @@ export interface Section {
   /** Blocks between this heading and the next heading. */
   blocks: Content[];
   children: Section[];
+  /** Set when the structure, not the title, says what the section is (a bold lead, a list of stages). */
+  kind?: SectionKind;
 }
 
 export function sectionsOf(root: Root): Section {
@@ -143,4 +146,40 @@ export function tableOf(table: Table): TableView {
     return { text, lines: linesOf(row), rest: text, checked: null, children: [], cells };
   });
   return { header, headerLines, delimiterLine: headerLines[1] + 1, rows };
+}
+
+/**
+ * A paragraph cut into its source lines ("**Scope:** …⏎**Length:** …" is two fields in one paragraph): each
+ * line becomes a paragraph of its own, with the inline nodes written on it.
+ */
+export function paragraphLines(paragraph: Paragraph): Paragraph[] {
+  const start = linesOf(paragraph)[0];
+  const lines: PhrasingContent[][] = [[]];
+  for (const node of paragraph.children) {
+    if (node.type === 'break') {
+      lines.push([]);
+    } else if (node.type === 'text' && node.value.includes('\n')) {
+      node.value.split('\n').forEach((part, i) => {
+        if (i > 0) lines.push([]);
+        if (part !== '') lines[lines.length - 1].push({ type: 'text', value: part });
+      });
+    } else {
+      lines[lines.length - 1].push(node);
+    }
+  }
+  return lines.map((children, i) => ({
+    type: 'paragraph',
+    children,
+    position: { start: { line: start + i, column: 1 }, end: { line: start + i, column: 1 } },
+  }));
+}
+
+/** "Minimum duration: 5 days." → the label and its value, when the label is one `known` accepts. */
+export function plainLabelOf(
+  text: string,
+  known: (label: string) => boolean,
+): { label: string; rest: string } | undefined {
+  const match = /^([A-Za-z][^:`|,]{0,40}?)\s*:\s*(.*)$/.exec(text);
+  if (!match || !known(match[1])) return undefined;
+  return { label: match[1].trim(), rest: match[2].trim() };
 }
