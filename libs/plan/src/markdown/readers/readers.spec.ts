@@ -47,6 +47,50 @@ describe('duration reader', () => {
   it('rejects backwards ranges', () => expect(readTimeLabel('Week 5-2')).toBeUndefined());
 });
 
+describe('duration reader: tokens, not substrings', () => {
+  it.each([
+    ['hold for 5 consecutive days', 'P5D'],
+    ['for two consecutive days', 'P2D'],
+    ['in any 24-hour period', 'PT24H'],
+    ['soak +1 week before widening', 'P1W'],
+    ['72h at this stage', 'PT72H'],
+    ['wait twenty-four hours', 'PT24H'],
+    ['a full day of clean traffic', 'P1D'],
+    ['seven incident-free days', 'P7D'],
+  ])('%s → %s', (text, iso) => expect(readDuration(text)?.iso).toBe(iso));
+
+  it('counts business days as days and says it is a guess', () => {
+    const found = readDuration('allow 10 business days for the audit');
+    expect(found?.iso).toBe('P10D');
+    expect(found?.doubt).toMatch(/business/);
+  });
+  it.each([
+    'Monitoring and alerting',
+    'Design and build',
+    'in any hour of the week',
+    'a second reviewer checks the diff',
+    'two teams own it',
+    'p99 latency',
+    'v2 days',
+  ])('finds no amount of time in "%s"', (text) => expect(readDuration(text)).toBeUndefined());
+  it('keeps the offsets of what it read', () => {
+    const text = 'Canary for three straight days then widen';
+    const found = readDuration(text)!;
+    expect(text.slice(found.index, found.index + found.length)).toBe('three straight days');
+  });
+});
+
+describe('window reader', () => {
+  it.each([
+    ['errors above 50 in any 24-hour period', 'PT24H', 'aggregate'],
+    ['more than 3 pages in any hour', 'PT1H', 'aggregate'],
+    ['refund rate > 2% for 2 consecutive hours', 'PT2H', 'sustained'],
+    ['p95 over 900 ms for a full day', 'P1D', 'sustained'],
+  ])('%s → %s %s', (text, iso, mode) => expect(readWindow(text)).toMatchObject({ iso, mode }));
+  it('reads "and" as a word, not as a window', () =>
+    expect(readWindow('Errors and timeouts')).toBeUndefined());
+});
+
 describe('recurrence', () => {
   it.each([
     ['Daily check-ins', 'Daily', 'P1D'],
