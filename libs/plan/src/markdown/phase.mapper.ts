@@ -6,7 +6,7 @@ import { readChannel } from './readers/action.reader';
 import { readCondition, readWindow } from './readers/comparison.reader';
 import { isOpenEnded, readDuration, readTimeLabel, spanOf } from './readers/duration.reader';
 import { readFlagStates } from './readers/flag.reader';
-import { readApproval } from './readers/role.reader';
+import { readApproval } from './readers/approval.reader';
 import { slugify, stripParentheticals, tidy } from './readers/text';
 import { mapSignal } from './signal.mapper';
 import { mapRetention } from './settings.mapper';

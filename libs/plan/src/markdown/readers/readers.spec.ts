@@ -1,4 +1,5 @@
-import { readApproval, normaliseRole } from './role.reader';
+import { readApproval } from './approval.reader';
+import { normaliseRole } from './role.reader';
 import { readAudienceLimits, startsWithCount } from './audience.reader';
 import { readChannel, readStepAction } from './action.reader';
 import { readBound, readComparison, readCondition, readWindow } from './comparison.reader';
@@ -190,6 +191,28 @@ describe('role reader', () => {
     ['Legal sign-off obtained', ['legal']],
     ['Go/No-Go meeting sign-off recorded.', []],
   ])('%s', (text, roles) => expect(readApproval(text)).toEqual({ roles }));
+  it.each([
+    ['Risk approves the widening to 25%', ['risk']],
+    ['The fraud desk has approved the new rules.', ['fraud-desk']],
+    ['Once QA and Legal sign off, we widen', ['qa', 'legal']],
+    ['Head of Payments signs off before the switch', ['head-of-payments']],
+    ['Legal has signed off on the copy', ['legal']],
+    ['Review completed by Security', ['security']],
+    ['Sign-off recorded by Head of Payments and Release captain', ['head-of-payments', 'release-captain']],
+    ['sign-off from the Change Advisory Board', ['change-advisory-board']],
+    ['Change Advisory Board sign-off obtained', ['change-advisory-board']],
+    ['a go/no-go from the release manager', ['release-manager']],
+    ['Site reliability on-call gives the go-ahead', ['site-reliability-on-call']],
+    ['Data protection officer approved the DPIA', ['data-protection-officer']],
+    ['Merchants and Support both sign off', ['merchants', 'support']],
+    ['We sign off together at the Monday sync', []],
+  ])('%s (other tenses and forms)', (text, roles) => expect(readApproval(text)).toEqual({ roles }));
+  it.each([
+    'Merchants sign the new terms',
+    'Support gives a short briefing to agents',
+    'Run the smoke tests',
+    'Update the pricing page',
+  ])('"%s" approves nothing', (text) => expect(readApproval(text)).toBeUndefined());
   it('leaves other items alone', () =>
     expect(readApproval('Monitoring connected to Ops channel')).toBeUndefined());
   it('normalises roles', () => expect(normaliseRole('the Ops team')).toBe('ops'));
