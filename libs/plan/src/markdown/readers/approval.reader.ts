@@ -19,7 +19,8 @@ const FROM_ROLE =
 const ROLE_BEFORE = /\b([A-Z][\w&]*(?:\s+[A-Z][\w&]*){0,3})\s+(?:sign[- ]?offs?|approvals?)\b/;
 const APPROVAL_WORDS = /\b(?:sign[- ]?offs?|signed[- ]off|approvals?|approved|go\/no[- ]?go)\b/i;
 /** Cheap test before any grammar: the line has a word an approving verb could be. */
-const APPROVING_HINT = /\b(?:approv\w*|signs?|signed|signing|gives?|giving|gave|grants?|granted)\b/i;
+const APPROVING_HINT =
+  /\b(?:approv(?:e|es|ed|ing)|signs?(?![-\w])|signed(?!-)|signing|gives?|gave|giving|grants?|granted)\b/i;
 
 /** Verbs that approve, by infinitive; "sign" only with "off" (people sign contracts too). */
 const APPROVING = new Set(['approve', 'sign off', 'authorize', 'authorise', 'endorse', 'ratify']);

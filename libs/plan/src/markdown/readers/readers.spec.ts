@@ -233,6 +233,23 @@ describe('flag reader', () => {
     expect(readFlagStates('dark_mode = on').states).toEqual([{ key: 'dark_mode', value: true }]);
     expect(readFlagStates('Scope: limited').states).toEqual([]);
   });
+  it.each([
+    ['`instant_refunds` is switched on for staff', 'instant_refunds', true],
+    ['we turn `instant_refunds` on once the canary is quiet', 'instant_refunds', true],
+    ['Keep `legacy_ledger` off during the soak', 'legacy_ledger', false],
+    ['`legacy_ledger` stays off', 'legacy_ledger', false],
+    ['`legacy_ledger` remains disabled', 'legacy_ledger', false],
+    ['`instant_refunds` is not enabled yet', 'instant_refunds', false],
+    ['`refund_ramp` will be set to 25%', 'refund_ramp', 25],
+    ['Raise `refund_ramp` to 50%', 'refund_ramp', 50],
+    ['The team enables `instant_refunds` for everyone', 'instant_refunds', true],
+    ['instant_refunds goes live at noon', 'instant_refunds', true],
+    ['switched `instant_refunds` back off', 'instant_refunds', false],
+  ])('reads prose: %s', (text, key, value) => expect(readFlagStates(text).states).toEqual([{ key, value }]));
+  it.each(['error_rate at 5% for 10 minutes', 'Turn on the lights', 'Check sign-on is working'])(
+    '"%s" sets no flag',
+    (text) => expect(readFlagStates(text).states).toEqual([]),
+  );
   it('parses values', () => {
     expect([
       parseFlagValue('enabled'),
