@@ -173,6 +173,7 @@ function mapPhaseText(
       const amount = readDuration(text);
       if (span) phase.duration = { min: span };
       else if (amount) phase.duration = { min: amount.iso, ...(amount.maxIso ? { max: amount.maxIso } : {}) };
+      if (!span && amount?.doubt) state.ledger.note(lines[0], amount.doubt);
       else if (!label?.openEnded && !isOpenEnded(text)) return;
       state.ledger.map(lines, `${path}.duration`);
       return;

@@ -1,7 +1,7 @@
 import { readApproval } from './approval.reader';
 import { normaliseRole } from './role.reader';
 import { readAudienceLimits, startsWithCount } from './audience.reader';
-import { readChannel, readStepAction } from './action.reader';
+import { readBreachAction, readChannel, readLevelNumber, readStepAction } from './action.reader';
 import { readBound, readComparison, readCondition, readWindow } from './comparison.reader';
 import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader';
 import { parseFlagValue, readFlagStates } from './flag.reader';
@@ -260,9 +260,31 @@ describe('flag reader', () => {
   });
 });
 
+describe('breach action reader: verbs, not nouns', () => {
+  it.each([
+    ['Checkout errors > 2% for 5 min → roll back, post on the status page', 'rollback'],
+    ['Conversion on the pricing page drops below 3%', 'rollback'],
+    ['Refund failures above 1%: page the on-call', 'notify'],
+    ['Latency over 900 ms, then page SRE', 'notify'],
+    ['Support hold time above 10 minutes', 'rollback'],
+    ['Fraud score spikes → hold at the current stage', 'pause'],
+    ['Queue depth > 5k: pause the ramp', 'pause'],
+  ])('%s → %s', (text, type) => expect(readBreachAction(text).type).toBe(type));
+  it.each([
+    ['→ Level 2', 2],
+    ['roll back to level 3 if it persists', 3],
+    ['go to L2', 2],
+    ['Tier 1 rollback', 1],
+  ])('%s names level %s', (text, n) => expect(readLevelNumber(text)).toBe(n));
+  it('names no level without a number', () => expect(readLevelNumber('level of noise')).toBeUndefined());
+});
+
 describe('step action reader', () => {
   it.each([
     ['Revert deployment to previous version', 'revert-deployment'],
+    ['Hide the new prices on the pricing page', 'manual'],
+    ['Remove the status page draft', 'manual'],
+    ['Update the status page with the outage', 'notify'],
     ['Notify merchants of data restoration', 'notify'],
     ['Restore from last backup', 'restore-backup'],
     ['Replay missed webhooks from DLQ', 'replay-dlq'],
