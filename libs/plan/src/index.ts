@@ -10,7 +10,8 @@ export {
   MAX_DOCUMENT_CHARS,
   type DocumentFormat,
 } from './plan.document';
-export { importMarkdown, type ImportReport, type ImportResult } from './markdown/import';
+export { importMarkdown, type ImportOptions, type ImportReport, type ImportResult } from './markdown/import';
 export { planChanges } from './plan.diff';
+export { factsOf, factsAt, type Fact } from './plan.facts';
 export { auditImport } from './markdown/import.audit';
 export type { MappedLine, UnmappedLine, ImportNote } from './markdown/ledger';

@@ -13,12 +13,14 @@ export function mapCommunications(
   audience?: string,
   phaseId?: string,
 ): void {
-  const add = (text: string, lines: Lines, who: string | undefined) => {
+  const add = (text: string, lines: Lines, group: string | undefined) => {
+    const recipient = group ? undefined : readRecipient(text);
+    const who = group ?? recipient?.audience;
     const channel = readChannel(text);
     const communication: Communication = {
       ...(who ? { audience: who } : {}),
       ...(channel ? { channel } : {}),
-      message: tidy(text),
+      message: tidy(recipient?.message ?? text),
       source: sourceOf(lines),
     };
     const fixed = phaseId ? state.plan.phases.findIndex((p) => p.id === phaseId) : -1;
@@ -61,4 +63,53 @@ export function rangeOf(section: Section): Lines {
   const start = section.heading ? linesOf(section.heading)[0] : 1;
   const last = [...section.blocks.map((b) => linesOf(b)[1]), ...section.children.map((c) => rangeOf(c)[1])];
   return [start, Math.max(start, ...last)];
+}
+
+/** A short noun phrase: who a message is for ("support leads", "beta customers' admins", "Trust & Safety"). */
+const WHO = String.raw`[A-Za-z#][\w'’&#-]*(?:\s+(?:&\s+)?[A-Za-z][\w'’&-]*){0,4}?`;
+/** Where the recipient's phrase ends: a preposition or conjunction starting the rest of the sentence. */
+const WHO_END = String.raw`(?=\s+(?:on|in|via|about|that|before|after|when|once|with|of|by|at|through|during|ahead|\d)\b|\s*[.,;:()]|\s*$)`;
+const MESSAGE_NOUN = String.raw`(?:e-?mail|note|notice|message|heads-up|update|summary|announcement|reminder|briefing|memo|letter)`;
+
+const LABELLED = /^([A-Z][\w'’&-]*(?:\s+[\w'’&-]+){0,3}):\s+(\S.*)$/;
+const TOLD = new RegExp(
+  String.raw`^(?:the\s+|our\s+)?(${WHO})\s+(?:(?:is|are|will\s+be|get|gets)\s+)?(?:told|e-?mailed|notified|informed|briefed|messaged|reminded|invited)\b`,
+  'i',
+);
+const RECEIVES = new RegExp(
+  String.raw`^(?:the\s+|our\s+)?(${WHO})\s+(?:get|gets|receive|receives|hear|hears)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:${MESSAGE_NOUN}|about)\b`,
+  'i',
+);
+const IMPERATIVE = new RegExp(
+  String.raw`^(?:e-?mail|notify|tell|inform|brief|message|ping|remind|warn|invite)\s+(?:the\s+|our\s+|all\s+)?(${WHO})${WHO_END}`,
+  'i',
+);
+const NOUN_TO = new RegExp(
+  String.raw`\b${MESSAGE_NOUN}s?\s+to\s+(?:the\s+|our\s+|all\s+)?(${WHO})${WHO_END}`,
+  'i',
+);
+/** Labels that say what a line is, not who it is for. */
+const NOT_A_RECIPIENT =
+  /^(?:note|nb|update|reminder|when|why|what|how|where|tbd|todo|status|channel|owner|message|timing)$/i;
+const SLACK_CHANNEL = /(?:^|\s)(#[a-z0-9][\w-]*)/i;
+
+export interface Recipient {
+  audience?: string;
+  /** The message without the recipient's label ("Finance: confirm the contract end date" → the rest). */
+  message?: string;
+}
+
+/**
+ * Who a communication line is for, when no heading or bold label says so: a plain label ("Finance: …"), the
+ * subject of "are told / get an email / hears about", the object of "email / notify / tell …", "an email to …",
+ * or else the chat channel it names ("#eng-announce"), as rollback steps name theirs.
+ */
+export function readRecipient(text: string): Recipient | undefined {
+  const plain = text.replace(/[`*_]/g, '').trim();
+  const labelled = LABELLED.exec(plain);
+  if (labelled && !NOT_A_RECIPIENT.test(labelled[1]))
+    return { audience: labelled[1].trim(), message: labelled[2] };
+  const named = TOLD.exec(plain) ?? RECEIVES.exec(plain) ?? IMPERATIVE.exec(plain) ?? NOUN_TO.exec(plain);
+  const audience = named?.[1].trim() ?? SLACK_CHANNEL.exec(plain)?.[1];
+  return audience ? { audience } : undefined;
 }

@@ -1,3 +1,4 @@
+import { factsAt, factsOf } from '../plan.facts';
 import type { RolloutPlan } from '../plan.schema';
 import type { ImportResult } from './import';
 
@@ -37,8 +38,9 @@ function locatedElements(plan: RolloutPlan): Located[] {
 }
 
 /**
- * The importer's promise, checked: every non-blank line is accounted for exactly once (mapped or not
- * understood), and every element of the plan carries its `source.line`. Returns what breaks the promise.
+ * The importer's promise, checked: every non-blank line is accounted for exactly once (understood or not),
+ * a line reported understood names the facts it gave, every element of the plan carries its `source.line`,
+ * and an element that holds facts is reported understood at that line. Returns what breaks the promise.
  */
 export function auditImport(text: string, { plan, report }: ImportResult): string[] {
   const problems: string[] = [];
@@ -50,7 +52,15 @@ export function auditImport(text: string, { plan, report }: ImportResult): strin
     if (content.trim() !== '' && count !== 1)
       problems.push(`line ${index + 1} is accounted for ${count} times`);
   });
-  for (const { path, element } of locatedElements(plan))
-    if (typeof element.source?.line !== 'number') problems.push(`${path} has no source.line`);
+  for (const { line, to, facts } of report.mapped)
+    if (facts.length === 0) problems.push(`line ${line} is reported understood as ${to} but gave no fact`);
+  const understood = new Set(report.mapped.map((m) => m.line));
+  const facts = factsOf(plan);
+  for (const { path, element } of locatedElements(plan)) {
+    const line = element.source?.line;
+    if (typeof line !== 'number') problems.push(`${path} has no source.line`);
+    else if (!understood.has(line) && factsAt(facts, path).length > 0)
+      problems.push(`${path} holds facts but its line ${line} is reported not understood`);
+  }
   return problems;
 }

@@ -7,7 +7,7 @@ const seed = (name: string) => readFileSync(join(__dirname, '../../../../example
 
 describe('seed 000: merchant platform', () => {
   const text = seed('merchant-platform.md');
-  const result = importMarkdown(text);
+  const result = importMarkdown(text, { fileName: 'examples/merchant-platform.md' });
   const { plan, report } = result;
 
   it('imports into a valid plan with nothing left unmapped', () => {
@@ -15,6 +15,29 @@ describe('seed 000: merchant platform', () => {
     expect(validatePlan(plan).ok).toBe(true);
     expect(report.unmapped).toEqual([]);
     expect(auditImport(text, result)).toEqual([]);
+  });
+
+  it('is named after its file, since "Production Rollout Plan" names no feature', () => {
+    expect(plan.metadata).toMatchObject({ name: 'merchant-platform', title: 'Production Rollout Plan' });
+    // Without a file name the title is all there is.
+    expect(importMarkdown(text).plan.metadata.name).toBe('production');
+  });
+
+  it('reports the facts each line gave, including what a phase heading says about duration', () => {
+    const factsOfLine = (line: number) => report.mapped.find((m) => m.line === line)?.facts;
+    expect(factsOfLine(1)).toEqual(['name merchant-platform']);
+    expect(factsOfLine(9)).toEqual(['phase 2 "Pilot Merchants"', 'phase 2 min P2W']);
+    expect(factsOfLine(10)).toEqual(['phase 2 audience 5']);
+    expect(factsOfLine(12)).toEqual(['phase 2 check-in every P1D', 'phase 2 item manual']);
+    // One flag per line, though every line went into the phase's flag states.
+    expect(factsOfLine(15)).toEqual(['phase 2 flag marketplace_directory=false']);
+    expect(factsOfLine(65)).toEqual([
+      'guardrail error_rate > 5%',
+      'guardrail error_rate window PT5M',
+      'guardrail error_rate rollback level 1',
+    ]);
+    expect(factsOfLine(50)).toEqual(['rollback level 2 "Data Rollback"', 'rollback level 2 budget PT1H']);
+    expect(report.mapped.every((m) => m.facts.length > 0)).toBe(true);
   });
 
   it('has four phases: one week, two weeks, two weeks and an open-ended last phase', () => {
@@ -165,10 +188,21 @@ describe('seed 004: admin panel', () => {
   const items = plan.phases.flatMap((p) => p.checklist);
   const item = (start: string) => items.find((i) => i.title.startsWith(start));
 
-  it('imports into a valid plan with nothing left unmapped', () => {
+  it('imports into a valid plan; only two lines kept as text give no fact', () => {
     expect(report.errors).toEqual([]);
-    expect(report.unmapped).toEqual([]);
+    // Both lines are kept in the plan as text, but say nothing the rollout acts on: a phase's objectives
+    // (its description) and a scope with no number (an audience description without a limit).
+    expect(report.unmapped).toEqual([
+      {
+        line: 4,
+        text: '- **Objectives**: Validate integrations, fixtures, degraded modes, and smoke tests.',
+        keptAs: 'phases[0].description',
+      },
+      { line: 27, text: '- **Scope**: All bars and support teams.', keptAs: 'phases[2].audience' },
+    ]);
     expect(plan.metadata).toMatchObject({ name: 'admin-panel', title: 'Rollout Plan – Admin Panel' });
+    // A specific title wins over the file name.
+    expect(importMarkdown(text, { fileName: 'plan.md' }).plan.metadata.name).toBe('admin-panel');
     expect(auditImport(text, result)).toEqual([]);
   });
 

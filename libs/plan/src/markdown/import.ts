@@ -1,10 +1,12 @@
 import { documentProblem } from '../plan.document';
+import { factsOf, sourceAt } from '../plan.facts';
 import type { PlanError } from '../plan.errors';
 import type { RolloutPlan } from '../plan.schema';
 import { validatePlan } from '../plan.validate';
 import { walkBlocks } from './blocks';
 import { mapCommunications, rangeOf } from './communication.mapper';
 import { mapFlags, registerMissingFlags } from './flags.mapper';
+import { nameFromFile } from './import.name';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
 import { addPhase, mapPhaseEntry, mapPhaseSection } from './phase.mapper';
@@ -17,9 +19,9 @@ import { linesOf, parseMarkdown, sectionsOf, type Section, type TableView } from
 import { phasePartOf, sectionKindOf, type SectionKind } from './vocabulary';
 
 export interface ImportReport {
-  /** Lines that became part of the plan, with the element each became. */
+  /** Lines understood: each gave the plan at least one fact, listed with the element it became. */
   mapped: MappedLine[];
-  /** Non-blank lines the importer did not understand. */
+  /** Non-blank lines that gave the plan no fact, with what the text was kept as, if anything. */
   unmapped: UnmappedLine[];
   /** Assumptions and details the plan cannot hold (e.g. "(if ready)" after a flag state). */
   notes: ImportNote[];
@@ -32,11 +34,16 @@ export interface ImportResult {
   report: ImportReport;
 }
 
+export interface ImportOptions {
+  /** The document's file name: it names the plan when the title is generic ("Production Rollout Plan"). */
+  fileName?: string;
+}
+
 /**
  * Imports a plan written in Markdown. Never throws: a document that cannot be read yields an empty plan
  * and the reason in `report.errors`.
  */
-export function importMarkdown(text: string): ImportResult {
+export function importMarkdown(text: string, options: ImportOptions = {}): ImportResult {
   const problem = documentProblem(text);
   if (problem) {
     const state = new ImportState([]);
@@ -70,10 +77,12 @@ export function importMarkdown(text: string): ImportResult {
   resolveRollbackLevels(state);
   resolveMetricNames(state);
   registerMissingFlags(state);
+  nameFromFile(state.plan.metadata, options.fileName);
   const validation = validatePlan(state.plan);
   // A valid plan comes back from the schema with its keys in canonical order.
   const plan = validation.ok ? validation.plan : state.plan;
-  return { plan, report: { ...state.ledger.result(), errors: [...state.errors, ...validation.errors] } };
+  const lines = state.ledger.result(factsOf(plan), (path) => sourceAt(plan, path));
+  return { plan, report: { ...lines, errors: [...state.errors, ...validation.errors] } };
 }
 
 function mapTitle(state: ImportState, section: Section): void {

@@ -11,9 +11,16 @@ describe('a plan with stages, exit criteria, abort conditions, a kill switch and
   const result = importMarkdown(text);
   const { plan, report } = result;
 
-  it('maps everything it understands and reports only the Risks section', () => {
+  it('maps everything it understands and reports the Risks section and the text it kept without a fact', () => {
     expect(report.errors).toEqual([]);
-    expect(report.unmapped.map((u) => u.line)).toEqual([57, 59]);
+    // Lines 3 (the plan's description: owner and purpose) and 31 (a scope with no number) are kept as text
+    // and give no fact; the Risks section (57, 59) is not read at all.
+    expect(report.unmapped.map((u) => [u.line, u.keptAs])).toEqual([
+      [3, 'metadata.description'],
+      [31, 'phases[2].audience'],
+      [57, undefined],
+      [59, undefined],
+    ]);
     expect(auditImport(text, result)).toEqual([]);
   });
 
