@@ -173,8 +173,8 @@ function mapPhaseText(
       const amount = readDuration(text);
       if (span) phase.duration = { min: span };
       else if (amount) phase.duration = { min: amount.iso, ...(amount.maxIso ? { max: amount.maxIso } : {}) };
-      if (!span && amount?.doubt) state.ledger.note(lines[0], amount.doubt);
       else if (!label?.openEnded && !isOpenEnded(text)) return;
+      if (!span && amount?.doubt) state.ledger.note(lines[0], amount.doubt);
       state.ledger.map(lines, `${path}.duration`);
       return;
     }

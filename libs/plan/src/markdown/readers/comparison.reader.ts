@@ -112,6 +112,8 @@ const WINDOW_AFTER = /^\s+(?:window|period|interval)\b/i;
 const ONE_UNIT =
   /\b(?:in|within|during|over|across)\s+(?:any|each|every|a\s+single|any\s+single|any\s+one|a\s+given|any\s+given)\s+(second|minute|hour|day|week)\b(?:\s+(?:window|period|interval)\b)?/i;
 
+const PER_UNIT = /\/\s*(\d+)\s*(s|m|h|mins?|minutes?|hrs?|hours?)\b|\bper\s+(minute|hour|day|week)\b/i;
+
 /** "for 5 min" (every sample breaches for that long) or "over 15 minutes" (measured across the window). */
 export function readWindow(text: string): Window | undefined {
   for (const amount of readDurations(text)) {
@@ -126,6 +128,10 @@ export function readWindow(text: string): Window | undefined {
       if (lead) return { iso: amount.iso, mode, index: lead.index, length: end + trailing - lead.index };
     }
   }
+  // A rate over a window: "above 50 per hour", "> 2% / 5m".
+  const rate = PER_UNIT.exec(text);
+  const rateIso = rate ? (rate[1] ? isoOf(rate[1], rate[2]) : isoOf('1', rate[3])) : undefined;
+  if (rate && rateIso) return { iso: rateIso, mode: 'aggregate', index: rate.index, length: rate[0].length };
   const one = ONE_UNIT.exec(text);
   const iso = one ? isoOf('1', one[1]) : undefined;
   return one && iso ? { iso, mode: 'aggregate', index: one.index, length: one[0].length } : undefined;

@@ -87,6 +87,8 @@ describe('window reader', () => {
     ['more than 3 pages in any hour', 'PT1H', 'aggregate'],
     ['refund rate > 2% for 2 consecutive hours', 'PT2H', 'sustained'],
     ['p95 over 900 ms for a full day', 'P1D', 'sustained'],
+    ['duplicate charges above 30 per hour', 'PT1H', 'aggregate'],
+    ['5xx > 1% / 5m', 'PT5M', 'aggregate'],
   ])('%s → %s %s', (text, iso, mode) => expect(readWindow(text)).toMatchObject({ iso, mode }));
   it('reads "and" as a word, not as a window', () =>
     expect(readWindow('Errors and timeouts')).toBeUndefined());
@@ -206,12 +208,22 @@ describe('role reader', () => {
     ['Data protection officer approved the DPIA', ['data-protection-officer']],
     ['Merchants and Support both sign off', ['merchants', 'support']],
     ['We sign off together at the Monday sync', []],
+    ['Exit: the DBA on call has signed off the lag dashboard.', ['dba-on-call']],
+    ['Move on after 3 quiet days and the growth PM signs off.', ['growth-pm']],
+    ['Finance has to approve the forecast.', ['finance']],
+    ['Trust & Safety has approved the output filter', ['trust-safety']],
+    ['Warehouse lead approval', ['warehouse-lead']],
+    ['Capacity sign-off by SRE', ['sre']],
+    ['Legal has reviewed the banner copy', ['legal']],
+    ['The CDN team has to confirm that hit rates hold', ['cdn']],
+    ['oncall ack', ['oncall']],
   ])('%s (other tenses and forms)', (text, roles) => expect(readApproval(text)).toEqual({ roles }));
   it.each([
     'Merchants sign the new terms',
     'Support gives a short briefing to agents',
     'Run the smoke tests',
     'Update the pricing page',
+    'We review the dashboards every morning',
   ])('"%s" approves nothing', (text) => expect(readApproval(text)).toBeUndefined());
   it('leaves other items alone', () =>
     expect(readApproval('Monitoring connected to Ops channel')).toBeUndefined());

@@ -26,9 +26,11 @@ const NOBODY = new Set([
 
 /** "Product and Legal", "Head of Payments and Release captain" → one slug per role, in order. */
 export function splitRoles(phrase: string): string[] {
-  const end = ROLE_END.exec(phrase);
-  const roles = (end ? phrase.slice(0, end.index) : phrase)
-    .split(/\s*(?:\/|&|\+|\band\b|\bor\b)\s*/i)
+  // "DBA on call" is one role; "Trust & Safety" is one team.
+  const joined = phrase.replace(/\bon[- ]call\b/gi, 'on-call');
+  const end = ROLE_END.exec(joined);
+  const roles = (end ? joined.slice(0, end.index) : joined)
+    .split(/\s*(?:\/|\+|\band\b|\bor\b)\s*/i)
     .map(normaliseRole)
     .filter((role) => role !== '' && !NOBODY.has(role));
   return [...new Set(roles)];
