@@ -74,8 +74,13 @@ export function readDuration(text: string): DurationMatch | undefined {
   return undefined;
 }
 
+const MAYBE_UNIT =
+  /\d\s*-?\s*[smhdwy]|\b(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|wks?|weeks?|months?|mos?|years?|yrs?)\b/i;
+
 /** Every amount of time in `text`, in order. */
 export function* readDurations(text: string): Generator<DurationMatch> {
+  // Most lines name no unit of time at all: skip tokenizing them (the importer reads every line several times).
+  if (!MAYBE_UNIT.test(text)) return;
   const tokens = tokenize(text);
   for (let i = 0; i < tokens.length; i++) {
     const match = amountAt(tokens, i);
