@@ -1,6 +1,6 @@
 import type { NoDataPolicy, TriggerAction } from '../plan.schema';
 import { sourceOf, type ImportState } from './import.state';
-import { readChannel } from './readers/action.reader';
+import { readBreachAction, readLevelNumber } from './readers/action.reader';
 import { readCondition } from './readers/comparison.reader';
 import { metricName, slugify, stripParentheticals, tidy } from './readers/text';
 import type { Lines } from './tree';
@@ -73,16 +73,10 @@ export function noDataOf(text: string): { noData?: NoDataPolicy } {
   return match ? { noData: match[1].toLowerCase() as NoDataPolicy } : {};
 }
 
-/** What a breach does. Rollback unless the line says pause or notify; the level is chosen at the end. */
+/** What a breach does: rollback unless the line's verbs say pause or notify; the level is chosen at the end. */
 function actionOf(state: ImportState, text: string): TriggerAction {
-  if (/\b(?:pause|halt|freeze|hold)\b/i.test(text)) return { type: 'pause' };
-  if (
-    /\b(?:notify|page|escalate|alert\s+(?:the\s+)?on-?call|warn)\b/i.test(text) &&
-    !/\broll\s*back\b/i.test(text)
-  ) {
-    const channel = readChannel(text);
-    return { type: 'notify', ...(channel ? { channel } : {}) };
-  }
+  const read = readBreachAction(text);
+  if (read.type !== 'rollback') return read;
   const action: Extract<TriggerAction, { type: 'rollback' }> = { type: 'rollback' };
   state.levelHints.push({ action, hint: text });
   return action;
@@ -98,14 +92,19 @@ export function resolveMetricNames(state: ImportState): void {
   }
 }
 
-/** Rollback actions go to the level their line names, else to the first (quickest) level. */
+/** Rollback actions go to the level their line names (by title, id or number), else to the first (quickest). */
 export function resolveRollbackLevels(state: ImportState): void {
   const levels = state.plan.rollback.levels;
   for (const { action, hint } of state.levelHints) {
     const words = hint.toLowerCase();
-    const named = levels.find(
-      (level) => words.includes(level.title.toLowerCase()) || new RegExp(`\\b${level.id}\\b`).test(words),
-    );
+    const number = readLevelNumber(hint);
+    const named =
+      levels.find(
+        (level) => words.includes(level.title.toLowerCase()) || new RegExp(`\\b${level.id}\\b`).test(words),
+      ) ??
+      (number === undefined
+        ? undefined
+        : (levels.find((level) => readLevelNumber(level.title) === number) ?? levels[number - 1]));
     const level = named ?? levels[0];
     if (level) action.level = level.id;
   }

@@ -14,6 +14,7 @@ const VERBS: [RegExp, ActionType][] = [
     /^(?:notify|inform|announce|email|message|post|alert|page|tell|communicate|update\s+the\s+status)\b/i,
     'notify',
   ],
+  [/^(?:update|publish|put\s+up|show)\b.*\b(?:status\s*page|banner)\b/i, 'notify'],
   [/^(?:call|trigger|invoke|fire)\b.*\b(?:webhook|endpoint|hook|url)\b/i, 'webhook'],
 ];
 const KEYWORDS: [RegExp, ActionType][] = [
@@ -24,7 +25,8 @@ const KEYWORDS: [RegExp, ActionType][] = [
     'revert-deployment',
   ],
   [/\b(?:webhook|endpoint)\b/i, 'webhook'],
-  [/\b(?:notify|banner|announce|email|status\s+page)\b/i, 'notify'],
+  // Verbs only: a "status page" or "pricing page" named in a step is where it acts, not a message.
+  [/\b(?:notify|announce|email)\b/i, 'notify'],
 ];
 
 export function readStepAction(text: string): StepAction {
@@ -63,4 +65,29 @@ const CHANNELS: [RegExp, string][] = [
 
 export function readChannel(text: string): string | undefined {
   return CHANNELS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** What a breach makes happen, read from the line's verbs ("page the on-call"), never its nouns ("pricing page"). */
+export type BreachAction = { type: 'pause' } | { type: 'notify'; channel?: string } | { type: 'rollback' };
+
+const PAUSES =
+  /\b(?:pause[sd]?|pausing|halt(?:s|ed)?|freeze|freezes|frozen|put\s+on\s+hold|on\s+hold|stop\s+(?:widening|expanding|the\s+ramp))\b|\bholds?(?:\s+(?:at|the|there|rollout|traffic|exposure)\b|\s*(?:$|[.;,)]))/i;
+/** "page" is a verb at the start of a clause or before whom it wakes: "page the on-call", "→ page SRE". */
+const NOTIFIES =
+  /\b(?:notify|escalate|warn|alert\s+(?:the\s+)?on-?call)\b|(?:^|[,;:(→>]|\band\b|\bthen\b|\bwe\b)\s*page\b|\bpage\s+(?:the\s+|our\s+)?(?:on-?call|oncall|sre|ops|owner|team|@)/i;
+const ROLLS_BACK = /\b(?:roll\s*back|rollback|revert)\b|(?:→|->)\s*(?:level|tier|l)\s*\d/i;
+
+export function readBreachAction(text: string): BreachAction {
+  if (PAUSES.test(text)) return { type: 'pause' };
+  if (NOTIFIES.test(text) && !ROLLS_BACK.test(text)) {
+    const channel = readChannel(text);
+    return { type: 'notify', ...(channel ? { channel } : {}) };
+  }
+  return { type: 'rollback' };
+}
+
+/** The rollback level a line names by number: "→ Level 2", "roll back to level 2", "L3", "tier 2". */
+export function readLevelNumber(text: string): number | undefined {
+  const match = /\b(?:level|tier)\s*#?\s*(\d+)\b|\bL(\d)\b/i.exec(text);
+  return match ? Number(match[1] ?? match[2]) : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Operator } from '../../plan.schema';
-import { AMOUNT_SOURCE, isoOf, unitOf } from './duration.reader';
+import { isoOf, readDurations, unitOf } from './duration.reader';
 import { metricName, NUMBER_SOURCE, parseNumber, tidy } from './text';
 
 /** Reads thresholds and windows: "> 5% for 5 min", "over 15 minutes", "below 99.5%", "at or above", "≤5". */
@@ -102,28 +102,39 @@ export interface Window {
   length: number;
 }
 
-const FILLER = String.raw`(?:(?:at\s+least|more\s+than|longer\s+than|over|>=?|≥)\s*)?`;
-const SUSTAINED = new RegExp(
-  String.raw`\b(?:sustained\s+for|sustained|lasting|persisting\s+for|persists\s+for|held\s+for|for)\s+${FILLER}(?:a\s+full\s+|the\s+last\s+)?${AMOUNT_SOURCE}`,
-  'i',
-);
-const AGGREGATE = new RegExp(
-  String.raw`\b(?:averaged\s+over|over|during|within|in|across)\s+(?:(?:a|an|any|the|the\s+last|a\s+rolling)\s+)?${AMOUNT_SOURCE}(?:\s+(?:window|period|interval))?`,
-  'i',
-);
+/** What stands before an amount of time that makes it a window: "for at least", "over the last", "in any". */
+const SUSTAINED_BEFORE =
+  /\b(?:sustained\s+for|sustained|lasting|persisting\s+for|persists\s+for|held\s+for|for)\s+(?:(?:at\s+least|more\s+than|longer\s+than|over|>=?|≥)\s*)?(?:the\s+(?:last|next)\s+)?$/i;
+const AGGREGATE_BEFORE =
+  /\b(?:averaged\s+over|over|during|within|in|across)\s+(?:(?:any|each|every|the|the\s+last|a\s+rolling|one)\s+)?$/i;
+const WINDOW_AFTER = /^\s+(?:window|period|interval)\b/i;
+/** A window with no number: "in any hour", "within a single day". */
+const ONE_UNIT =
+  /\b(?:in|within|during|over|across)\s+(?:any|each|every|a\s+single|any\s+single|any\s+one|a\s+given|any\s+given)\s+(second|minute|hour|day|week)\b(?:\s+(?:window|period|interval)\b)?/i;
+
+const PER_UNIT = /\/\s*(\d+)\s*(s|m|h|mins?|minutes?|hrs?|hours?)\b|\bper\s+(minute|hour|day|week)\b/i;
 
 /** "for 5 min" (every sample breaches for that long) or "over 15 minutes" (measured across the window). */
 export function readWindow(text: string): Window | undefined {
-  for (const [pattern, mode] of [
-    [SUSTAINED, 'sustained'],
-    [AGGREGATE, 'aggregate'],
-  ] as const) {
-    const match = pattern.exec(text);
-    const iso = match ? isoOf(match[1], match[3]) : undefined;
-    if (match && iso && unitOf(match[3]) !== undefined)
-      return { iso, mode, index: match.index, length: match[0].length };
+  for (const amount of readDurations(text)) {
+    const before = text.slice(0, amount.index);
+    const end = amount.index + amount.length;
+    const trailing = WINDOW_AFTER.exec(text.slice(end))?.[0].length ?? 0;
+    for (const [pattern, mode] of [
+      [SUSTAINED_BEFORE, 'sustained'],
+      [AGGREGATE_BEFORE, 'aggregate'],
+    ] as const) {
+      const lead = pattern.exec(before);
+      if (lead) return { iso: amount.iso, mode, index: lead.index, length: end + trailing - lead.index };
+    }
   }
-  return undefined;
+  // A rate over a window: "above 50 per hour", "> 2% / 5m".
+  const rate = PER_UNIT.exec(text);
+  const rateIso = rate ? (rate[1] ? isoOf(rate[1], rate[2]) : isoOf('1', rate[3])) : undefined;
+  if (rate && rateIso) return { iso: rateIso, mode: 'aggregate', index: rate.index, length: rate[0].length };
+  const one = ONE_UNIT.exec(text);
+  const iso = one ? isoOf('1', one[1]) : undefined;
+  return one && iso ? { iso, mode: 'aggregate', index: one.index, length: one[0].length } : undefined;
 }
 
 export interface Condition {

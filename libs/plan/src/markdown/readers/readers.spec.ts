@@ -1,6 +1,7 @@
-import { readApproval, normaliseRole } from './role.reader';
+import { readApproval } from './approval.reader';
+import { normaliseRole } from './role.reader';
 import { readAudienceLimits, startsWithCount } from './audience.reader';
-import { readChannel, readStepAction } from './action.reader';
+import { readBreachAction, readChannel, readLevelNumber, readStepAction } from './action.reader';
 import { readBound, readComparison, readCondition, readWindow } from './comparison.reader';
 import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader';
 import { parseFlagValue, readFlagStates } from './flag.reader';
@@ -45,6 +46,52 @@ describe('duration reader', () => {
     expect(spanOf(label)).toBeUndefined();
   });
   it('rejects backwards ranges', () => expect(readTimeLabel('Week 5-2')).toBeUndefined());
+});
+
+describe('duration reader: tokens, not substrings', () => {
+  it.each([
+    ['hold for 5 consecutive days', 'P5D'],
+    ['for two consecutive days', 'P2D'],
+    ['in any 24-hour period', 'PT24H'],
+    ['soak +1 week before widening', 'P1W'],
+    ['72h at this stage', 'PT72H'],
+    ['wait twenty-four hours', 'PT24H'],
+    ['a full day of clean traffic', 'P1D'],
+    ['seven incident-free days', 'P7D'],
+  ])('%s → %s', (text, iso) => expect(readDuration(text)?.iso).toBe(iso));
+
+  it('counts business days as days and says it is a guess', () => {
+    const found = readDuration('allow 10 business days for the audit');
+    expect(found?.iso).toBe('P10D');
+    expect(found?.doubt).toMatch(/business/);
+  });
+  it.each([
+    'Monitoring and alerting',
+    'Design and build',
+    'in any hour of the week',
+    'a second reviewer checks the diff',
+    'two teams own it',
+    'p99 latency',
+    'v2 days',
+  ])('finds no amount of time in "%s"', (text) => expect(readDuration(text)).toBeUndefined());
+  it('keeps the offsets of what it read', () => {
+    const text = 'Canary for three straight days then widen';
+    const found = readDuration(text)!;
+    expect(text.slice(found.index, found.index + found.length)).toBe('three straight days');
+  });
+});
+
+describe('window reader', () => {
+  it.each([
+    ['errors above 50 in any 24-hour period', 'PT24H', 'aggregate'],
+    ['more than 3 pages in any hour', 'PT1H', 'aggregate'],
+    ['refund rate > 2% for 2 consecutive hours', 'PT2H', 'sustained'],
+    ['p95 over 900 ms for a full day', 'P1D', 'sustained'],
+    ['duplicate charges above 30 per hour', 'PT1H', 'aggregate'],
+    ['5xx > 1% / 5m', 'PT5M', 'aggregate'],
+  ])('%s → %s %s', (text, iso, mode) => expect(readWindow(text)).toMatchObject({ iso, mode }));
+  it('reads "and" as a word, not as a window', () =>
+    expect(readWindow('Errors and timeouts')).toBeUndefined());
 });
 
 describe('recurrence', () => {
@@ -146,6 +193,38 @@ describe('role reader', () => {
     ['Legal sign-off obtained', ['legal']],
     ['Go/No-Go meeting sign-off recorded.', []],
   ])('%s', (text, roles) => expect(readApproval(text)).toEqual({ roles }));
+  it.each([
+    ['Risk approves the widening to 25%', ['risk']],
+    ['The fraud desk has approved the new rules.', ['fraud-desk']],
+    ['Once QA and Legal sign off, we widen', ['qa', 'legal']],
+    ['Head of Payments signs off before the switch', ['head-of-payments']],
+    ['Legal has signed off on the copy', ['legal']],
+    ['Review completed by Security', ['security']],
+    ['Sign-off recorded by Head of Payments and Release captain', ['head-of-payments', 'release-captain']],
+    ['sign-off from the Change Advisory Board', ['change-advisory-board']],
+    ['Change Advisory Board sign-off obtained', ['change-advisory-board']],
+    ['a go/no-go from the release manager', ['release-manager']],
+    ['Site reliability on-call gives the go-ahead', ['site-reliability-on-call']],
+    ['Data protection officer approved the DPIA', ['data-protection-officer']],
+    ['Merchants and Support both sign off', ['merchants', 'support']],
+    ['We sign off together at the Monday sync', []],
+    ['Exit: the DBA on call has signed off the lag dashboard.', ['dba-on-call']],
+    ['Move on after 3 quiet days and the growth PM signs off.', ['growth-pm']],
+    ['Finance has to approve the forecast.', ['finance']],
+    ['Trust & Safety has approved the output filter', ['trust-safety']],
+    ['Warehouse lead approval', ['warehouse-lead']],
+    ['Capacity sign-off by SRE', ['sre']],
+    ['Legal has reviewed the banner copy', ['legal']],
+    ['The CDN team has to confirm that hit rates hold', ['cdn']],
+    ['oncall ack', ['oncall']],
+  ])('%s (other tenses and forms)', (text, roles) => expect(readApproval(text)).toEqual({ roles }));
+  it.each([
+    'Merchants sign the new terms',
+    'Support gives a short briefing to agents',
+    'Run the smoke tests',
+    'Update the pricing page',
+    'We review the dashboards every morning',
+  ])('"%s" approves nothing', (text) => expect(readApproval(text)).toBeUndefined());
   it('leaves other items alone', () =>
     expect(readApproval('Monitoring connected to Ops channel')).toBeUndefined());
   it('normalises roles', () => expect(normaliseRole('the Ops team')).toBe('ops'));
@@ -166,6 +245,23 @@ describe('flag reader', () => {
     expect(readFlagStates('dark_mode = on').states).toEqual([{ key: 'dark_mode', value: true }]);
     expect(readFlagStates('Scope: limited').states).toEqual([]);
   });
+  it.each([
+    ['`instant_refunds` is switched on for staff', 'instant_refunds', true],
+    ['we turn `instant_refunds` on once the canary is quiet', 'instant_refunds', true],
+    ['Keep `legacy_ledger` off during the soak', 'legacy_ledger', false],
+    ['`legacy_ledger` stays off', 'legacy_ledger', false],
+    ['`legacy_ledger` remains disabled', 'legacy_ledger', false],
+    ['`instant_refunds` is not enabled yet', 'instant_refunds', false],
+    ['`refund_ramp` will be set to 25%', 'refund_ramp', 25],
+    ['Raise `refund_ramp` to 50%', 'refund_ramp', 50],
+    ['The team enables `instant_refunds` for everyone', 'instant_refunds', true],
+    ['instant_refunds goes live at noon', 'instant_refunds', true],
+    ['switched `instant_refunds` back off', 'instant_refunds', false],
+  ])('reads prose: %s', (text, key, value) => expect(readFlagStates(text).states).toEqual([{ key, value }]));
+  it.each(['error_rate at 5% for 10 minutes', 'Turn on the lights', 'Check sign-on is working'])(
+    '"%s" sets no flag',
+    (text) => expect(readFlagStates(text).states).toEqual([]),
+  );
   it('parses values', () => {
     expect([
       parseFlagValue('enabled'),
@@ -176,9 +272,31 @@ describe('flag reader', () => {
   });
 });
 
+describe('breach action reader: verbs, not nouns', () => {
+  it.each([
+    ['Checkout errors > 2% for 5 min → roll back, post on the status page', 'rollback'],
+    ['Conversion on the pricing page drops below 3%', 'rollback'],
+    ['Refund failures above 1%: page the on-call', 'notify'],
+    ['Latency over 900 ms, then page SRE', 'notify'],
+    ['Support hold time above 10 minutes', 'rollback'],
+    ['Fraud score spikes → hold at the current stage', 'pause'],
+    ['Queue depth > 5k: pause the ramp', 'pause'],
+  ])('%s → %s', (text, type) => expect(readBreachAction(text).type).toBe(type));
+  it.each([
+    ['→ Level 2', 2],
+    ['roll back to level 3 if it persists', 3],
+    ['go to L2', 2],
+    ['Tier 1 rollback', 1],
+  ])('%s names level %s', (text, n) => expect(readLevelNumber(text)).toBe(n));
+  it('names no level without a number', () => expect(readLevelNumber('level of noise')).toBeUndefined());
+});
+
 describe('step action reader', () => {
   it.each([
     ['Revert deployment to previous version', 'revert-deployment'],
+    ['Hide the new prices on the pricing page', 'manual'],
+    ['Remove the status page draft', 'manual'],
+    ['Update the status page with the outage', 'notify'],
     ['Notify merchants of data restoration', 'notify'],
     ['Restore from last backup', 'restore-backup'],
     ['Replay missed webhooks from DLQ', 'replay-dlq'],

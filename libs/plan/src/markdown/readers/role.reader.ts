@@ -1,34 +1,38 @@
-/** Reads who signs an approval item: "approved by Compliance", "confirmed by Finance", "sign-off recorded". */
+/** Roles as plans name them, turned into the slugs users' roles are matched against. */
 
-const BY_VERB =
-  /\b(?:approved|signed[- ]off|signed|confirmed|reviewed|verified|validated|accepted|authori[sz]ed|acknowledged|ratified|endorsed|cleared)\s+by\s+(.+)/i;
-const FROM_ROLE = /\b(?:sign[- ]?offs?|approvals?|go[- ]ahead|consent)\s+(?:from|of)\s+(.+)/i;
-const ROLE_BEFORE = /\b([A-Z][\w&]*(?:\s+[A-Z][\w&]*)?)\s+(?:sign[- ]?offs?|approvals?)\b/;
-const APPROVAL_WORDS = /\b(?:sign[- ]?offs?|signed[- ]off|approvals?|approved|go\/no[- ]?go)\b/i;
 /** Where a role phrase ends: punctuation or a word that starts the next clause. */
 const ROLE_END =
-  /[.;:,()[\]]|\s(?:before|after|prior|once|when|if|in|on|at|via|for|with|to|during|then|is|are|was|has|have|within)\b/i;
+  /[.;:,()[\]]|\s(?:before|after|prior|once|when|if|in|on|at|via|for|with|to|during|then|is|are|was|has|have|within)\b(?!-)/i;
+/** Words that are not anyone's role: "we sign off", "everyone approves". */
+const NOBODY = new Set([
+  'we',
+  'i',
+  'you',
+  'they',
+  'he',
+  'she',
+  'it',
+  'someone',
+  'somebody',
+  'everyone',
+  'everybody',
+  'anyone',
+  'nobody',
+  'all',
+  'both',
+  'each',
+  'team',
+]);
 
-export interface Approval {
-  roles: string[];
-}
-
-/** An approval item and the roles named in it (none when the text names nobody, e.g. "sign-off recorded"). */
-export function readApproval(text: string): Approval | undefined {
-  const named = BY_VERB.exec(text) ?? FROM_ROLE.exec(text);
-  if (named) return { roles: splitRoles(named[1]) };
-  if (!APPROVAL_WORDS.test(text)) return undefined;
-  const before = ROLE_BEFORE.exec(text);
-  const role = before && !/^(Go|No|The|A|An)$/i.test(before[1]) ? normaliseRole(before[1]) : '';
-  return { roles: role === '' ? [] : [role] };
-}
-
-function splitRoles(phrase: string): string[] {
-  const end = ROLE_END.exec(phrase);
-  const roles = (end ? phrase.slice(0, end.index) : phrase)
-    .split(/\s*(?:\/|&|\+|\band\b|\bor\b)\s*/i)
+/** "Product and Legal", "Head of Payments and Release captain" → one slug per role, in order. */
+export function splitRoles(phrase: string): string[] {
+  // "DBA on call" is one role; "Trust & Safety" is one team.
+  const joined = phrase.replace(/\bon[- ]call\b/gi, 'on-call');
+  const end = ROLE_END.exec(joined);
+  const roles = (end ? joined.slice(0, end.index) : joined)
+    .split(/\s*(?:\/|\+|\band\b|\bor\b)\s*/i)
     .map(normaliseRole)
-    .filter((role) => role !== '');
+    .filter((role) => role !== '' && !NOBODY.has(role));
   return [...new Set(roles)];
 }
 
@@ -37,7 +41,8 @@ export function normaliseRole(text: string): string {
   return text
     .replace(/[`*_]/g, '')
     .trim()
-    .replace(/^(?:the|an?|our)\s+/i, '')
+    .replace(/^(?:(?:the|an?|our|both|all|each)\s+)+/i, '')
+    .replace(/\s+(?:both|all|together|jointly)$/i, '')
     .replace(/\s+(?:team|group|department|dept)$/i, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -83,6 +83,21 @@ const WORD_NUMBERS: Record<string, number> = {
   ten: 10,
   eleven: 11,
   twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
 };
 
 /** Regex source for a number as plans write it: digits, "1,000", "1.5", or a small word number. */
@@ -91,6 +106,33 @@ export const NUMBER_SOURCE = String.raw`\d[\d,]*(?:\.\d+)?|an?|one|two|three|fou
 export function parseNumber(text: string): number {
   const word = WORD_NUMBERS[text.toLowerCase()];
   return word ?? Number(text.replace(/,/g, ''));
+}
+
+/** A word that is a number on its own ("two", "an", "twenty"), or undefined. */
+export function wordNumber(word: string): number | undefined {
+  return WORD_NUMBERS[word.toLowerCase()];
+}
+
+export interface Token {
+  text: string;
+  /** Lower-case text. */
+  word: string;
+  kind: 'number' | 'word' | 'mark';
+  index: number;
+  end: number;
+}
+
+const TOKEN = /(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|([A-Za-z]+)|(\S)/g;
+
+/** Words, numbers and single marks with their offsets: "and" stays one word, "72h" is a number then a word. */
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    const index = match.index ?? 0;
+    const kind = match[1] ? 'number' : match[2] ? 'word' : 'mark';
+    tokens.push({ text: match[0], word: match[0].toLowerCase(), kind, index, end: index + match[0].length });
+  }
+  return tokens;
 }
 
 /** Trims list punctuation and separators a title carries from its context. */
