@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { saveGuardrailReadings } from '../libs/persistence/src/guardrail-readings';
 import { watcherReportSignal } from '../workflows/engine/messages';
 import type { WatcherState } from '../workflows/engine/watcher-step';
+import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
 import { MetricsActivities } from './metrics.activities';
 import { runWatcher, watcherTuning, type WatchMetricsInput } from './metric-watcher';
 import { NotificationsActivities } from './notifications.activities';
@@ -25,6 +26,7 @@ export class MetricWatcherActivities {
     private readonly metrics: MetricsActivities,
     private readonly notifications: NotificationsActivities,
     private readonly orm: MikroORM,
+    @Inject(ADAPTERS_CONFIG) private readonly config: AdaptersConfig,
   ) {}
 
   async watchMetrics(input: WatchMetricsInput): Promise<void> {
@@ -88,7 +90,7 @@ export class MetricWatcherActivities {
           ctx.log.warn(message, { phase: input.phaseWorkflowId, ...attrs });
         },
       },
-      watcherTuning(ctx.info.heartbeatTimeoutMs),
+      { ...watcherTuning(ctx.info.heartbeatTimeoutMs), maxCatchUpMs: this.config.metricRetentionMs },
     );
   }
 }
