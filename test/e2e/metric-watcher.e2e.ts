@@ -241,20 +241,10 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
     expect(Math.min(...times)).toBeLessThan(continuedAt);
     expect(breach.readings.every((r) => r.value === 9)).toBe(true);
 
-    // The rollout rolls back, which cancels the phase: its runs are then complete histories.
-    const after = await rollout.query<EngineState>('getRolloutState');
-    expect(['ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED']).toContain(after.status);
-    await until('the continued phase run closed', async () => {
-      const d = await stack.env.client.workflow.getHandle(phaseWorkflowId, continued.runId).describe();
-      return d.status.name !== 'RUNNING' ? d : undefined;
-    });
+    // The first run is complete (continued as new): recorded for the replay test.
     await recordHistory(
       'phase-metric-watcher-continued',
       stack.env.client.workflow.getHandle(phaseWorkflowId, firstRunId),
-    );
-    await recordHistory(
-      'phase-metric-watcher-resumed',
-      stack.env.client.workflow.getHandle(phaseWorkflowId, continued.runId),
     );
   });
 });
