@@ -1,13 +1,22 @@
 import { loadAdaptersConfig } from './adapters.config';
 
 describe('adapters configuration', () => {
-  test('nothing configured: no URLs, 30 s timeout', () => {
+  test('nothing configured: no URLs, 30 s timeout, Prometheus keeps 15 days', () => {
     expect(loadAdaptersConfig({})).toEqual({
       notifyUrls: {},
       hookUrls: {},
       catalogue: { source: 'none', strict: false, metrics: {} },
+      metricRetentionMs: 15 * 86_400_000,
       timeoutMs: 30_000,
     });
+  });
+
+  test.each([
+    ['36h', 36 * 3_600_000],
+    ['30d', 30 * 86_400_000],
+    ['2w', 14 * 86_400_000],
+  ])('PROMETHEUS_RETENTION %s', (retention, ms) => {
+    expect(loadAdaptersConfig({ PROMETHEUS_RETENTION: retention }).metricRetentionMs).toBe(ms);
   });
 
   test('reads per-channel and per-hook URLs as JSON objects', () => {
@@ -20,6 +29,7 @@ describe('adapters configuration', () => {
         METRIC_QUERIES:
           '{"error_rate":"100 * sum(rate(http_requests_total{code=~\\"5..\\"}[5m])) / sum(rate(http_requests_total[5m]))"}',
         ADAPTER_TIMEOUT_MS: '5000',
+        PROMETHEUS_RETENTION: '90d',
       }),
     ).toEqual({
       notifyUrls: { ops: 'https://hooks.example.com/ops' },
@@ -36,6 +46,7 @@ describe('adapters configuration', () => {
           },
         },
       },
+      metricRetentionMs: 90 * 86_400_000,
       timeoutMs: 5000,
     });
   });
@@ -50,6 +61,11 @@ describe('adapters configuration', () => {
     [{ METRIC_CATALOGUE: '/nonexistent/metrics.yaml' }, /metrics\.yaml.*no such file/],
     [{ METRIC_CATALOGUE: '/a.yaml', METRIC_QUERIES: '{}' }, /not both/],
     [{ ADAPTER_TIMEOUT_MS: '0' }, /ADAPTER_TIMEOUT_MS/],
+    [
+      { PROMETHEUS_RETENTION: '15 days' },
+      /PROMETHEUS_RETENTION: expected a whole number of hours, days or weeks/,
+    ],
+    [{ PROMETHEUS_RETENTION: '0d' }, /PROMETHEUS_RETENTION/],
   ])('refuses %j at start-up', (env, message) => {
     expect(() => loadAdaptersConfig(env)).toThrow(message);
   });

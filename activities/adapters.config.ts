@@ -19,6 +19,11 @@ export interface AdaptersConfig {
    * deprecated METRIC_QUERIES shorthand (queries only; an unnamed metric is queried by its own name).
    */
   catalogue: MetricCatalogue;
+  /**
+   * How far back Prometheus keeps samples (PROMETHEUS_RETENTION, as its `--storage.tsdb.retention.time`):
+   * a metric watcher behind by more does not query what is gone (a no-data episode stands for it).
+   */
+  metricRetentionMs: number;
   /** Per-request timeout of every adapter call (a hook may ask for its own). */
   timeoutMs: number;
 }
@@ -47,6 +52,10 @@ const env = z.object({
   NOTIFY_WEBHOOK_URL: httpUrl.optional(),
   HOOK_URLS: jsonObject(z.partialRecord(z.enum(HOOK_KINDS), httpUrl)).optional(),
   PROMETHEUS_URL: httpUrl.optional(),
+  PROMETHEUS_RETENTION: z
+    .string()
+    .regex(/^[1-9][0-9]*(h|d|w)$/, 'expected a whole number of hours, days or weeks: 36h, 15d, 2w')
+    .default('15d'),
   ADAPTER_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
@@ -58,6 +67,11 @@ export function loadAdaptersConfig(source: NodeJS.ProcessEnv = process.env): Ada
     hookUrls: e.HOOK_URLS ?? {},
     prometheusUrl: e.PROMETHEUS_URL,
     catalogue: loadMetricCatalogue(source),
+    metricRetentionMs: retentionMs(e.PROMETHEUS_RETENTION),
     timeoutMs: e.ADAPTER_TIMEOUT_MS,
   };
 }
+
+const HOUR = 3_600_000;
+const retentionMs = (text: string): number =>
+  Number(text.slice(0, -1)) * { h: HOUR, d: 24 * HOUR, w: 168 * HOUR }[text.slice(-1) as 'h' | 'd' | 'w'];

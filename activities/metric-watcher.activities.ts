@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -6,6 +6,7 @@ import { saveGuardrailReadings } from '../libs/persistence/src/guardrail-reading
 import { watcherReportSignal } from '../workflows/engine/messages';
 import type { WatcherState } from '../workflows/engine/watcher-step';
 import { ActivityMetrics } from './activity-metrics';
+import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
 import { MetricsActivities } from './metrics.activities';
 import { runWatcher, watcherTuning, type WatchMetricsInput } from './metric-watcher';
 import { NotificationsActivities } from './notifications.activities';
@@ -26,6 +27,7 @@ export class MetricWatcherActivities {
     private readonly metrics: MetricsActivities,
     private readonly notifications: NotificationsActivities,
     private readonly orm: MikroORM,
+    @Inject(ADAPTERS_CONFIG) private readonly config: AdaptersConfig,
     @Optional() private readonly counts?: ActivityMetrics,
   ) {}
 
@@ -99,7 +101,7 @@ export class MetricWatcherActivities {
           ctx.log.warn(message, { phase: input.phaseWorkflowId, ...attrs });
         },
       },
-      watcherTuning(ctx.info.heartbeatTimeoutMs),
+      { ...watcherTuning(ctx.info.heartbeatTimeoutMs), maxCatchUpMs: this.config.metricRetentionMs },
     );
   }
 }

@@ -2,12 +2,13 @@ import type { Guardrail } from '../libs/plan/src/model';
 import type { GuardrailReadingRecord } from '../libs/persistence/src/guardrail-readings';
 import { errorRateGuardrail } from '../workflows/engine/engine.fixtures';
 import type { WatcherReport } from '../workflows/engine/messages';
-import type { WatcherState } from '../workflows/engine/watcher-step';
+import { resumeReadingsFrom, type WatcherState } from '../workflows/engine/watcher-step';
 import {
   runWatcher,
   watcherTuning,
   type WatchMetricsInput,
   type WatcherDeps,
+  type WatcherResume,
   type WatcherTuning,
 } from './metric-watcher';
 
@@ -168,4 +169,95 @@ test('a watcher started after its phase entered reads from the entry (firstReadi
   );
   expect(minutes(h.queries.map((q) => q.at))).toEqual([0, 1, 2, 3, 4, 5]);
   expect(h.queries.slice(0, 3).every((q) => q.madeAt > T0 + 2 * MIN)).toBe(true);
+});
+
+describe('a phase continued as new: its next run’s watcher re-reads the longest window', () => {
+  const stoppedAt = T0 + 10 * MIN; // the previous run stopped its watcher at 12:10
+  const resumeFrom = resumeReadingsFrom(T0, stoppedAt, MIN, 5 * MIN);
+  /** The new run's watcher, starting at 12:10:30, with what the phase carried (or without: as before). */
+  const continued = async (h: ReturnType<typeof harness>, resume?: WatcherResume) => {
+    h.stall(10 * MIN + 30_000);
+    await h.deps.sleep(0);
+    const from = resume ? { firstReadingAt: resumeFrom, resume } : {};
+    await runWatcher({ ...input(), ...from }, undefined, h.deps, watcherTuning(10_000)).catch(
+      (err: unknown) => {
+        if (!(err instanceof Stop)) throw err;
+      },
+    );
+  };
+
+  test('resumeReadingsFrom: a window and a cadence back, on the schedule, never before the first reading', () => {
+    expect(resumeFrom).toBe(T0 + 4 * MIN);
+    expect(resumeReadingsFrom(T0, T0 + 10 * MIN + 20_000, MIN, 5 * MIN)).toBe(T0 + 5 * MIN);
+    expect(resumeReadingsFrom(T0, T0 + 3 * MIN, MIN, 5 * MIN)).toBe(T0);
+  });
+
+  test('a breach whose window began before the continue-as-new is found on time, with every reading', async () => {
+    // Above 5 % from minute 6 on: "> 5% for 5 min" breaches at minute 11, one minute after the new run began.
+    const values = (m: number) => (m < 6 ? 0.01 : 0.09);
+    const h = harness(values, T0 + 16 * MIN);
+    await continued(h, { reported: [], episodes: {}, quietUntil: stoppedAt });
+    // Minutes 4..10 read again at once (12:10:30), then every minute on schedule.
+    expect(minutes(h.queries.map((q) => q.at)).slice(0, 8)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(h.queries.filter((q) => q.at <= stoppedAt).every((q) => q.madeAt > stoppedAt)).toBe(true);
+    expect(h.reports).toHaveLength(1);
+    expect(minutes(h.reports[0].breaches[0].readings.map((r) => r.at))).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(h.display.flat().find((r) => r.outcome === 'breach')?.updatedAt).toEqual(new Date(T0 + 11 * MIN));
+
+    // Without what the phase carried, the new watcher starts with empty windows: a breach 5 minutes late.
+    const before = harness(values, T0 + 16 * MIN);
+    await continued(before);
+    const late = before.display
+      .flat()
+      .find((r) => r.outcome === 'breach')
+      ?.updatedAt.getTime();
+    expect(late).toBeGreaterThanOrEqual(T0 + 15 * MIN);
+  });
+
+  test('re-read readings repeat no no-data notice, no escalation and no breach already reported', async () => {
+    // The previous run's watcher: no series for minutes 0..7 (escalated after 5 cadences), data again from 8.
+    const values = (m: number) => (m < 8 ? undefined : 0.01);
+    const previous = harness(values, stoppedAt);
+    const escalated: unknown[] = [];
+    previous.deps.escalate = (e) => Promise.resolve(void escalated.push(e));
+    await run(previous);
+    expect(previous.reports.flatMap((r) => r.noData.map((n) => [n.kind, minutes([n.since])[0]]))).toEqual([
+      ['started', 0],
+      ['escalated', 0],
+      ['ended', 0],
+    ]);
+    const { episodes } = previous.heartbeats[previous.heartbeats.length - 1];
+    expect(episodes).toEqual({});
+
+    // Minutes 4..7 read again: an episode the phase has already had (started, ended) is not told again.
+    const h = harness(values, T0 + 16 * MIN);
+    h.withRange();
+    h.deps.escalate = (e) => Promise.resolve(void escalated.push(e));
+    await continued(h, { reported: ['error-rate'], episodes, quietUntil: stoppedAt });
+    expect(minutes(h.ranges[0])).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    expect(h.reports).toEqual([]);
+    expect(escalated).toHaveLength(1);
+  });
+});
+
+test('behind by more than Prometheus keeps (maxCatchUpMs), it reads only what is kept: the rest is a no-data episode', async () => {
+  const h = harness(() => 0.01, T0 + 70 * MIN);
+  const warned: string[] = [];
+  h.deps.warn = (message) => void warned.push(message);
+  h.stall(60 * MIN); // a worker down for an hour, against a retention of 20 minutes
+  await run(h, { maxCatchUpMs: 20 * MIN });
+  const read = minutes(h.queries.map((q) => q.at));
+  // Minute 0 on time; nothing older than 20 minutes before the watcher came back (12:40) is queried.
+  expect(read[0]).toBe(0);
+  expect(read.slice(1).every((m) => m >= 41)).toBe(true);
+  expect(read.slice(1)).toEqual(Array.from({ length: read.length - 1 }, (_, i) => 41 + i));
+  // Minutes 1..40 stand as one episode without data, told to the phase when it starts and when it ends.
+  const notices = h.reports.flatMap((r) => r.noData);
+  expect(notices.map((n) => [n.kind, minutes([n.since])[0]])).toEqual([
+    ['started', 1],
+    ['ended', 1],
+  ]);
+  expect(notices[0].state.detail).toMatch(/not read: 40 reading\(s\) .* older than Prometheus keeps/);
+  expect(minutes([(notices[1] as { at: number }).at])).toEqual([41]);
+  expect(warned).toContain('Metric watcher too far behind: readings older than the retention are not read');
 });

@@ -1,6 +1,7 @@
 import type { Guardrail } from '../libs/plan/src/model';
 import type { GuardrailReadingRecord } from '../libs/persistence/src/guardrail-readings';
 import type { MissingDataOutcome } from '../workflows/engine/guardrails';
+import type { NoDataEpisodes } from '../workflows/engine/no-data';
 import type { WatcherReport } from '../workflows/engine/messages';
 import type { Sample } from '../workflows/engine/samples';
 import {
@@ -31,10 +32,35 @@ export interface WatchMetricsInput {
    * histories): the first reading is taken when the watcher starts.
    */
   firstReadingAt?: number;
+  /**
+   * A phase continued as new: what its previous run's watcher knew, so this one does not start with empty
+   * windows. `firstReadingAt` then lies a window back (`resumeFrom`): the readings up to `quietUntil` (when
+   * the previous run stopped its watcher) are read again to fill the windows; they may report a breach (never
+   * one already reported: `reported`) but no no-data notice or escalation (the phase has had those: `episodes`
+   * are the episodes still open, carried).
+   */
+  resume?: WatcherResume;
   missingData?: MissingDataOutcome;
   noDataEscalateAfter?: number;
   /** The channel a no-data episode's one escalation message goes to. */
   escalationChannel: string;
+}
+
+export interface WatcherResume {
+  reported: string[];
+  episodes: NoDataEpisodes;
+  quietUntil: number;
+}
+
+/** The state a watcher starts from: its heartbeat (a retried attempt), else what the phase carried, else empty. */
+export function initialState(input: WatchMetricsInput, resumed: WatcherState | undefined): WatcherState {
+  if (resumed) return resumed;
+  const state = emptyWatcherState();
+  if (input.resume) {
+    state.watch.reported.push(...input.resume.reported);
+    state.episodes = structuredClone(input.resume.episodes);
+  }
+  return state;
 }
 
 /** The watcher's effects, injected so the loop runs against fakes in unit specs. */
@@ -81,6 +107,12 @@ export interface WatcherTuning {
   batchRounds: number;
   /** With `queryRange`, at most this many rounds per range query (Prometheus answers up to 11,000 points). */
   rangeRounds: number;
+  /**
+   * A watcher behind by more than this (Prometheus's retention) does not query what is gone: the reading
+   * times older than it are one round without data (cause `query-failed`, "not read"), a no-data episode
+   * that ends at the first reading it can take.
+   */
+  maxCatchUpMs: number;
 }
 
 export const watcherTuning = (heartbeatTimeoutMs: number | undefined): WatcherTuning => ({
@@ -88,6 +120,7 @@ export const watcherTuning = (heartbeatTimeoutMs: number | undefined): WatcherTu
   displayEveryMs: 5_000,
   batchRounds: 16,
   rangeRounds: 1_000,
+  maxCatchUpMs: 15 * 86_400_000, // Prometheus's default retention
 });
 
 /**
@@ -109,7 +142,8 @@ export async function runWatcher(
     typeof tuningOrHeartbeatMs === 'number'
       ? { ...watcherTuning(undefined), heartbeatEveryMs: tuningOrHeartbeatMs }
       : tuningOrHeartbeatMs;
-  const state = resumed ?? emptyWatcherState();
+  const state = initialState(input, resumed);
+  const quietUntil = input.resume?.quietUntil ?? -Infinity;
   const metrics = watchedMetrics(input.guardrails);
   // Reading times in whole milliseconds, as Prometheus takes them (a scaled plan may give a fractional one).
   const cadenceMs = Math.max(1, Math.round(input.cadenceMs));
@@ -120,6 +154,19 @@ export async function runWatcher(
     deps.heartbeat(state);
     lastHeartbeat = deps.now();
   };
+  /** A round's report to the phase, its escalations, its display rows; false once the phase is gone. */
+  const deliver = async (step: WatcherStepResult, at: number): Promise<boolean> => {
+    if (mattersToPhase(step.report) && !(await deps.report(step.report))) return false;
+    for (const escalation of step.escalations) {
+      await deps
+        .escalate(escalation)
+        .catch((err: unknown) =>
+          deps.warn('No-data escalation not sent (the outbox keeps it)', { ...escalation, err: String(err) }),
+        );
+    }
+    await display.offer(displayRecords(input, step, at));
+    return true;
+  };
   try {
     for (;;) {
       // Wait for the next reading time, heartbeating meanwhile (a cadence may be longer than the timeout).
@@ -129,8 +176,17 @@ export async function runWatcher(
         if (deps.now() - lastHeartbeat >= tuning.heartbeatEveryMs) heartbeat();
         await deps.sleep(Math.min(wait, tuning.heartbeatEveryMs));
       }
-      // Every reading time due by now (several when behind), at most batchRounds of them, queried together.
       const now = deps.now();
+      if (now - nextRoundAt(state, cadenceMs, now, firstAt) > tuning.maxCatchUpMs) {
+        const step = skipUnreadable(state, input, metrics, cadenceMs, now - tuning.maxCatchUpMs, firstAt);
+        deps.warn('Metric watcher too far behind: readings older than the retention are not read', {
+          from: new Date(step.at).toISOString(),
+          until: new Date(step.until).toISOString(),
+        });
+        if (!(await deliver(step, step.at))) return;
+        continue;
+      }
+      // Every reading time due by now (several when behind), at most batchRounds of them, queried together.
       const most = Math.max(1, deps.queryRange ? tuning.rangeRounds : tuning.batchRounds);
       const times: number[] = [];
       for (let at = nextRoundAt(state, cadenceMs, now, firstAt); at <= now && times.length < most;) {
@@ -140,17 +196,11 @@ export async function runWatcher(
       const rounds = await readRounds(deps, metrics, times, cadenceMs);
       for (const [i, at] of times.entries()) {
         const step = watcherStep(state, input.guardrails, rounds[i], at, settings(input), input.where);
-        deps.observe?.(step);
-        if (mattersToPhase(step.report) && !(await deps.report(step.report))) return;
-        for (const escalation of step.escalations) {
-          await deps.escalate(escalation).catch((err: unknown) =>
-            deps.warn('No-data escalation not sent (the outbox keeps it)', {
-              ...escalation,
-              err: String(err),
-            }),
-          );
-        }
-        await display.offer(displayRecords(input, step, at));
+        // Re-read after a continue-as-new: the phase has had this time's no-data notices and escalations.
+        const quiet = at <= quietUntil;
+        if (quiet) [step.report.noData, step.escalations] = [[], []];
+        else deps.observe?.(step);
+        if (!(await deliver(step, at))) return;
       }
       if (deps.now() - lastHeartbeat >= tuning.heartbeatEveryMs) heartbeat();
       // Behind schedule the loop does not sleep: a zero sleep still lets a cancellation end it.
@@ -159,6 +209,39 @@ export async function runWatcher(
   } finally {
     await display.flush();
   }
+}
+
+/**
+ * The reading times from the next one to before `readableFrom` are gone from Prometheus: one round without
+ * data at the last of them stands for them all, its no-data episode dated from the first (the next reading
+ * ends it when it has data), and the next round is the first reading time from `readableFrom` on.
+ */
+function skipUnreadable(
+  state: WatcherState,
+  input: WatchMetricsInput,
+  metrics: readonly string[],
+  cadenceMs: number,
+  readableFrom: number,
+  firstAt: number | undefined,
+): WatcherStepResult & { at: number; until: number } {
+  const from = nextRoundAt(state, cadenceMs, readableFrom, firstAt);
+  const rounds = Math.ceil((readableFrom - from) / cadenceMs);
+  const [until, at] = [from + rounds * cadenceMs, from + (rounds - 1) * cadenceMs];
+  const detail = `not read: ${rounds} reading(s) from ${new Date(from).toISOString()} are older than Prometheus keeps samples`;
+  const readings = metrics.map((metric) => ({
+    metric,
+    value: null,
+    at,
+    cause: 'query-failed' as const,
+    detail,
+  }));
+  const step = watcherStep(state, input.guardrails, readings, at, settings(input), input.where);
+  for (const notice of step.report.noData) {
+    if (notice.kind !== 'started') continue;
+    notice.since = from;
+    state.episodes[notice.guardrailId].since = from;
+  }
+  return { ...step, at, until };
 }
 
 /** Display writes: at once on a change of outcome, else at most every `everyMs`; `flush` writes what is left. */

@@ -7,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities';
+import type { WatcherResume } from '../activities/metric-watcher';
 import type { Guardrail } from '../libs/plan/src/model';
 import type { GuardrailOptions } from './engine/guardrails';
 import {
@@ -50,6 +51,7 @@ export function startWatcher(
   guardrails: Guardrail[],
   metrics: MetricsSettings,
   firstReadingAt?: number,
+  resume?: WatcherResume,
 ): { stop: () => void } {
   const scope = new CancellationScope();
   scope
@@ -63,6 +65,7 @@ export function startWatcher(
         guardrails,
         cadenceMs: metrics.cadenceMs,
         ...(firstReadingAt !== undefined ? { firstReadingAt } : {}),
+        ...(resume ? { resume } : {}),
         ...(metrics.missingData ? { missingData: metrics.missingData } : {}),
         ...(metrics.noDataEscalateAfter ? { noDataEscalateAfter: metrics.noDataEscalateAfter } : {}),
         escalationChannel: ESCALATION_CHANNEL,

@@ -48,7 +48,8 @@ import {
 import { itemTimerSummary, phaseDetails, waitTimerSummary } from './engine/phase-waits';
 import { dueTimers, nextItemTimer, overdueItems, scalePhase } from './engine/item-timers';
 import type { Sample } from './engine/samples';
-import { emptyWatch, guardrailReadings, observeReadings, type Breach } from './engine/watch';
+import { emptyWatch, guardrailReadings, observeReadings, windowsOf, type Breach } from './engine/watch';
+import { resumeReadingsFrom } from './engine/watcher-step';
 import { audited, ProgressReports } from './phase-answers';
 import { fireItemTimer } from './phase-notices';
 import { PhaseReadings } from './phase-readings';
@@ -179,11 +180,31 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
       });
   }
   // One long-running activity reads Prometheus while the phase lives (retried from its heartbeat after a crash).
-  // Patched: the watcher reads from the phase's entry (its first run only; a continued run reads from now).
+  // Patched: the watcher reads from the phase's entry (its first run only; a continued run reads from now):
+  // the rollout's entry into the phase when the input has it (a recorded input: replays as it ran), else this
+  // workflow's start.
   const fromEntry = watches && !input.carried && patched('watcher-from-entry');
-  const watcher = watches
-    ? startWatcher(input, guardrails, metrics, fromEntry ? state.enteredAt : undefined)
-    : undefined;
+  const firstReadingAt = input.phaseEnteredAt ?? state.enteredAt;
+  // A continued run's watcher (patched: it started with empty windows) re-reads the longest window before the
+  // previous run stopped its watcher, knowing the breaches reported and the episodes open.
+  const stoppedAt = input.carried?.watcherStoppedAt;
+  const resumes = watches && stoppedAt !== undefined && patched('watcher-carries-windows');
+  const watcher = !watches
+    ? undefined
+    : resumes
+      ? startWatcher(
+          input,
+          guardrails,
+          metrics,
+          resumeReadingsFrom(
+            firstReadingAt,
+            stoppedAt,
+            metrics.cadenceMs,
+            Math.max(0, ...windowsOf(guardrails)),
+          ),
+          { reported: [...watch.reported], episodes: noData.episodes, quietUntil: stoppedAt },
+        )
+      : startWatcher(input, guardrails, metrics, fromEntry ? firstReadingAt : undefined);
   for (;;) {
     // Taken before anything below awaits: a change made meanwhile must wake the wait at the end.
     const seen = changes;
@@ -219,6 +240,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
           reports: progress.counts,
           ...readings.carried,
           ...(tracksNoData || watches ? { noData: noData.episodes } : {}),
+          ...(watches ? { watcherStoppedAt: Date.now() } : {}),
         },
       });
     }

@@ -101,6 +101,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
               guardrails: guardrailsFor(plan, phase.id),
               historyLimit: input.parameters?.historyLimit,
               rolloutStartedAt: state.startedAt,
+              phaseEnteredAt: summary.enteredAt,
               metrics: { source: 'pushed', cadenceMs: 60_000, ...input.parameters?.metrics },
               // This rollout answers every progress report (phaseProgressRecorded): the phase may wait for it.
               ...(v2 && { recordsProgress: true }),

@@ -132,13 +132,13 @@ test('metric readings reach the guardrails of the current phase; a breaching one
   });
   const viewer = await stack.gql(
     SAMPLE,
-    { input: { metric: 'queue_backlog', value: 1 } },
+    { input: { rolloutId: id, metric: 'queue_backlog', value: 1 } },
     { id: 'v', roles: ['viewer'] },
   );
   expect(viewer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   expect((await read(id)).guardrails.every((g) => g.readings === 0)).toBe(true); // refusals changed nothing
 
-  // To this rollout, then to every active rollout whose current phase reads it.
+  // To the rollout it names (and only so).
   const one = await stack.gql(
     SAMPLE,
     { input: { rolloutId: id, metric: 'queue_backlog', value: 200 } },
@@ -157,12 +157,19 @@ test('metric readings reach the guardrails of the current phase; a breaching one
     const g = (await read(id)).guardrails.find((x) => x.metric === 'queue_backlog');
     return g?.latestValue === 200 ? g : undefined;
   });
-  const all = await stack.gql<{ recordMetricSample: { deliveredTo: { rolloutId: string }[] } }>(
+  // A reading naming no rollout is refused: it never goes to every rollout that reads the metric.
+  const unnamed = await stack.gql(
     SAMPLE,
-    { input: { metric: 'queue_backlog', value: 300, at: new Date().toISOString() } },
+    { input: { metric: 'queue_backlog', value: 9999, at: new Date().toISOString() } },
     robot,
   );
-  expect(all.data!.recordMetricSample.deliveredTo.map((d) => d.rolloutId)).toContain(id);
+  expect(unnamed.data ?? null).toBeNull();
+  expect(unnamed.errors?.[0]?.message).toMatch(/rolloutId/);
+  await stack.gql(
+    SAMPLE,
+    { input: { rolloutId: id, metric: 'queue_backlog', value: 300, at: new Date().toISOString() } },
+    robot,
+  );
   // The guardrail judges each reading alone (no window), so it keeps only the latest.
   const seen = await until('the second reading shown', async () => {
     const g = (await read(id)).guardrails.find((x) => x.metric === 'queue_backlog');

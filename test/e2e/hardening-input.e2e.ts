@@ -263,7 +263,7 @@ describe('limits and types (SQLite)', () => {
       JSON.stringify({ query, variables: { n: 'ten' } }),
       `{"query": ${JSON.stringify(query)}, "variables": {"n": 1e309}}`,
       `{"query": ${JSON.stringify(query)}, "variables": {"f": {"__proto__": {"plan": "x"}, "plan": "y"}}}`,
-      `{"query": ${JSON.stringify('mutation S($v: Float!) { recordMetricSample(input: { metric: "error_rate", value: $v }) { metric } }')}, "variables": {"v": 1e309}}`,
+      `{"query": ${JSON.stringify('mutation S($v: Float!) { recordMetricSample(input: { rolloutId: "r-1", metric: "error_rate", value: $v }) { metric } }')}, "variables": {"v": 1e309}}`,
     ];
     for (const [i, body] of bodies.entries()) {
       const id = `types-${Date.now()}-${i}`;
@@ -337,15 +337,15 @@ describe('limits and types (SQLite)', () => {
 
   test('metric readings timestamped in year 1 or 275760 are refused; one of now is taken', async () => {
     const sample = `mutation S($input: RecordMetricSampleInput!) { recordMetricSample(input: $input) { metric } }`;
+    const input = { rolloutId: 'no-such-rollout', metric: 'error_rate', value: 0.01 };
     for (const at of ['0001-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z']) {
-      const answer = await gql(stack, sample, { input: { metric: 'error_rate', value: 0.01, at } });
+      const answer = await gql(stack, sample, { input: { ...input, at } });
       expectRefused(answer);
     }
-    const now = await gql(stack, sample, {
-      input: { metric: 'error_rate', value: 0.01, at: new Date().toISOString() },
-    });
-    expect(now.body.errors).toBeUndefined();
-    expect(now.status).toBe(200);
+    // Its time is taken: what answers is the rollout it names, which does not exist.
+    const now = await gql(stack, sample, { input: { ...input, at: new Date().toISOString() } });
+    expect(now.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(now.body.errors?.[0]?.message).toMatch(/no-such-rollout/);
   });
 });
 

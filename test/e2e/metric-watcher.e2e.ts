@@ -10,6 +10,9 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../support';
+import { parsePlanDocument } from '../../libs/plan/src';
+import { itemActionUpdate, type EngineState } from '../../workflows/engine/messages';
+import { recordHistory } from '../support/histories';
 import { adaptersAt, startStack, type Stack, type StackUser } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
 import { until as waitUntil } from '../support/wait';
@@ -18,6 +21,9 @@ import { until as waitUntil } from '../support/wait';
 // Prometheus (scraping an exporter the test controls, through METRIC_CATALOGUE) is watched by one heartbeating
 // activity. The worker is SIGKILLed while the watcher runs; a new worker resumes watching (the heartbeat
 // timeout is 10 s), and a breach after the restart (a ratio of 0.09 against "> 5% for 20 s") still rolls back.
+// A phase that continues as new while its metric breaches keeps its window: the next run's watcher reads it
+// again, so the breach comes on time, with readings from before the continue-as-new. Its runs are recorded
+// (RECORD_HISTORIES=1) for the replay test.
 
 jest.setTimeout(300_000);
 
@@ -162,5 +168,83 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
       breaches: { guardrailId: string; value: number | null }[];
     }>('getRolloutState');
     expect(state.breaches.map((b) => [b.guardrailId, b.value])).toEqual([['error-rate', 9]]);
+  });
+
+  test('a phase continued as new keeps its window: a breach that began before is found on time', async () => {
+    exporter.set('watch_error_ratio', 0.01, { service: 'payments' });
+    await until('Prometheus reads 1 % errors again', async () => {
+      const v = await prometheus.query('watch_error_ratio');
+      return v[0]?.value[1] === '0.01';
+    });
+    // Started directly (the API does not take `historyLimit`): a phase that continues as new after ~30 events.
+    const parsed = parsePlanDocument(
+      readFileSync(join(repoRoot, 'examples/merchant-platform.plan.yaml'), 'utf8').replace(
+        'window: PT5M',
+        'window: PT60S',
+      ),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const id = 'continued';
+    const rollout = await stack.env.client.workflow.start('planRolloutWorkflow', {
+      workflowId: `rollout-${id}`,
+      taskQueue: stack.taskQueue,
+      args: [
+        {
+          rolloutId: id,
+          plan: { ...parsed.plan, metadata: { ...parsed.plan.metadata, name: 'continued-platform' } },
+          startedBy: rita.id,
+          parameters: {
+            timeScale: 0.001,
+            metrics: { source: 'prometheus', cadenceMs: 1_000 },
+            historyLimit: 30,
+          },
+        },
+      ],
+    });
+    const phaseWorkflowId = `rollout-${id}-phase-internal-dogfood`;
+    await until('the watcher heartbeating', async () => (await watcherAttempt(phaseWorkflowId))?.heartbeats);
+    const phase = stack.env.client.workflow.getHandle(phaseWorkflowId);
+    const firstRunId = (await phase.describe()).runId;
+
+    // Errors at 9 % ("> 5% for 60 s" breaches a minute later), then actions that make the phase continue as new.
+    exporter.set('watch_error_ratio', 0.09, { service: 'payments' });
+    // For some seconds already: the first run's watcher has taken readings of 9 % before it is stopped.
+    await until('Prometheus has read 9 % errors for 5 s', async () => {
+      const v = await prometheus.query('min_over_time(watch_error_ratio[5s])');
+      return v[0]?.value[1] === '0.09';
+    });
+    for (const itemId of ['deploy-staging-environment', 'monitor-all-metrics-logs']) {
+      await phase.executeUpdate(itemActionUpdate, {
+        args: [{ type: 'complete', itemId, actor: { id: 'olga', roles: ['operator'] } }],
+      });
+    }
+    const continued = await until('the phase continued as new', async () => {
+      const d = await phase.describe();
+      return d.runId !== firstRunId ? d : undefined;
+    });
+    const continuedAt = continued.startTime.getTime();
+
+    const state = await until(
+      'the breach',
+      async () => {
+        const s = await rollout.query<EngineState>('getRolloutState');
+        return s.breaches.length ? s : undefined;
+      },
+      180_000,
+    );
+    const [breach] = state.breaches;
+    expect(breach.guardrailId).toBe('error-rate');
+    const times = breach.readings.map((r) => r.at);
+    // Judged by the continued run's watcher, over a window that began before it: readings of the first run's
+    // time were read again (without them, its window would start empty and the breach come a minute later).
+    expect(Math.max(...times)).toBeGreaterThan(continuedAt);
+    expect(Math.min(...times)).toBeLessThan(continuedAt);
+    expect(breach.readings.every((r) => r.value === 9)).toBe(true);
+
+    // The first run is complete (continued as new): recorded for the replay test.
+    await recordHistory(
+      'phase-metric-watcher-continued',
+      stack.env.client.workflow.getHandle(phaseWorkflowId, firstRunId),
+    );
   });
 });

@@ -80,6 +80,12 @@ export interface PhaseInput {
   /** When the rollout started (epoch ms): simulated metric timelines count from it. */
   rolloutStartedAt?: number;
   /**
+   * When the rollout entered this phase (epoch ms; the phase's `enteredAt` in the rollout, set as it becomes
+   * ENTERING, before its flags, messages and this workflow start): the metric watcher's first reading time, so
+   * the phase is watched from the moment the API shows it entered. Absent (older rollouts): this workflow's start.
+   */
+  phaseEnteredAt?: number;
+  /**
    * Set by a rollout that answers every phaseProgress report of its current phase with phaseProgressRecorded,
    * whatever its status. Only then does an action that changed waitingForSignOff wait for that answer: a
    * rollout started before the protocol never answers, and its phases answer at once, as before.
@@ -98,6 +104,8 @@ export interface PhaseInput {
     lastSimulatedReading?: number;
     /** Open no-data episodes (as the phase knows them), so a new run neither repeats nor misses their end. */
     noData?: NoDataEpisodes;
+    /** Source `prometheus`: when this run stopped its watcher (the next run's watcher reads a window back). */
+    watcherStoppedAt?: number;
   };
 }
 

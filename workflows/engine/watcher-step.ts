@@ -100,3 +100,19 @@ export function nextRoundAt(state: WatcherState, cadenceMs: number, now: number,
 /** Whether a report carries anything the phase must hear. */
 export const mattersToPhase = (report: WatcherReport): boolean =>
   report.breaches.length > 0 || report.noData.length > 0;
+
+/**
+ * Where a phase's watcher starts reading again after the phase continued as new (its previous run stopped
+ * the watcher at `stoppedAt`): far enough back that the longest window (`lookbackMs`) is whole at its first
+ * reading of the new run, on the schedule of reading times that began at `anchor`, never before it.
+ */
+export function resumeReadingsFrom(
+  anchor: number,
+  stoppedAt: number,
+  cadenceMs: number,
+  lookbackMs: number,
+): number {
+  const [first, cadence] = [Math.round(anchor), Math.max(1, Math.round(cadenceMs))];
+  const from = stoppedAt - lookbackMs - cadence;
+  return from <= first ? first : first + Math.ceil((from - first) / cadence) * cadence;
+}

@@ -63,25 +63,20 @@ export class AutomationService {
     @Optional() private readonly metrics?: ApiMetrics,
   ) {}
 
-  /** A reading to one rollout (refused clearly if it cannot take it), or to every active one that reads it. */
+  /**
+   * A reading to the rollout it names (refused clearly if it cannot take it). It must name one: a reading of
+   * `error_rate` from one service's exporter says nothing about another service's rollout (as an alert naming
+   * no rollout must not act on every rollout).
+   */
   async recordSample(input: {
-    rolloutId?: string;
+    rolloutId: string;
     metric: string;
     value: number;
     at?: Date;
   }): Promise<MetricSampleResult> {
     const reading = { metric: input.metric, value: input.value, at: input.at?.getTime() };
-    if (input.rolloutId) {
-      const phaseId = await this.rollouts.pushMetricSample(input.rolloutId, reading);
-      return { metric: input.metric, deliveredTo: [{ rolloutId: input.rolloutId, phaseId }] };
-    }
-    const deliveredTo: MetricSampleResult['deliveredTo'] = [];
-    for (const rolloutId of await this.activeRollouts()) {
-      // Rollouts whose current phase does not read the metric refuse it; for a broadcast that is expected.
-      const phaseId = await this.rollouts.pushMetricSample(rolloutId, reading).catch(() => undefined);
-      if (phaseId) deliveredTo.push({ rolloutId, phaseId });
-    }
-    return { metric: input.metric, deliveredTo };
+    const phaseId = await this.rollouts.pushMetricSample(input.rolloutId, reading);
+    return { metric: input.metric, deliveredTo: [{ rolloutId: input.rolloutId, phaseId }] };
   }
 
   /**
@@ -292,17 +287,6 @@ export class AutomationService {
     if (result.outcome === 'rollback' || result.outcome === 'pause') this.logger.log(line);
     else if (result.outcome === 'failed') this.logger.error(line);
     else this.logger.warn(line);
-  }
-
-  private async activeRollouts(): Promise<string[]> {
-    const rows = await this.em
-      .fork()
-      .find(
-        RolloutProjection,
-        { status: { $nin: [...CLOSED_STATUSES] } },
-        { orderBy: { startedAt: 'asc' }, limit: 500 },
-      );
-    return rows.map((r) => r.rolloutId);
   }
 }
 

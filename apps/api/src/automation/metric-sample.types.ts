@@ -5,13 +5,11 @@ import { ID_MESSAGE, ID_PATTERN } from '../rollouts/dto/ids';
 @InputType({ description: 'One reading of a metric, for the guardrails that read it.' })
 export class RecordMetricSampleInput {
   @Field(() => ID, {
-    nullable: true,
     description:
-      'The rollout it is for; without one, every active rollout whose current phase reads the metric.',
+      'The rollout it is for (its current phase’s guardrails read it). Required: a reading is never sent to every rollout that reads the metric.',
   })
-  @IsOptional()
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
-  rolloutId?: string;
+  rolloutId: string;
 
   @Field({ description: 'The metric name the plan’s guardrails use (error_rate, queue_backlog …).' })
   @Matches(/^[a-zA-Z_:][a-zA-Z0-9_:.]{0,127}$/, {

@@ -8,8 +8,7 @@ export class MetricSamplesResolver {
   constructor(private readonly automation: AutomationService) {}
 
   @Mutation(() => MetricSampleResult, {
-    description:
-      'A metric reading for the guardrails of a rollout’s current phase (or of every active rollout that reads it). Operators.',
+    description: 'A metric reading for the guardrails of the named rollout’s current phase. Operators.',
   })
   @Roles('automationRoles')
   recordMetricSample(@Args('input') input: RecordMetricSampleInput): Promise<MetricSampleResult> {
