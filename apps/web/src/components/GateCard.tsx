@@ -11,9 +11,12 @@ export function GateCard({
   gate,
   checklist,
   editable,
+  closed,
   onSign,
 }: {
   phaseName: string;
+  /** Set when the phase can no longer be signed (rolled back, aborted, ended): what to say instead. */
+  closed?: string;
   gate:
     | {
         signedAt?: string | null;
@@ -58,6 +61,10 @@ export function GateCard({
         <Text size="sm">
           Signed by {gate.signedBy} {when(gate.signedAt)}
           {gate.note ? ` — ${gate.note}` : ''}
+        </Text>
+      ) : closed ? (
+        <Text size="sm" mt={4}>
+          {closed}
         </Text>
       ) : (
         <Stack gap={4} mt={4}>
@@ -105,4 +112,16 @@ export function GateCard({
       </Modal>
     </Card>
   );
+}
+
+const ROLLING_BACK = ['ROLLING_BACK', 'ROLLBACK_FAILED', 'ROLLED_BACK'];
+
+/**
+ * What the gate card says instead of "what is missing" when the phase can no longer be signed: a rollout being
+ * rolled back, or a phase that ended without a sign-off. `undefined` while the gate is still open.
+ */
+export function gateClosed(rolloutStatus: string, phaseStatus: string): string | undefined {
+  if (ROLLING_BACK.includes(rolloutStatus)) return 'Not signed: the rollout is being rolled back.';
+  if (phaseStatus === 'RUNNING') return undefined;
+  return `Not signed: the phase is ${phaseStatus.toLowerCase()}.`;
 }

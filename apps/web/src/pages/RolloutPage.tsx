@@ -10,7 +10,7 @@ import {
 } from '../components/Checklist';
 import { DecisionLog, type LogEntry } from '../components/DecisionLog';
 import { ErrorNote } from '../components/ErrorNote';
-import { GateCard } from '../components/GateCard';
+import { GateCard, gateClosed } from '../components/GateCard';
 import { PhaseTimeline } from '../components/PhaseTimeline';
 import { RollbackPanel } from '../components/RollbackPanel';
 import { FlagValues, GuardrailTiles, Messages, Reviews } from '../components/RolloutPanels';
@@ -163,6 +163,7 @@ export function RolloutPage({ id }: { id: string }) {
               gate={current.gate}
               checklist={current.checklist}
               editable={live}
+              closed={gateClosed(rollout.status, current.status)}
               onSign={(note) =>
                 act(SignOffGateMutation, { input: { rolloutId: rollout.id, phaseId: current.id, note } })
               }
