@@ -62,7 +62,8 @@ export class WaitingOnMeService {
     const worker = async () => {
       while (next < scanned.length) {
         const row = scanned[next++];
-        found.push(...(await this.waitingIn(row.rolloutId, actor, deadline).catch(() => [])));
+        const title = row.rolloutTitle ?? row.title ?? undefined;
+        found.push(...(await this.waitingIn(row.rolloutId, title, actor, deadline).catch(() => [])));
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -77,6 +78,8 @@ export class WaitingOnMeService {
 
   private async waitingIn(
     rolloutId: string,
+    /** As the rollouts list names it: its own title, else its plan's. */
+    title: string | undefined,
     actor: Actor,
     deadline: number,
   ): Promise<WaitingPage['entries']> {
@@ -95,7 +98,7 @@ export class WaitingOnMeService {
       const policies = rolloutPolicies(memo.access);
       return waitingIn({ state, phase, policies }, actor, Date.now()).map((w) => ({
         ...w,
-        rolloutTitle: memo.title,
+        rolloutTitle: memo.title ?? title,
       }));
     });
   }

@@ -29,7 +29,11 @@ registerEnumType(WaitingAction, { name: 'WaitingAction', description: 'An action
 })
 export class WaitingEntry {
   @Field(() => ID) rolloutId: string;
-  @Field({ nullable: true, description: "The rollout's own title (given at start)." }) rolloutTitle?: string;
+  @Field({
+    nullable: true,
+    description: "The rollout's title as the rollouts list shows it: given at start, else its plan's.",
+  })
+  rolloutTitle?: string;
   @Field({ description: "The plan's name." }) plan: string;
   @Field({ nullable: true }) phaseId?: string;
   @Field({ nullable: true }) phaseName?: string;
