@@ -26,6 +26,7 @@ import { FlagsModule } from './flags/flags.module';
 import { PlansModule } from './plans/plans.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
+import { TracingModule } from './tracing/tracing.module';
 
 interface GraphQLContextSource {
   req?: Request;
@@ -86,6 +87,7 @@ export class AppModule {
         PlansModule,
         RolloutsModule,
         ReconcilerModule,
+        TracingModule.forRoot(),
       ],
       controllers: [HealthController, ReadinessController],
       providers: [

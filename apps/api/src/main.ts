@@ -6,8 +6,12 @@ import { loadApiConfig } from './api.config';
 import { AppModule } from './app.module';
 import { JsonLogger } from './common/json-logger';
 import { requestContext } from './common/request-context';
+import { startTracing } from '../../../libs/tracing/src';
+import { traceHttpRequests } from './tracing/http-spans';
 
 async function bootstrap(): Promise<void> {
+  // Before the modules are built: the Temporal client's interceptors use the SDK it registers (docs/tracing.md).
+  const tracing = startTracing('rollout-api');
   const config = loadApiConfig();
   // Set before the modules are built: some log while they are (the database, the Temporal address).
   const logger = config.logFormat === 'json' ? new JsonLogger() : new ConsoleLogger();
@@ -17,6 +21,7 @@ async function bootstrap(): Promise<void> {
   });
   // First, so every later log line of a request (and its errors) carries its ID.
   app.use(requestContext);
+  if (tracing) app.use(traceHttpRequests);
   // An explicit limit: oversized bodies get a clear 413 instead of a parser error.
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidUnknownValues: true }));
