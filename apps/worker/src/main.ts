@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { startTracing, stopTracing } from '../../../libs/tracing/src';
 import { installWorkerLogging } from './logging';
 import { createRolloutWorker } from './rollout-worker';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   installWorkerLogging();
+  startTracing('rollout-worker');
   const logger = new Logger('Worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: false });
   const { worker, connection } = await createRolloutWorker(app);
@@ -15,6 +17,7 @@ async function bootstrap(): Promise<void> {
   await worker.run();
   await connection.close();
   await app.close();
+  await stopTracing();
   logger.log('stopped');
 }
 
