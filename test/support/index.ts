@@ -11,3 +11,4 @@ export * from './webhook-receiver';
 export * from './ts-child';
 export * from './temporal-cli';
 export * from './prometheus';
+export * from './otlp-receiver';
