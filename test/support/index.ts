@@ -12,3 +12,4 @@ export * from './ts-child';
 export * from './temporal-cli';
 export * from './prometheus';
 export * from './metrics-scrape';
+export * from './otlp-receiver';

@@ -106,11 +106,11 @@ function buildOnce(): void {
   built = true;
 }
 
-/** The developer's own settings must not leak into the stack (a DATABASE_URL, a Cloud API key …). */
+/** The developer's own settings must not leak into the stack (a DATABASE_URL, a Cloud API key, an OTLP endpoint …). */
 function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(TEMPORAL_|DATABASE_URL$|DATA_DIR$|HOST$|PORT$|API_)/.test(k),
+      ([k]) => !/^(TEMPORAL_|DATABASE_URL$|DATA_DIR$|HOST$|PORT$|API_|OTEL_)/.test(k),
     ),
   );
 }

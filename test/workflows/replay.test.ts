@@ -1,5 +1,8 @@
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../apps/cli/src/simulate/workflow-bundle';
+import { tracingWorkerOptions, workflowInterceptorsModule } from '../../libs/tracing/src';
 import { recordedHistories } from '../support/histories';
 
 // Every history recorded by the workflow suites (RECORD_HISTORIES=1) replays against the current workflow
@@ -19,6 +22,22 @@ test.each(histories.map((h) => [h.name, h.history] as const))('%s replays', asyn
   // One bundle for all of them (bundling per history took most of this test's time); cached on disk.
   const bundle = await workflowBundle();
   await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, name)).resolves.toBeUndefined();
+});
+
+// A worker with OTEL_EXPORTER_OTLP_ENDPOINT set bundles the tracing interceptors with the workflows: the same
+// histories replay with them too (they add no command), and a replay exports no span a second time.
+test.each(histories.map((h) => [h.name, h.history] as const))('%s replays traced', async (name, history) => {
+  const bundle = await workflowBundle([workflowInterceptorsModule]);
+  const exported = new InMemorySpanExporter();
+  const traced = tracingWorkerOptions({
+    resource: Resource.default(),
+    spanProcessor: new SimpleSpanProcessor(exported),
+    shutdown: () => Promise.resolve(),
+  });
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: bundle, sinks: traced?.sinks }, history, name),
+  ).resolves.toBeUndefined();
+  expect(exported.getFinishedSpans()).toEqual([]);
 });
 
 function workflowTypeOf(history: unknown): string | undefined {

@@ -27,6 +27,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PlansModule } from './plans/plans.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { RolloutsModule } from './rollouts/rollouts.module';
+import { TracingModule } from './tracing/tracing.module';
 
 interface GraphQLContextSource {
   req?: Request;
@@ -88,6 +89,7 @@ export class AppModule {
         PlansModule,
         RolloutsModule,
         ReconcilerModule,
+        TracingModule.forRoot(),
       ],
       controllers: [HealthController, ReadinessController],
       providers: [

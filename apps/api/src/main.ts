@@ -8,8 +8,12 @@ import { JsonLogger } from './common/json-logger';
 import { requestContext } from './common/request-context';
 import { ApiMetrics } from '../../../libs/metrics/src';
 import { httpMetrics } from './metrics/http-metrics.middleware';
+import { startTracing } from '../../../libs/tracing/src';
+import { traceHttpRequests } from './tracing/http-spans';
 
 async function bootstrap(): Promise<void> {
+  // Before the modules are built: the Temporal client's interceptors use the SDK it registers (docs/tracing.md).
+  const tracing = startTracing('rollout-api');
   const config = loadApiConfig();
   // Set before the modules are built: some log while they are (the database, the Temporal address).
   const logger = config.logFormat === 'json' ? new JsonLogger() : new ConsoleLogger();
@@ -20,6 +24,7 @@ async function bootstrap(): Promise<void> {
   // First, so every later log line of a request (and its errors) carries its ID.
   app.use(requestContext);
   app.use(httpMetrics(app.get(ApiMetrics)));
+  if (tracing) app.use(traceHttpRequests);
   // An explicit limit: oversized bodies get a clear 413 instead of a parser error.
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidUnknownValues: true }));

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { WorkerMetrics } from '../../../libs/metrics/src';
+import { startTracing, stopTracing } from '../../../libs/tracing/src';
 import { installWorkerLogging } from './logging';
 import { loadWorkerMetricsConfig, sdkTelemetry, serveWorkerMetrics } from './metrics';
 import { createRolloutWorker } from './rollout-worker';
@@ -10,6 +11,7 @@ import { WorkerModule } from './worker.module';
 async function bootstrap(): Promise<void> {
   const metricsConfig = await loadWorkerMetricsConfig();
   installWorkerLogging(process.env, metricsConfig && sdkTelemetry(metricsConfig));
+  startTracing('rollout-worker');
   const logger = new Logger('Worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: false });
   const metrics = metricsConfig
@@ -25,6 +27,7 @@ async function bootstrap(): Promise<void> {
   await connection.close();
   await metrics?.close();
   await app.close();
+  await stopTracing();
   logger.log('stopped');
 }
 

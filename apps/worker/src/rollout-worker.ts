@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
+import { currentTracing, tracingWorkerOptions } from '../../../libs/tracing/src';
 import { connectionOptions, TEMPORAL_CONFIG, type TemporalConfig } from '../../../libs/temporal/src';
 
 // Resolves to workflows/index.ts from sources and dist/workflows/index.js once built.
@@ -19,6 +20,8 @@ export async function createRolloutWorker(
     taskQueue: config.taskQueue,
     workflowsPath,
     activities: createActivities(app),
+    // Workflow and activity spans when the process started the OpenTelemetry SDK (docs/tracing.md).
+    ...tracingWorkerOptions(currentTracing()),
   });
   return { worker, connection };
 }

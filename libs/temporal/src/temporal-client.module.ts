@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import { currentTracing, tracingClientInterceptors } from '../../tracing/src';
 import { connectionOptions, loadTemporalConfig, type TemporalConfig } from './temporal.config';
 import { TEMPORAL_CLIENT, TEMPORAL_CONFIG } from './temporal.tokens';
 
@@ -35,7 +36,9 @@ export class TemporalClientModule {
               ...connectionOptions(config),
               connectTimeout: '10s',
             });
-            return new Client({ connection, namespace: config.namespace });
+            // Traced when the process started the OpenTelemetry SDK: the caller's span goes in the headers.
+            const interceptors = tracingClientInterceptors(currentTracing());
+            return new Client({ connection, namespace: config.namespace, interceptors });
           },
         },
         ClientShutdown,

@@ -27,11 +27,13 @@ function files(dir: string): string[] {
 
 /**
  * The workflow bundle, built once per version of the workflow code and reused: bundling takes seconds, a
- * simulation should not pay for it every time. Keyed by the sources' paths, sizes and modification times.
+ * simulation should not pay for it every time. Keyed by the sources' paths, sizes and modification times, and
+ * the workflow interceptor modules bundled with them (a traced worker's, see libs/tracing).
  */
-export async function workflowBundle(): Promise<{ code: string }> {
+export async function workflowBundle(workflowInterceptorModules: string[] = []): Promise<{ code: string }> {
   const root = join(dirname(workflowsPath), '..');
   const hash = createHash('sha256');
+  for (const module of workflowInterceptorModules) hash.update(`interceptors\0${module}\n`);
   for (const file of sourcesOf(root).sort()) {
     const { size, mtimeMs } = statSync(file);
     hash.update(`${file}\0${size}\0${mtimeMs}\n`);
@@ -39,7 +41,7 @@ export async function workflowBundle(): Promise<{ code: string }> {
   const dir = join(tmpdir(), 'rollout-engine-workflow-bundles');
   const cached = join(dir, `${hash.digest('hex').slice(0, 24)}.js`);
   if (existsSync(cached)) return { code: readFileSync(cached, 'utf8') };
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quiet });
   mkdirSync(dir, { recursive: true });
   // Written aside, then renamed: a process reading the cache meanwhile sees no file or a whole one.
   const partial = `${cached}.${process.pid}.tmp`;
