@@ -1,4 +1,4 @@
-import { HTTP } from 'cloudevents';
+import { CloudEvent, HTTP } from 'cloudevents';
 import { consoleLink, type Notice, noticeEvent, noticeRequest } from './notice-format';
 
 const notice: Notice = {
@@ -39,7 +39,7 @@ describe('notices as CloudEvents', () => {
         format === 'cloudevents' ? /^application\/json/ : /^application\/cloudevents\+json/,
       );
       const read = HTTP.toEvent({ headers, body });
-      if (Array.isArray(read)) throw new Error('one event expected');
+      if (!(read instanceof CloudEvent)) throw new Error('one event expected');
       expect(read.validate()).toBe(true);
       expect(read.toJSON()).toEqual(event.toJSON());
       expect(read.data).toMatchObject({
