@@ -165,6 +165,15 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
   });
 
   const item0 = { rolloutId: id, phaseId: 'pilot' };
+  // The approval's work is done by anyone (the tester here), then approved by its role.
+  await act(
+    'legal work',
+    stack.gql(
+      op('completeChecklistItem', 'CompleteChecklistItemInput'),
+      { input: { ...item0, itemId: 'legal-ok' } },
+      quinn,
+    ),
+  );
   await act(
     'approve',
     stack.gql(
