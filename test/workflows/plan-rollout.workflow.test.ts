@@ -81,12 +81,17 @@ interface Received {
   key?: string;
   body: Record<string, unknown>;
 }
+// The notices that ask people to act (`actions` channel: gate ready …) are proven in test/e2e/notices.e2e.ts;
+// they go out beside the rollout's own calls, not in their order.
 const receivedBy = (rolloutId: string): Received[] =>
-  adapters.of(rolloutId).map((r: ReceivedRequest) => ({
-    path: r.path,
-    key: r.headers['idempotency-key'] as string | undefined,
-    body: (r.body ?? {}) as Record<string, unknown>,
-  }));
+  adapters
+    .of(rolloutId)
+    .filter((r: ReceivedRequest) => (r.body as { channel?: string } | undefined)?.channel !== 'actions')
+    .map((r: ReceivedRequest) => ({
+      path: r.path,
+      key: r.headers['idempotency-key'] as string | undefined,
+      body: (r.body ?? {}) as Record<string, unknown>,
+    }));
 
 let env: TestWorkflowEnvironment;
 let ctx: TimeSkippingStack['ctx'];
