@@ -277,7 +277,9 @@ async function finish(id: string, fromPhase: number, actor: Actor): Promise<Engi
 const flagStore = () => effects.flagStore(orm);
 const defaults = Object.fromEntries(merchant.flags.map((f) => [f.key, f.default]));
 const audit = (rolloutId: string) => effects.auditTrail(orm, rolloutId);
-const outbox = (rolloutId: string) => effects.outboxOf(orm, rolloutId);
+/** The rollout's messages in the outbox, without the notices asking people to act (notices.e2e.ts has them). */
+const outbox = async (rolloutId: string) =>
+  (await effects.outboxOf(orm, rolloutId)).filter((r) => !/\/(gate-ready|requested\/[^/]+)$/.test(r.key));
 const flagChanges = (rolloutId: string) => effects.flagChangesOf(orm, rolloutId);
 const projection = (rolloutId: string) => effects.projectionOf(orm, rolloutId);
 /**
