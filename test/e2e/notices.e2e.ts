@@ -198,6 +198,12 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
   // Mid-rollout, waiting for the sign-off: the worker dies; another takes over from the history.
   await stack.killWorker('SIGKILL');
   await stack.startWorker();
+  // The new worker takes the rollout and its phase over once their tasks leave the dead worker's sticky queue.
+  for (const [wf, query] of [
+    [`rollout-${id}`, 'getRolloutState'],
+    [`rollout-${id}-phase-pilot`, 'getPhaseState'],
+  ])
+    await within(120_000, `${wf} on the new worker`, stack.env.client.workflow.getHandle(wf).query(query));
   await act('sign off', stack.gql(op('signOffGate', 'SignOffGateInput'), { input: item0 }, rita));
   const review = await eventOf('review.due', id);
   expect(review.data).toMatchObject({ reviewId: 'week-2', channel: 'reviews' });
