@@ -4,6 +4,10 @@ describe('adapters configuration', () => {
   test('nothing configured: no URLs, 30 s timeout, Prometheus keeps 15 days', () => {
     expect(loadAdaptersConfig({})).toEqual({
       notifyUrls: {},
+      notifyFormats: {},
+      notifyDefaultFormat: 'cloudevents',
+      eventSource: 'urn:rollout-engine',
+      eventTypePrefix: 'dev.rollout-engine',
       hookUrls: {},
       catalogue: { source: 'none', strict: false, metrics: {} },
       metricRetentionMs: 15 * 86_400_000,
@@ -30,10 +34,20 @@ describe('adapters configuration', () => {
           '{"error_rate":"100 * sum(rate(http_requests_total{code=~\\"5..\\"}[5m])) / sum(rate(http_requests_total[5m]))"}',
         ADAPTER_TIMEOUT_MS: '5000',
         PROMETHEUS_RETENTION: '90d',
+        NOTIFY_FORMATS: '{"ops":"slack","leads":"teams"}',
+        NOTIFY_FORMAT: 'cloudevents-structured',
+        CONSOLE_URL: 'https://rollouts.example.com/',
+        EVENT_SOURCE: 'https://rollouts.example.com',
+        EVENT_TYPE_PREFIX: 'com.example',
       }),
     ).toEqual({
       notifyUrls: { ops: 'https://hooks.example.com/ops' },
       notifyDefaultUrl: 'https://hooks.example.com/all',
+      notifyFormats: { ops: 'slack', leads: 'teams' },
+      notifyDefaultFormat: 'cloudevents-structured',
+      consoleUrl: 'https://rollouts.example.com',
+      eventSource: 'https://rollouts.example.com',
+      eventTypePrefix: 'com.example',
       hookUrls: { 'revert-deployment': 'http://deployer:8080/revert' },
       prometheusUrl: 'http://prometheus:9090',
       catalogue: {
@@ -54,6 +68,8 @@ describe('adapters configuration', () => {
   test.each([
     [{ NOTIFY_WEBHOOK_URLS: '{ops:' }, /NOTIFY_WEBHOOK_URLS: expected a JSON object/],
     [{ NOTIFY_WEBHOOK_URLS: '{"ops":"not a url"}' }, /NOTIFY_WEBHOOK_URLS\.ops/],
+    [{ NOTIFY_FORMATS: '{"ops":"discord"}' }, /NOTIFY_FORMATS\.ops/],
+    [{ EVENT_TYPE_PREFIX: 'Com Example' }, /EVENT_TYPE_PREFIX/],
     [{ HOOK_URLS: '{"revert_deployment":"http://x"}' }, /HOOK_URLS.*revert_deployment/],
     [{ PROMETHEUS_URL: 'ftp://prometheus' }, /PROMETHEUS_URL/],
     [{ METRIC_QUERIES: '["up"]' }, /METRIC_QUERIES/],

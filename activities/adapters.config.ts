@@ -6,11 +6,26 @@ import type { MetricCatalogue } from '../workflows/engine/catalogue';
 export const HOOK_KINDS = ['revert-deployment', 'restore-backup', 'replay-dlq', 'webhook'] as const;
 export type HookKind = (typeof HOOK_KINDS)[number];
 
+/**
+ * How a notice goes over HTTP: a CloudEvent in binary mode (`ce-*` headers, the message payload as the JSON
+ * body), a CloudEvent in structured mode (`application/cloudevents+json`), or a chat tool's incoming webhook.
+ */
+export const NOTIFY_FORMATS = ['cloudevents', 'cloudevents-structured', 'slack', 'teams'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
+
 /** Where the adapters send their HTTP calls. An absent URL means "not configured", never a default host. */
 export interface AdaptersConfig {
   /** Notification webhook per channel; `notifyDefaultUrl` serves any other channel. */
   notifyUrls: Record<string, string>;
   notifyDefaultUrl?: string;
+  /** What each channel's webhook is sent (NOTIFY_FORMATS); any other channel gets `notifyDefaultFormat`. */
+  notifyFormats: Record<string, NotifyFormat>;
+  notifyDefaultFormat: NotifyFormat;
+  /** Where the console is (CONSOLE_URL): chat messages link to the page where the action is. */
+  consoleUrl?: string;
+  /** The CloudEvents `source` of every notice, and the prefix of its `type` (`<prefix>.rollout.gate.ready`). */
+  eventSource: string;
+  eventTypePrefix: string;
   hookUrls: Partial<Record<HookKind, string>>;
   /** Base URL of a Prometheus-compatible HTTP API (`/api/v1/query` is appended). */
   prometheusUrl?: string;
@@ -50,6 +65,14 @@ const jsonObject = <T extends z.ZodType>(shape: T) =>
 const env = z.object({
   NOTIFY_WEBHOOK_URLS: jsonObject(z.record(z.string().min(1), httpUrl)).optional(),
   NOTIFY_WEBHOOK_URL: httpUrl.optional(),
+  NOTIFY_FORMATS: jsonObject(z.record(z.string().min(1), z.enum(NOTIFY_FORMATS))).optional(),
+  NOTIFY_FORMAT: z.enum(NOTIFY_FORMATS).default('cloudevents'),
+  CONSOLE_URL: httpUrl.optional(),
+  EVENT_SOURCE: z.string().min(1).default('urn:rollout-engine'),
+  EVENT_TYPE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9]+([.-][a-z0-9]+)*$/, 'expected a reverse-DNS name such as com.example')
+    .default('dev.rollout-engine'),
   HOOK_URLS: jsonObject(z.partialRecord(z.enum(HOOK_KINDS), httpUrl)).optional(),
   PROMETHEUS_URL: httpUrl.optional(),
   PROMETHEUS_RETENTION: z
@@ -64,6 +87,11 @@ export function loadAdaptersConfig(source: NodeJS.ProcessEnv = process.env): Ada
   return {
     notifyUrls: e.NOTIFY_WEBHOOK_URLS ?? {},
     notifyDefaultUrl: e.NOTIFY_WEBHOOK_URL,
+    notifyFormats: e.NOTIFY_FORMATS ?? {},
+    notifyDefaultFormat: e.NOTIFY_FORMAT,
+    consoleUrl: e.CONSOLE_URL?.replace(/\/+$/, ''),
+    eventSource: e.EVENT_SOURCE,
+    eventTypePrefix: e.EVENT_TYPE_PREFIX,
     hookUrls: e.HOOK_URLS ?? {},
     prometheusUrl: e.PROMETHEUS_URL,
     catalogue: loadMetricCatalogue(source),

@@ -7,8 +7,11 @@ import * as https from 'node:https';
 export interface HttpCall {
   method: 'GET' | 'POST';
   url: string;
-  /** Sent as JSON. */
+  /** Sent as JSON, unless `bodyText` is given. */
   body?: unknown;
+  /** Sent as is, with `headers` saying what it is (a CloudEvent or a chat message, already serialized). */
+  bodyText?: string;
+  headers?: Record<string, string>;
   idempotencyKey?: string;
   timeoutMs: number;
 }
@@ -35,13 +38,15 @@ export async function httpCall(call: HttpCall, names: CallNames): Promise<{ stat
   const headers: Record<string, string> = { 'user-agent': 'rollout-engine' };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
+  Object.assign(headers, call.headers);
+  const sent = call.bodyText ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
   let response: Response;
   let body: string;
   try {
     response = await fetch(call.url, {
       method: call.method,
       headers,
-      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      body: sent,
       signal: AbortSignal.any([cancelled, AbortSignal.timeout(call.timeoutMs)]),
     });
     body = await response.text();

@@ -5,6 +5,9 @@ import { OutboxMessage } from '../libs/persistence/src/entities/outbox-message.e
 import { ActivityMetrics } from './activity-metrics';
 import { ADAPTERS_CONFIG, type AdaptersConfig } from './adapters.config';
 import { httpCall } from './http-call';
+import { type NoticeKind, noticeEvent, noticeRequest, NOTICE_KINDS } from './notice-format';
+
+export type { NoticeKind } from './notice-format';
 
 export interface NotifyInput {
   rolloutId: string;
@@ -13,6 +16,10 @@ export interface NotifyInput {
   message: string;
   /** Chosen by the workflow, stable across retries and replays; the receiver sees it as `Idempotency-Key`. */
   idempotencyKey: string;
+  /** What the notice tells: its CloudEvents type is `<prefix>.rollout.<kind>` (`message` when not said). */
+  kind?: NoticeKind;
+  /** What it is about beyond its text (phase, item, step …): fields of the event's data. */
+  details?: Record<string, string>;
 }
 
 @Injectable()
@@ -24,8 +31,10 @@ export class NotificationsActivities {
   ) {}
 
   /**
-   * Records the message in the outbox (once per key), then POSTs it to the channel's webhook. A message
-   * already `sent` or `recorded` is not sent again. Without a webhook for the channel it stays `recorded`.
+   * Records the notice in the outbox (once per key), then POSTs it to the channel's webhook as a CloudEvent
+   * (or a chat message, by the channel's format) built from the row, so a retry after a crash sends the same
+   * event (same id and time). A notice already `sent` or `recorded` is not sent again. Without a webhook for
+   * the channel it stays `recorded`.
    */
   async notify(input: NotifyInput): Promise<{ status: 'sent' | 'recorded' }> {
     const { idempotencyKey, rolloutId, channel, message } = input;
@@ -38,6 +47,8 @@ export class NotificationsActivities {
         channel,
         audience: input.audience ?? null,
         message,
+        kind: input.kind ?? 'message',
+        details: input.details && Object.keys(input.details).length ? JSON.stringify(input.details) : null,
         status: 'pending',
         attempts: 0,
         createdAt: new Date(),
@@ -55,23 +66,31 @@ export class NotificationsActivities {
       this.counts?.notified(row.channel, 'recorded');
       return { status: 'recorded' };
     }
+    const event = noticeEvent(
+      {
+        key: row.idempotencyKey,
+        kind: (NOTICE_KINDS as readonly string[]).includes(row.kind ?? '')
+          ? (row.kind as NoticeKind)
+          : 'message',
+        rolloutId: row.rolloutId,
+        channel: row.channel,
+        audience: row.audience,
+        message: row.message,
+        details: row.details ? (JSON.parse(row.details) as Record<string, string>) : undefined,
+        recordedAt: row.createdAt,
+      },
+      {
+        source: this.config.eventSource,
+        typePrefix: this.config.eventTypePrefix,
+        consoleUrl: this.config.consoleUrl,
+      },
+    );
+    const format = this.config.notifyFormats[row.channel] ?? this.config.notifyDefaultFormat;
+    const { headers, body } = noticeRequest(event, format);
     row.attempts += 1;
     try {
       await httpCall(
-        {
-          method: 'POST',
-          url,
-          idempotencyKey,
-          timeoutMs: this.config.timeoutMs,
-          // `text` too: chat webhooks (Slack, Mattermost) display that field.
-          body: {
-            rolloutId,
-            channel: row.channel,
-            audience: row.audience,
-            message: row.message,
-            text: row.message,
-          },
-        },
+        { method: 'POST', url, idempotencyKey, timeoutMs: this.config.timeoutMs, headers, bodyText: body },
         { what: `Notification to channel ${row.channel}`, failure: 'Notification' },
       );
     } catch (err) {

@@ -70,6 +70,8 @@ async function main() {
   const apiUrl = `http://${host.includes(':') ? `[${host}]` : host}:${apiPort}`;
   await waitFor(httpOk(`${apiUrl}/healthz`), { what: 'API', child: api });
 
+  // Chat notices link to the console page where the action is (docs/chat.md).
+  if (!process.env.CONSOLE_URL) env.CONSOLE_URL = apiUrl.replace('127.0.0.1', 'localhost');
   // After the API: it has run the migrations the worker's activities rely on. Its /metrics on a port of its own.
   const workerMetricsPort = await pickPort(Number(process.env.WORKER_METRICS_PORT ?? 9464), host);
   say('starting the worker…');

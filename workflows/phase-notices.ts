@@ -49,6 +49,8 @@ export async function fireItemTimer(
           channel: CHECK_IN_CHANNEL,
           ...audience,
           message: `Check-in #${timer.occurrence}: "${timer.title}" — ${where}`,
+          kind: 'item.check-in',
+          details: { phaseId: state.id, itemId: timer.itemId },
           idempotencyKey: `${key}/check-in-${timer.occurrence}`,
         })
       : escalations.notify({
@@ -56,6 +58,8 @@ export async function fireItemTimer(
           channel: ESCALATION_CHANNEL,
           ...audience,
           message: `Overdue: "${timer.title}" in ${where} is not ${item?.kind === 'approval' ? 'approved' : 'done'} ${humanDuration(timer.at - state.enteredAt)} after the phase began`,
+          kind: 'item.overdue',
+          details: { phaseId: state.id, itemId: timer.itemId },
           idempotencyKey: `${key}/deadline`,
         });
   if (timer.kind === 'deadline') log.warn('Checklist item overdue', { phase: state.id, item: timer.itemId });

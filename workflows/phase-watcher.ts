@@ -176,6 +176,8 @@ export class PhaseNoData {
             rolloutId: this.input.rolloutId,
             channel: ESCALATION_CHANNEL,
             message: notice.message,
+            kind: 'guardrail.no-data',
+            details: { phaseId: phase, guardrailId: notice.guardrailId },
             idempotencyKey: `${workflowInfo().workflowId}/no-data/${notice.guardrailId}/${notice.since}`,
           })
           .catch((err: unknown) => log.warn('No-data escalation not sent', { ...attrs, err }));

@@ -277,7 +277,9 @@ async function finish(id: string, fromPhase: number, actor: Actor): Promise<Engi
 const flagStore = () => effects.flagStore(orm);
 const defaults = Object.fromEntries(merchant.flags.map((f) => [f.key, f.default]));
 const audit = (rolloutId: string) => effects.auditTrail(orm, rolloutId);
-const outbox = (rolloutId: string) => effects.outboxOf(orm, rolloutId);
+/** The rollout's messages in the outbox, without the notices asking people to act (notices.e2e.ts has them). */
+const outbox = async (rolloutId: string) =>
+  (await effects.outboxOf(orm, rolloutId)).filter((r) => !/\/(gate-ready|requested\/[^/]+)$/.test(r.key));
 const flagChanges = (rolloutId: string) => effects.flagChangesOf(orm, rolloutId);
 const projection = (rolloutId: string) => effects.projectionOf(orm, rolloutId);
 /**
@@ -301,7 +303,10 @@ const failedTasks = async (workflowId: string): Promise<string[]> =>
 
 /** What a rollout's calls reached, in order: [path, idempotency key, answer]. */
 const callsOf = (rolloutId: string) =>
-  calls.filter((c) => c.body.rolloutId === rolloutId).map((c) => [c.path, c.key, c.answer]);
+  calls
+    // The notices asking people to act (gate ready …) go out beside these, not in their order: notices.e2e.ts.
+    .filter((c) => c.body.rolloutId === rolloutId && c.body.channel !== 'actions')
+    .map((c) => [c.path, c.key, c.answer]);
 
 /** The keys of a rollout's forward messages, from phase `from` on, then its review notices. */
 const forwardKeys = (rolloutId: string, from = 0) => [

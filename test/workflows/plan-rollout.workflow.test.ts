@@ -81,12 +81,17 @@ interface Received {
   key?: string;
   body: Record<string, unknown>;
 }
+// The notices that ask people to act (`actions` channel: gate ready …) are proven in test/e2e/notices.e2e.ts;
+// they go out beside the rollout's own calls, not in their order.
 const receivedBy = (rolloutId: string): Received[] =>
-  adapters.of(rolloutId).map((r: ReceivedRequest) => ({
-    path: r.path,
-    key: r.headers['idempotency-key'] as string | undefined,
-    body: (r.body ?? {}) as Record<string, unknown>,
-  }));
+  adapters
+    .of(rolloutId)
+    .filter((r: ReceivedRequest) => (r.body as { channel?: string } | undefined)?.channel !== 'actions')
+    .map((r: ReceivedRequest) => ({
+      path: r.path,
+      key: r.headers['idempotency-key'] as string | undefined,
+      body: (r.body ?? {}) as Record<string, unknown>,
+    }));
 
 let env: TestWorkflowEnvironment;
 let ctx: TimeSkippingStack['ctx'];
@@ -543,6 +548,34 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
     'plan-phase-first-task-marked',
     env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
   );
+
+  // Each item waiting for a role and each gate ready to sign was announced once (the role-notices patch).
+  type Asked = { channel?: string; kind?: string; phaseId?: string; itemId?: string };
+  const asked = () =>
+    adapters
+      .of('admin')
+      .map((r: ReceivedRequest) => (r.body ?? {}) as Asked)
+      .filter((b) => b.channel === 'actions');
+  const requested = adminPanel.phases.flatMap((p) =>
+    p.checklist
+      .filter((i) => (i.kind === 'manual' || i.kind === 'approval') && i.roles?.length)
+      .map((i) => `${i.kind === 'approval' ? 'approval' : 'item'}.requested ${p.id}/${i.id}`),
+  );
+  expect(requested.length).toBeGreaterThan(0);
+  await until('every role notice delivered', () =>
+    Promise.resolve(asked().length >= requested.length + adminPanel.phases.length),
+  );
+  const notices = asked();
+  expect(
+    notices
+      .filter((b) => b.kind !== 'gate.ready')
+      .map((b) => `${b.kind} ${b.phaseId}/${b.itemId}`)
+      .sort(),
+  ).toEqual([...requested].sort());
+  expect(notices.filter((b) => b.kind === 'gate.ready').map((b) => b.phaseId)).toEqual(
+    adminPanel.phases.map((p) => p.id),
+  );
+  await recordHistory('plan-rollout-role-notices', handle);
 });
 
 test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {

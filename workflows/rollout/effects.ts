@@ -4,6 +4,7 @@ import type { Phase, RolloutPlan } from '../../libs/plan/src/model';
 import { humanDuration } from '../engine/durations';
 import type { EngineState } from '../engine/messages';
 import type { Compensation, RollbackProgress, RollbackStep } from '../engine/rollback';
+import { requestItems } from './notices';
 
 // The rollout's side effects through activities: entering a phase (flags, then messages, each registering
 // how to undo it), a rollback step, the escalations. Workflow code: deterministic, activities by type only.
@@ -76,10 +77,13 @@ export async function enterPhase(ctx: EffectsContext, phase: Phase): Promise<voi
       channel: comm.channel ?? 'default',
       audience: comm.audience,
       message: comm.message,
+      kind: 'phase.entered',
+      details: { phaseId: phase.id, phase: phase.name },
       idempotencyKey: `${ctx.wfId}/${phase.id}/message-${i}`,
     });
     state.compensations.push(messageCompensation(ctx, phase, i));
   }
+  requestItems(ctx, phase);
 }
 
 /** One rollback step's side effect (manual steps are the runner's: they wait for a person). */
@@ -96,7 +100,14 @@ export async function runStep(ctx: EffectsContext, step: RollbackStep): Promise<
       return;
     }
     const { channel, audience, message } = c;
-    await undo.notify({ rolloutId, channel: channel ?? 'default', audience, message, idempotencyKey: key });
+    await undo.notify({
+      rolloutId,
+      channel: channel ?? 'default',
+      audience,
+      message,
+      kind: 'phase.retracted',
+      idempotencyKey: key,
+    });
     return;
   }
   const a = step.action;
@@ -111,6 +122,8 @@ export async function runStep(ctx: EffectsContext, step: RollbackStep): Promise<
         channel: a.channel ?? 'default',
         audience: a.audience,
         message: a.message ?? step.title,
+        kind: 'rollback.notice',
+        details: { stepId: step.id },
         idempotencyKey: key,
       });
       return;
@@ -136,6 +149,8 @@ export async function escalateFailedStep(ctx: EffectsContext, step: RollbackStep
     message:
       `Rollback of ${ctx.rolloutId} failed at step "${step.title}" (${step.id}): ${step.error ?? 'failed'}. ` +
       'Retry it (retryRollbackStep) or do it by hand and resolve it (resolveRollbackStep).',
+    kind: 'rollback.failed',
+    details: { stepId: step.id, step: step.title },
     idempotencyKey: `${ctx.wfId}/rollback/failed/${step.id}`,
   });
 }
@@ -157,6 +172,7 @@ export async function watchBudget(
     rolloutId: ctx.rolloutId,
     channel: 'escalation',
     message: `Rollback of ${ctx.rolloutId} overran its ${humanDuration(ms)} budget`,
+    kind: 'rollback.overrun',
     idempotencyKey: `${ctx.wfId}/rollback/overrun`,
   });
 }

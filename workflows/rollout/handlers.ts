@@ -4,7 +4,9 @@ import type { EngineStatus, RollbackRequest } from '../engine/messages';
 import type { Actor } from '../engine/phase';
 import { checkCompleteReview, completeReview } from '../engine/reviews';
 import * as rules from '../engine/rollout-rules';
+import { gateSigners } from '../engine/actions';
 import { forward } from './effects';
+import { gateReady } from './notices';
 import type { StepAction } from './rollback-runner';
 import type { RolloutRun } from './run';
 
@@ -37,6 +39,10 @@ export function registerHandlers(run: RolloutRun): void {
     }
     // The phase answers the action that changed its progress only once this is recorded.
     await run.child?.signal(m.progressRecordedSignal, progress).catch(() => undefined);
+    const phase = run.input.plan.phases.find((p) => p.id === phaseId);
+    if (waitingForSignOff && phase && !run.over()) {
+      gateReady(run, phase, gateSigners(run.input.parameters?.gateRoles ?? [], run.policy));
+    }
   });
   setHandler(m.guardrailBreachSignal, async (breach) => {
     const current = breach.phaseId === state.currentPhaseId || (v2 && breach.phaseId === run.entering);
@@ -62,6 +68,8 @@ export function registerHandlers(run: RolloutRun): void {
         rolloutId: run.rolloutId,
         channel: action.channel ?? 'default',
         message: `Guardrail ${breach.guardrailId} breached: ${reason}`,
+        kind: 'guardrail.breached',
+        details: { phaseId: breach.phaseId, guardrailId: breach.guardrailId },
         idempotencyKey: `${run.wfId}/breach/${breach.phaseId}/${breach.guardrailId}`,
       });
     }

@@ -35,6 +35,8 @@ export async function runReviews(ctx: EffectsContext, run: ReviewsRun): Promise<
         rolloutId,
         channel: 'reviews',
         message: `Review due: ${r.title}`,
+        kind: 'review.due',
+        details: { reviewId: r.id },
         idempotencyKey: `${wfId}/review-${r.id}`,
       });
     }

@@ -29,6 +29,14 @@ export class OutboxMessage {
   @Property({ type: 'text' })
   message!: string;
 
+  /** What the notice tells (its CloudEvents type's last part); null for rows written before. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  kind: string | null = null;
+
+  /** What it is about beyond its text (phase, item, step …), JSON of strings; null when nothing. */
+  @Property({ type: 'text', nullable: true })
+  details: string | null = null;
+
   @Property({ type: 'string', length: 16 })
   status: OutboxStatus = 'pending';
 

@@ -6,6 +6,7 @@ import { Migration20261123100000_plan_versions } from './Migration20261123100000
 import { Migration20261201000000_audit_prune } from './Migration20261201000000_audit_prune';
 import { Migration20261202000000_projection_start_facts } from './Migration20261202000000_projection_start_facts';
 import { Migration20261210000000_guardrail_readings } from './Migration20261210000000_guardrail_readings';
+import { Migration20261220000000_outbox_notice_kind } from './Migration20261220000000_outbox_notice_kind';
 
 // Migrations are code, listed here in order, so they run the same from sources (tests) and from dist.
 export const migrationsList: MigrationObject[] = [
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261202000000_projection_start_facts,
   },
   { name: 'Migration20261210000000_guardrail_readings', class: Migration20261210000000_guardrail_readings },
+  { name: 'Migration20261220000000_outbox_notice_kind', class: Migration20261220000000_outbox_notice_kind },
 ];
