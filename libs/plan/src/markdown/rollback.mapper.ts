@@ -1,7 +1,7 @@
 import type { RollbackLevel } from '../plan.schema';
 import { walkBlocks } from './blocks';
 import { sourceOf, type ImportState } from './import.state';
-import { readStepAction } from './readers/action.reader';
+import { readLevelNumber, readStepAction } from './readers/action.reader';
 import { readDuration } from './readers/duration.reader';
 import { slugify, stripParentheticals, tidy, UniqueIds } from './readers/text';
 import { linesOf, type Entry, type Lines, type Section } from './tree';
@@ -35,6 +35,8 @@ function mapLevelSection(state: ImportState, section: Section): void {
   for (const child of section.children) mapLevelSection(state, child);
 }
 
+const LEVEL_PREFIX = /^(?:level|tier)\s*#?\s*\d+\b\s*[-—–:.]?\s*|^L\d\b\s*[-—–:.]?\s*/i;
+
 function addLevel(state: ImportState, title: string, lines: Lines, entries: Entry[]): void {
   const budget = readDuration(title);
   const clean = tidy(
@@ -42,7 +44,10 @@ function addLevel(state: ImportState, title: string, lines: Lines, entries: Entr
       .replace(/\(\s*[<>≤≥=~]*\s*(?:within|under|in)?\s*\)/gi, ' ')
       .replace(/\s+/g, ' '),
   );
-  const levelTitle = clean === '' ? 'Rollback' : clean;
+  // "Level 1 — Reads back", "L1 flag flip": the number is the level's place, the rest its title.
+  const numbered = LEVEL_PREFIX.exec(clean);
+  const named = numbered && numbered[0].length < clean.length ? tidy(clean.slice(numbered[0].length)) : clean;
+  const levelTitle = named === '' ? 'Rollback' : named;
   const base = slugify(
     stripParentheticals(levelTitle).replace(/\b(?:roll-?\s*back|level|plan|procedure|strategy)\b/gi, ' '),
   );
@@ -53,6 +58,8 @@ function addLevel(state: ImportState, title: string, lines: Lines, entries: Entr
     steps: [],
     source: sourceOf(lines),
   };
+  const number = numbered ? readLevelNumber(numbered[0]) : readLevelNumber(clean);
+  if (number !== undefined) state.levelNumbers.set(level.id, number);
   const path = state.add(state.plan.rollback.levels, level, 'rollback.levels', lines);
   const ids = new UniqueIds('step');
   for (const entry of entries.flatMap((e) => [e, ...e.children])) {

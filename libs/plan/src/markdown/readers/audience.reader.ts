@@ -11,12 +11,21 @@ const GROUP_OF =
 
 export type Limit = Omit<AudienceLimit, 'source'>;
 
+/**
+ * Places and machines counted as such ("2 regions", "6 clusters", "1 brand of 6") keep their noun as the unit;
+ * people and accounts ("8 partners", "400 employees") are the subject itself and have none.
+ */
+const COUNTED_UNIT =
+  /^(?:the\s+)?(regions?|clusters?|brands?|zones?|availability\s+zones?|data\s*cent(?:er|re)s?|shards?|markets?|countries|country|nodes?|hosts?|pods?|cells?|rings?|sites?|servers?|instances?|stores?|warehouses?|pops?)\b/i;
+
 export function readAudienceLimits(text: string): Limit[] {
   return text.split(/\s*(?:,|;|\band\b|\bplus\b|\+)\s*/i).flatMap((part) => {
     const bound = readBound(part);
     if (!bound) return [];
-    const subject = subjectOf(`${part.slice(0, bound.index)} ${part.slice(bound.index + bound.length)}`);
-    return subject === '' ? [] : [{ subject, max: bound.max, ...(bound.unit ? { unit: bound.unit } : {}) }];
+    const after = part.slice(bound.index + bound.length);
+    const subject = subjectOf(`${part.slice(0, bound.index)} ${after}`);
+    const unit = bound.unit ?? COUNTED_UNIT.exec(after.replace(/[`*_]/g, ''))?.[1].toLowerCase();
+    return subject === '' ? [] : [{ subject, max: bound.max, ...(unit ? { unit } : {}) }];
   });
 }
 

@@ -175,6 +175,11 @@ describe('audience reader', () => {
     expect(readAudienceLimits('up to 50 merchants')).toEqual([{ subject: 'merchants', max: 50 }]);
     expect(readAudienceLimits('internal staff')).toEqual([]);
   });
+  it('keeps the noun as unit when places or machines are counted, not people', () => {
+    expect(readAudienceLimits('2 regions')).toEqual([{ subject: 'regions', max: 2, unit: 'regions' }]);
+    expect(readAudienceLimits('1 brand of 6')).toEqual([expect.objectContaining({ max: 1, unit: 'brand' })]);
+    expect(readAudienceLimits('8 partners')).toEqual([{ subject: 'partners', max: 8 }]);
+  });
   it('recognises bullets that start with a head count', () => {
     expect(startsWithCount('5 hand-picked pilot merchants')).toBe(true);
     expect(startsWithCount('24/7 monitoring')).toBe(false);
