@@ -64,6 +64,8 @@ export interface Comparison {
   unit?: string;
   /** The compared value was an amount of time ("> 30 minutes"). */
   duration?: string;
+  /** That amount's unit, short: "min", "h", "d" ("> 30 minutes" → 30 min). */
+  timeUnit?: string;
   index: number;
   length: number;
 }
@@ -81,10 +83,22 @@ export function readComparison(text: string): Comparison | undefined {
   const timeUnit = unitOf(rawUnit);
   if (timeUnit && timeUnit !== 'seconds') {
     const duration = isoOf(match[2], rawUnit);
-    return duration ? { ...base, duration } : base;
+    return duration ? { ...base, duration, timeUnit: SHORT_TIME_UNIT[timeUnit] } : base;
   }
   return { ...base, unit: normaliseUnit(rawUnit) };
 }
+
+const SHORT_TIME_UNIT: Record<string, string> = {
+  minutes: 'min',
+  hours: 'h',
+  days: 'd',
+  weeks: 'w',
+  months: 'mo',
+  years: 'y',
+};
+
+/** Metrics that are themselves amounts of time: "indexing lag above 5 minutes" compares the lag, it is no 0/1 signal. */
+const TIME_METRIC = /\b(?:lag|age|runtime|run\s*time|duration|latency|delay|wait(?:ing)?\s+time|time\s+to\s+\w+|staleness)\b/i;
 
 function normaliseUnit(unit: string): string {
   if (unit === '%' || unit === 'percent') return '%';
@@ -170,6 +184,19 @@ export function readCondition(text: string): Condition | undefined {
       ...(comparison.unit ? { unit: comparison.unit } : {}),
       ...(window ? { window: window.iso, mode: window.mode } : {}),
     };
+  }
+  // A time metric compared with a time: "Indexing lag above 5 minutes for 15 minutes".
+  if (comparison?.duration && comparison.timeUnit) {
+    const subject = subjectOf(comparison.index);
+    if (TIME_METRIC.test(subject))
+      return {
+        metric: metricName(subject),
+        title,
+        operator: comparison.operator,
+        threshold: comparison.value,
+        unit: comparison.timeUnit,
+        ...(window ? { window: window.iso, mode: window.mode } : {}),
+      };
   }
   // A condition that is only a duration ("outages >30 minutes"): a 0/1 signal that must stay off.
   const whileOn = (index: number, iso: string, mode: 'sustained' | 'aggregate') => {

@@ -156,6 +156,14 @@ describe('comparison reader', () => {
       mode: 'sustained',
     });
     expect(readCondition('Policy engine misconfiguration causing mass blocks')).toBeUndefined();
+    // A lag is itself a time: its threshold stays one, with a window of its own.
+    expect(readCondition('Indexing lag above 5 minutes for 15 minutes')).toMatchObject({
+      metric: 'indexing_lag',
+      operator: '>',
+      threshold: 5,
+      unit: 'min',
+      window: 'PT15M',
+    });
   });
 
   it('reads audience bounds', () => {
