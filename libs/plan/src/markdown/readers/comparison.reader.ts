@@ -98,7 +98,8 @@ const SHORT_TIME_UNIT: Record<string, string> = {
 };
 
 /** Metrics that are themselves amounts of time: "indexing lag above 5 minutes" compares the lag, it is no 0/1 signal. */
-const TIME_METRIC = /\b(?:lag|age|runtime|run\s*time|duration|latency|delay|wait(?:ing)?\s+time|time\s+to\s+\w+|staleness)\b/i;
+const TIME_METRIC =
+  /\b(?:lag|age|runtime|run\s*time|duration|latency|delay|wait(?:ing)?\s+time|time\s+to\s+\w+|staleness)\b/i;
 
 function normaliseUnit(unit: string): string {
   if (unit === '%' || unit === 'percent') return '%';
