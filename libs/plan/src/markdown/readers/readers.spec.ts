@@ -7,7 +7,7 @@ import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader
 import { parseFlagValue, readFlagStates } from './flag.reader';
 import { matchPhase } from './phase.matcher';
 import { metricName, slugify, UniqueIds } from './text';
-import { readRecurrence } from '../phase.mapper';
+import { readDeadline, readRecurrence } from '../phase.mapper';
 
 describe('duration reader', () => {
   it.each([
@@ -94,17 +94,34 @@ describe('window reader', () => {
     expect(readWindow('Errors and timeouts')).toBeUndefined());
 });
 
+describe('deadline', () => {
+  it.each([
+    ['Capacity review approved by SRE within 2 days of phase start', 'P2D'],
+    ['Relevance sign-off from Search Quality, due within 5 days', 'P5D'],
+    ['Counsel has approved the report, within 5 days of the step starting.', 'P5D'],
+  ])('%s is due %s after the phase starts', (text, iso) => expect(readDeadline(text)).toBe(iso));
+  it('reads a bare "within" as no deadline', () =>
+    expect(readDeadline('Error rate stays under 1% within 10 minutes')).toBeUndefined());
+});
+
 describe('recurrence', () => {
   it.each([
     ['Daily check-ins', 'Daily', 'P1D'],
     ['daily review of dashboard KPIs and logs.', 'daily', 'P1D'],
     ['**Weekly** metrics review', 'Weekly', 'P7D'],
+    ['check-in on backfill progress every 12 hours with the on-call', 'every 12 hours', 'PT12H'],
+    ['A reminder goes to the channel every week', 'every week', 'P1W'],
   ])('%s recurs every period', (title, word, every) =>
     expect(readRecurrence(title)).toEqual({ word, every }),
   );
-  it.each(['Review daily numbers', 'Dailies reviewed', 'Bi-weekly sync', 'Weekday cover arranged'])(
-    '%s does not begin with the word, so it does not recur',
-    (title) => expect(readRecurrence(title)).toBeUndefined(),
+  it.each([
+    'Review daily numbers',
+    'Dailies reviewed',
+    'Bi-weekly sync',
+    'Weekday cover arranged',
+    'row counts match for every month since 2019',
+  ])('%s does not begin with the word, so it does not recur', (title) =>
+    expect(readRecurrence(title)).toBeUndefined(),
   );
 });
 
