@@ -15,7 +15,7 @@ import {
 import { readFlagStates } from './readers/flag.reader';
 import { readApproval } from './readers/approval.reader';
 import { normaliseRole } from './readers/role.reader';
-import { slugify, stripParentheticals, tidy } from './readers/text';
+import { COUNT_WORD_SOURCE, slugify, stripParentheticals, tidy } from './readers/text';
 import { mapSignal } from './signal.mapper';
 import { mapRetention } from './settings.mapper';
 import { linesOf, plainLabelOf, type Entry, type Lines, type Section } from './tree';
@@ -224,16 +224,24 @@ function sentenceParts(context: PhaseContext, sentence: string): PhasePartKind[]
   return parts;
 }
 
+const SHARE = new RegExp(
+  String.raw`\d+(?:\.\d+)?\s*%\s+of\s+[^.,;]+|\d+(?:\.\d+)?\s*%|\b(?:${COUNT_WORD_SOURCE})\s+percent\s+of\s+[^.,;]+`,
+  'i',
+);
+
 /** Who a sentence says gets the phase: a share or a head count ("for the three internal test merchants"). */
 function audienceOf(sentence: string): string | undefined {
-  const share = /\d+(?:\.\d+)?\s*%\s+of\s+[^.,;]+|\d+(?:\.\d+)?\s*%/.exec(sentence);
+  const share = SHARE.exec(sentence);
   if (share) return share[0];
   const counted = /\((\d[\d,]*\s+[a-z][\w\s-]*)\)/i.exec(sentence);
   if (counted) return counted[1];
-  const count = /(?:^|\bfor\s+(?:the\s+)?|\bto\s+(?:the\s+)?)((?:\d[\d,]*|[A-Z]?[a-z]+)\s+[^.,;]*)/.exec(
-    sentence,
-  );
-  return count && startsWithCount(count[1]) ? count[1] : undefined;
+  // The sentence's start, or any "for …"/"to …" in it ("We turn `x` on for the three test merchants only").
+  const starts = [0, ...[...sentence.matchAll(/\b(?:for|to)\s+/g)].map((m) => (m.index ?? 0) + m[0].length)];
+  for (const start of starts) {
+    const count = /^(?:\d[\d,]*|[A-Z]?[a-z]+)\s+[^.,;]*/.exec(sentence.slice(start));
+    if (count && startsWithCount(count[0])) return count[0];
+  }
+  return undefined;
 }
 
 /**

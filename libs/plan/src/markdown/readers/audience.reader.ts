@@ -1,6 +1,7 @@
 import type { AudienceLimit } from '../../plan.schema';
 import { readBound } from './comparison.reader';
-import { stripParentheticals, tidy } from './text';
+import { readDuration } from './duration.reader';
+import { COUNT_WORD_SOURCE, stripParentheticals, tidy } from './text';
 
 /** Reads audience limits: "bars/stations (≤5) and support agents (≤3)", "5 pilot merchants", "10% of traffic". */
 
@@ -39,7 +40,11 @@ function subjectOf(text: string): string {
 
 /** Whether a bullet starts with a head count ("5 hand-picked pilot merchants"): an audience line. */
 export function startsWithCount(text: string): boolean {
-  return /^\s*(?:(?:up\s+to|≤|<=|max(?:imum)?)\s*)?\d+(?:\s*[-–]\s*\d+)?\s*%?\s+(?:of\s+)?[A-Za-z]/i.test(
-    text,
-  );
+  return STARTS_WITH_COUNT.test(text) && !readDuration(text.slice(0, 24));
 }
+
+/** "5 pilot merchants", "the 8 partners", "all 6 brands", "Twenty merchants", "Ten percent of …" — not "Three days". */
+const STARTS_WITH_COUNT = new RegExp(
+  String.raw`^\s*(?:(?:the|about|around|roughly|approximately|some|only|all)\s+)?(?:(?:up\s+to|≤|<=|max(?:imum)?)\s*)?(?:\d+(?:\s*[-–]\s*\d+)?\s*%?|(?:${COUNT_WORD_SOURCE})(?:\s+(?:%|percent))?)\s+(?:of\s+)?[A-Za-z]`,
+  'i',
+);

@@ -234,7 +234,7 @@ export interface Bound {
 }
 
 const LEADING_COUNT = new RegExp(
-  String.raw`^\s*(?:(?:up\s+to|max(?:imum)?|at\s+most|≤|<=)\s*)?(?:(\d+)\s*(?:-|–|to)\s*)?(${NUMBER_SOURCE})\s*(%|percent)?\s+(?:of\s+)?(?=[A-Za-z])`,
+  String.raw`^\s*(?:(?:the|about|around|roughly|approximately|some|only|all)\s+)?(?:(?:up\s+to|max(?:imum)?|at\s+most|≤|<=)\s*)?(?:(\d+)\s*(?:-|–|to)\s*)?(${NUMBER_SOURCE})\s*(%|percent)?\s+(?:of\s+)?(?=[A-Za-z])`,
   'i',
 );
 

@@ -205,6 +205,17 @@ describe('audience reader', () => {
     expect(readAudienceLimits('1 brand of 6')).toEqual([expect.objectContaining({ max: 1, unit: 'brand' })]);
     expect(readAudienceLimits('8 partners')).toEqual([{ subject: 'partners', max: 8 }]);
   });
+  it('reads counts and shares spelled out, or after "the"/"all"', () => {
+    expect(readAudienceLimits('Twenty merchants who volunteered')).toEqual([
+      { subject: 'merchants', max: 20 },
+    ]);
+    expect(readAudienceLimits('Ten percent of customer invoices')).toEqual([
+      { subject: 'customer invoices', max: 10, unit: '%' },
+    ]);
+    expect(readAudienceLimits('the 8 partners who helped')).toEqual([{ subject: 'partners', max: 8 }]);
+    expect(startsWithCount('Three days at least, a week at most')).toBe(false);
+    expect(startsWithCount('A reminder goes out')).toBe(false);
+  });
   it('recognises bullets that start with a head count', () => {
     expect(startsWithCount('5 hand-picked pilot merchants')).toBe(true);
     expect(startsWithCount('24/7 monitoring')).toBe(false);
