@@ -1,6 +1,6 @@
 import type { Operator } from '../../plan.schema';
 import { isoOf, readDurations, unitOf } from './duration.reader';
-import { metricName, NUMBER_SOURCE, parseNumber, tidy } from './text';
+import { COUNT_WORD_SOURCE, metricName, NUMBER_SOURCE, parseNumber, tidy } from './text';
 
 /** Reads thresholds and windows: "> 5% for 5 min", "over 15 minutes", "below 99.5%", "at or above", "≤5". */
 
@@ -53,7 +53,8 @@ const OPERATOR_SOURCE = [
 ].join('|');
 const VALUE_UNIT_SOURCE = String.raw`%|percent\b|ms\b|milliseconds?\b|seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|m\b|hours?\b|hrs?\b|h\b|days?\b|d\b|rps\b|qps\b|req/s|requests?/s\b|errors?\b`;
 const COMPARISON = new RegExp(
-  String.raw`(${OPERATOR_SOURCE})\s*(-?\d[\d,]*(?:\.\d+)?)\s*(k\b)?\s*(${VALUE_UNIT_SOURCE})?`,
+  // "above 2%", and spelled out, "above two percent".
+  String.raw`(${OPERATOR_SOURCE})\s*(-?\d[\d,]*(?:\.\d+)?|\b(?:one|${COUNT_WORD_SOURCE})\b)\s*(k\b)?\s*(${VALUE_UNIT_SOURCE})?`,
   'i',
 );
 

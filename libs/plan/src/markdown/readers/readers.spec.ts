@@ -173,6 +173,12 @@ describe('comparison reader', () => {
       mode: 'sustained',
     });
     expect(readCondition('Policy engine misconfiguration causing mass blocks')).toBeUndefined();
+    expect(readCondition('PDF render failures above two percent for fifteen minutes')).toMatchObject({
+      metric: 'pdf_render_failures',
+      threshold: 2,
+      unit: '%',
+      window: 'PT15M',
+    });
     // A lag is itself a time: its threshold stays one, with a window of its own.
     expect(readCondition('Indexing lag above 5 minutes for 15 minutes')).toMatchObject({
       metric: 'indexing_lag',
