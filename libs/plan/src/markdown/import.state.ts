@@ -31,6 +31,8 @@ export class ImportState {
   private readonly checklistIds = new Map<Phase, UniqueIds>();
   /** Rollback actions whose level is chosen once every level is known, with the text that may name it. */
   readonly levelHints: { action: Extract<TriggerAction, { type: 'rollback' }>; hint: string }[] = [];
+  /** The number a rollback level's heading gave it ("Level 2 — Stop dual writes", "L2 redeploy"), by level id. */
+  readonly levelNumbers = new Map<string, number>();
   /** Plan-level sections met inside a phase, mapped after all phases exist. */
   readonly deferred: { kind: SectionKind; section: Section; phaseId?: string }[] = [];
   readonly errors: PlanError[] = [];

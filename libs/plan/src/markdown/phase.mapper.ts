@@ -4,11 +4,18 @@ import { sourceOf, type ImportState } from './import.state';
 import { readAudienceLimits, startsWithCount } from './readers/audience.reader';
 import { readChannel } from './readers/action.reader';
 import { readCondition, readWindow } from './readers/comparison.reader';
-import { isOpenEnded, isoOf, readDuration, readTimeLabel, spanOf } from './readers/duration.reader';
+import {
+  isOpenEnded,
+  isoOf,
+  readDuration,
+  readDurations,
+  readTimeLabel,
+  spanOf,
+} from './readers/duration.reader';
 import { readFlagStates } from './readers/flag.reader';
 import { readApproval } from './readers/approval.reader';
 import { normaliseRole } from './readers/role.reader';
-import { slugify, stripParentheticals, tidy } from './readers/text';
+import { COUNT_WORD_SOURCE, slugify, stripParentheticals, tidy } from './readers/text';
 import { mapSignal } from './signal.mapper';
 import { mapRetention } from './settings.mapper';
 import { linesOf, plainLabelOf, type Entry, type Lines, type Section } from './tree';
@@ -217,16 +224,24 @@ function sentenceParts(context: PhaseContext, sentence: string): PhasePartKind[]
   return parts;
 }
 
+const SHARE = new RegExp(
+  String.raw`\d+(?:\.\d+)?\s*%\s+of\s+[^.,;]+|\d+(?:\.\d+)?\s*%|\b(?:${COUNT_WORD_SOURCE})\s+percent\s+of\s+[^.,;]+`,
+  'i',
+);
+
 /** Who a sentence says gets the phase: a share or a head count ("for the three internal test merchants"). */
 function audienceOf(sentence: string): string | undefined {
-  const share = /\d+(?:\.\d+)?\s*%\s+of\s+[^.,;]+|\d+(?:\.\d+)?\s*%/.exec(sentence);
+  const share = SHARE.exec(sentence);
   if (share) return share[0];
   const counted = /\((\d[\d,]*\s+[a-z][\w\s-]*)\)/i.exec(sentence);
   if (counted) return counted[1];
-  const count = /(?:^|\bfor\s+(?:the\s+)?|\bto\s+(?:the\s+)?)((?:\d[\d,]*|[A-Z]?[a-z]+)\s+[^.,;]*)/.exec(
-    sentence,
-  );
-  return count && startsWithCount(count[1]) ? count[1] : undefined;
+  // The sentence's start, or any "for …"/"to …" in it ("We turn `x` on for the three test merchants only").
+  const starts = [0, ...[...sentence.matchAll(/\b(?:for|to)\s+/g)].map((m) => (m.index ?? 0) + m[0].length)];
+  for (const start of starts) {
+    const count = /^(?:\d[\d,]*|[A-Z]?[a-z]+)\s+[^.,;]*/.exec(sentence.slice(start));
+    if (count && startsWithCount(count[0])) return count[0];
+  }
+  return undefined;
 }
 
 /**
@@ -416,11 +431,36 @@ const RECURRING: [RegExp, string][] = [
   [/^[*_]*(weekly)\b/i, 'P7D'],
 ];
 
-/** The period of an item whose title begins "Daily" or "Weekly", with the word it was read from. */
+/** "every 12 hours", "every week": a period, when the item is a meeting of people, not a condition ("every month since 2019"). */
+const EVERY = /\b(every\s+(?:(\d+)\s+)?(hours?|days?|weeks?|months?))\b/i;
+const MEETS =
+  /\b(?:check-?\s*ins?|reminders?|reviews?|syncs?|stand-?\s*ups?|reports?|meetings?|calls?|status\s+updates?|triage)\b/i;
+
+/** The period of an item whose title begins "Daily" or "Weekly" or meets "every 12 hours", with its words. */
 export function readRecurrence(title: string): { word: string; every: string } | undefined {
   for (const [pattern, every] of RECURRING) {
     const match = pattern.exec(title);
     if (match) return { word: match[1], every };
+  }
+  const every = MEETS.test(title) ? EVERY.exec(title) : null;
+  const iso = every ? isoOf(every[2] ?? '1', every[3]) : undefined;
+  return every && iso ? { word: every[1], every: iso } : undefined;
+}
+
+/**
+ * When an item is due, measured from the phase's start: "due within 5 days", "within 2 days of phase start",
+ * "within 5 days of the step starting". A bare "within 10 minutes" is a window, not a deadline.
+ */
+const DUE_BEFORE = /\bdue\s+(?:with)?in\s+$/i;
+const FROM_START_AFTER =
+  /^\s+(?:of|after|from)\s+(?:the\s+)?(?:(?:phase|stage|step|wave|ring|cohort)\s+(?:start(?:ing|s)?|begin(?:ning|s)?|open(?:ing|s)?)|start(?:ing)?(?:\s+of\s+the\s+(?:phase|stage|step|wave|ring|cohort))?)\b/i;
+
+export function readDeadline(text: string): string | undefined {
+  for (const amount of readDurations(text)) {
+    const before = text.slice(0, amount.index);
+    const after = text.slice(amount.index + amount.length);
+    if (DUE_BEFORE.test(before) || (/\bwithin\s+$/i.test(before) && FROM_START_AFTER.test(after)))
+      return amount.iso;
   }
   return undefined;
 }
@@ -432,7 +472,8 @@ export function readRecurrence(title: string): { word: string; every: string } |
 export function checklistItemOf(text: string, id: string, lines: Lines): ChecklistItem {
   const title = tidy(text);
   const recurrence = readRecurrence(title);
-  const recurs = recurrence ? { every: recurrence.every } : {};
+  const deadline = readDeadline(title);
+  const recurs = { ...(recurrence ? { every: recurrence.every } : {}), ...(deadline ? { deadline } : {}) };
   const approval = readApproval(text);
   if (approval)
     return {

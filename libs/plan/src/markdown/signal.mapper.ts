@@ -98,13 +98,14 @@ export function resolveRollbackLevels(state: ImportState): void {
   for (const { action, hint } of state.levelHints) {
     const words = hint.toLowerCase();
     const number = readLevelNumber(hint);
+    // A number named ("→ Level 2") wins over a title that happens to be one of the line's words.
     const named =
-      levels.find(
-        (level) => words.includes(level.title.toLowerCase()) || new RegExp(`\\b${level.id}\\b`).test(words),
-      ) ??
       (number === undefined
         ? undefined
-        : (levels.find((level) => readLevelNumber(level.title) === number) ?? levels[number - 1]));
+        : (levels.find((level) => state.levelNumbers.get(level.id) === number) ?? levels[number - 1])) ??
+      levels.find(
+        (level) => words.includes(level.title.toLowerCase()) || new RegExp(`\\b${level.id}\\b`).test(words),
+      );
     const level = named ?? levels[0];
     if (level) action.level = level.id;
   }

@@ -262,3 +262,41 @@ describe('stages told as paragraphs', () => {
     expect(plan.phases[1].audience?.limits.map((l) => `${l.max}${l.unit}`)).toEqual(['20%']);
   });
 });
+
+describe('rollback levels', () => {
+  it('reads "Level 2 — …" headings by number, budgets and steps told in prose', () => {
+    const { plan, report } = importMarkdown(
+      doc(
+        '# Ledger export',
+        '',
+        '## Stages',
+        '',
+        '### Stage 1 — staff',
+        '',
+        '- `ledger_export` on',
+        '',
+        '## Stop rules',
+        '',
+        '- Export errors above 2% for 10 minutes → Level 2',
+        '',
+        '## Rollback',
+        '',
+        '### Level 1 — Flag off',
+        '',
+        'Switch `ledger_export` off. Nothing else changes for users. Budget: 3 minutes.',
+        '',
+        '### Level 2 — Restore',
+        '',
+        '- Restore the ledger from the nightly backup.',
+        '',
+        'Takes about two hours.',
+      ),
+    );
+    expect(report.errors).toEqual([]);
+    expect(plan.rollback.levels.map((l) => [l.title, l.budget, l.steps.map((s) => s.action.type)])).toEqual([
+      ['Flag off', 'PT3M', ['set-flags']],
+      ['Restore', 'PT2H', ['restore-backup']],
+    ]);
+    expect(plan.guardrails[0].action).toEqual({ type: 'rollback', level: plan.rollback.levels[1].id });
+  });
+});

@@ -1,6 +1,7 @@
 import type { AudienceLimit } from '../../plan.schema';
 import { readBound } from './comparison.reader';
-import { stripParentheticals, tidy } from './text';
+import { readDuration } from './duration.reader';
+import { COUNT_WORD_SOURCE, stripParentheticals, tidy } from './text';
 
 /** Reads audience limits: "bars/stations (≤5) and support agents (≤3)", "5 pilot merchants", "10% of traffic". */
 
@@ -11,12 +12,21 @@ const GROUP_OF =
 
 export type Limit = Omit<AudienceLimit, 'source'>;
 
+/**
+ * Places and machines counted as such ("2 regions", "6 clusters", "1 brand of 6") keep their noun as the unit;
+ * people and accounts ("8 partners", "400 employees") are the subject itself and have none.
+ */
+const COUNTED_UNIT =
+  /^(?:the\s+)?(regions?|clusters?|brands?|zones?|availability\s+zones?|data\s*cent(?:er|re)s?|shards?|markets?|countries|country|nodes?|hosts?|pods?|cells?|rings?|sites?|servers?|instances?|stores?|warehouses?|pops?)\b/i;
+
 export function readAudienceLimits(text: string): Limit[] {
   return text.split(/\s*(?:,|;|\band\b|\bplus\b|\+)\s*/i).flatMap((part) => {
     const bound = readBound(part);
     if (!bound) return [];
-    const subject = subjectOf(`${part.slice(0, bound.index)} ${part.slice(bound.index + bound.length)}`);
-    return subject === '' ? [] : [{ subject, max: bound.max, ...(bound.unit ? { unit: bound.unit } : {}) }];
+    const after = part.slice(bound.index + bound.length);
+    const subject = subjectOf(`${part.slice(0, bound.index)} ${after}`);
+    const unit = bound.unit ?? COUNTED_UNIT.exec(after.replace(/[`*_]/g, ''))?.[1].toLowerCase();
+    return subject === '' ? [] : [{ subject, max: bound.max, ...(unit ? { unit } : {}) }];
   });
 }
 
@@ -30,7 +40,11 @@ function subjectOf(text: string): string {
 
 /** Whether a bullet starts with a head count ("5 hand-picked pilot merchants"): an audience line. */
 export function startsWithCount(text: string): boolean {
-  return /^\s*(?:(?:up\s+to|≤|<=|max(?:imum)?)\s*)?\d+(?:\s*[-–]\s*\d+)?\s*%?\s+(?:of\s+)?[A-Za-z]/i.test(
-    text,
-  );
+  return STARTS_WITH_COUNT.test(text) && !readDuration(text.slice(0, 24));
 }
+
+/** "5 pilot merchants", "the 8 partners", "all 6 brands", "Twenty merchants", "Ten percent of …" — not "Three days". */
+const STARTS_WITH_COUNT = new RegExp(
+  String.raw`^\s*(?:(?:the|about|around|roughly|approximately|some|only|all)\s+)?(?:(?:up\s+to|≤|<=|max(?:imum)?)\s*)?(?:\d+(?:\s*[-–]\s*\d+)?\s*%?|(?:${COUNT_WORD_SOURCE})(?:\s+(?:%|percent))?)\s+(?:of\s+)?[A-Za-z]`,
+  'i',
+);

@@ -1,6 +1,6 @@
 import type { Operator } from '../../plan.schema';
 import { isoOf, readDurations, unitOf } from './duration.reader';
-import { metricName, NUMBER_SOURCE, parseNumber, tidy } from './text';
+import { COUNT_WORD_SOURCE, metricName, NUMBER_SOURCE, parseNumber, tidy } from './text';
 
 /** Reads thresholds and windows: "> 5% for 5 min", "over 15 minutes", "below 99.5%", "at or above", "≤5". */
 
@@ -53,7 +53,8 @@ const OPERATOR_SOURCE = [
 ].join('|');
 const VALUE_UNIT_SOURCE = String.raw`%|percent\b|ms\b|milliseconds?\b|seconds?\b|secs?\b|s\b|minutes?\b|mins?\b|m\b|hours?\b|hrs?\b|h\b|days?\b|d\b|rps\b|qps\b|req/s|requests?/s\b|errors?\b`;
 const COMPARISON = new RegExp(
-  String.raw`(${OPERATOR_SOURCE})\s*(-?\d[\d,]*(?:\.\d+)?)\s*(k\b)?\s*(${VALUE_UNIT_SOURCE})?`,
+  // "above 2%", and spelled out, "above two percent".
+  String.raw`(${OPERATOR_SOURCE})\s*(-?\d[\d,]*(?:\.\d+)?|\b(?:one|${COUNT_WORD_SOURCE})\b)\s*(k\b)?\s*(${VALUE_UNIT_SOURCE})?`,
   'i',
 );
 
@@ -64,6 +65,8 @@ export interface Comparison {
   unit?: string;
   /** The compared value was an amount of time ("> 30 minutes"). */
   duration?: string;
+  /** That amount's unit, short: "min", "h", "d" ("> 30 minutes" → 30 min). */
+  timeUnit?: string;
   index: number;
   length: number;
 }
@@ -81,10 +84,23 @@ export function readComparison(text: string): Comparison | undefined {
   const timeUnit = unitOf(rawUnit);
   if (timeUnit && timeUnit !== 'seconds') {
     const duration = isoOf(match[2], rawUnit);
-    return duration ? { ...base, duration } : base;
+    return duration ? { ...base, duration, timeUnit: SHORT_TIME_UNIT[timeUnit] } : base;
   }
   return { ...base, unit: normaliseUnit(rawUnit) };
 }
+
+const SHORT_TIME_UNIT: Record<string, string> = {
+  minutes: 'min',
+  hours: 'h',
+  days: 'd',
+  weeks: 'w',
+  months: 'mo',
+  years: 'y',
+};
+
+/** Metrics that are themselves amounts of time: "indexing lag above 5 minutes" compares the lag, it is no 0/1 signal. */
+const TIME_METRIC =
+  /\b(?:lag|age|runtime|run\s*time|duration|latency|delay|wait(?:ing)?\s+time|time\s+to\s+\w+|staleness)\b/i;
 
 function normaliseUnit(unit: string): string {
   if (unit === '%' || unit === 'percent') return '%';
@@ -171,6 +187,19 @@ export function readCondition(text: string): Condition | undefined {
       ...(window ? { window: window.iso, mode: window.mode } : {}),
     };
   }
+  // A time metric compared with a time: "Indexing lag above 5 minutes for 15 minutes".
+  if (comparison?.duration && comparison.timeUnit) {
+    const subject = subjectOf(comparison.index);
+    if (TIME_METRIC.test(subject))
+      return {
+        metric: metricName(subject),
+        title,
+        operator: comparison.operator,
+        threshold: comparison.value,
+        unit: comparison.timeUnit,
+        ...(window ? { window: window.iso, mode: window.mode } : {}),
+      };
+  }
   // A condition that is only a duration ("outages >30 minutes"): a 0/1 signal that must stay off.
   const whileOn = (index: number, iso: string, mode: 'sustained' | 'aggregate') => {
     const subject = subjectOf(index);
@@ -206,7 +235,7 @@ export interface Bound {
 }
 
 const LEADING_COUNT = new RegExp(
-  String.raw`^\s*(?:(?:up\s+to|max(?:imum)?|at\s+most|≤|<=)\s*)?(?:(\d+)\s*(?:-|–|to)\s*)?(${NUMBER_SOURCE})\s*(%|percent)?\s+(?:of\s+)?(?=[A-Za-z])`,
+  String.raw`^\s*(?:(?:the|about|around|roughly|approximately|some|only|all)\s+)?(?:(?:up\s+to|max(?:imum)?|at\s+most|≤|<=)\s*)?(?:(\d+)\s*(?:-|–|to)\s*)?(${NUMBER_SOURCE})\s*(%|percent)?\s+(?:of\s+)?(?=[A-Za-z])`,
   'i',
 );
 

@@ -7,7 +7,7 @@ import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader
 import { parseFlagValue, readFlagStates } from './flag.reader';
 import { matchPhase } from './phase.matcher';
 import { metricName, slugify, UniqueIds } from './text';
-import { readRecurrence } from '../phase.mapper';
+import { readDeadline, readRecurrence } from '../phase.mapper';
 
 describe('duration reader', () => {
   it.each([
@@ -94,17 +94,34 @@ describe('window reader', () => {
     expect(readWindow('Errors and timeouts')).toBeUndefined());
 });
 
+describe('deadline', () => {
+  it.each([
+    ['Capacity review approved by SRE within 2 days of phase start', 'P2D'],
+    ['Relevance sign-off from Search Quality, due within 5 days', 'P5D'],
+    ['Counsel has approved the report, within 5 days of the step starting.', 'P5D'],
+  ])('%s is due %s after the phase starts', (text, iso) => expect(readDeadline(text)).toBe(iso));
+  it('reads a bare "within" as no deadline', () =>
+    expect(readDeadline('Error rate stays under 1% within 10 minutes')).toBeUndefined());
+});
+
 describe('recurrence', () => {
   it.each([
     ['Daily check-ins', 'Daily', 'P1D'],
     ['daily review of dashboard KPIs and logs.', 'daily', 'P1D'],
     ['**Weekly** metrics review', 'Weekly', 'P7D'],
+    ['check-in on backfill progress every 12 hours with the on-call', 'every 12 hours', 'PT12H'],
+    ['A reminder goes to the channel every week', 'every week', 'P1W'],
   ])('%s recurs every period', (title, word, every) =>
     expect(readRecurrence(title)).toEqual({ word, every }),
   );
-  it.each(['Review daily numbers', 'Dailies reviewed', 'Bi-weekly sync', 'Weekday cover arranged'])(
-    '%s does not begin with the word, so it does not recur',
-    (title) => expect(readRecurrence(title)).toBeUndefined(),
+  it.each([
+    'Review daily numbers',
+    'Dailies reviewed',
+    'Bi-weekly sync',
+    'Weekday cover arranged',
+    'row counts match for every month since 2019',
+  ])('%s does not begin with the word, so it does not recur', (title) =>
+    expect(readRecurrence(title)).toBeUndefined(),
   );
 });
 
@@ -156,6 +173,20 @@ describe('comparison reader', () => {
       mode: 'sustained',
     });
     expect(readCondition('Policy engine misconfiguration causing mass blocks')).toBeUndefined();
+    expect(readCondition('PDF render failures above two percent for fifteen minutes')).toMatchObject({
+      metric: 'pdf_render_failures',
+      threshold: 2,
+      unit: '%',
+      window: 'PT15M',
+    });
+    // A lag is itself a time: its threshold stays one, with a window of its own.
+    expect(readCondition('Indexing lag above 5 minutes for 15 minutes')).toMatchObject({
+      metric: 'indexing_lag',
+      operator: '>',
+      threshold: 5,
+      unit: 'min',
+      window: 'PT15M',
+    });
   });
 
   it('reads audience bounds', () => {
@@ -174,6 +205,22 @@ describe('audience reader', () => {
     ]);
     expect(readAudienceLimits('up to 50 merchants')).toEqual([{ subject: 'merchants', max: 50 }]);
     expect(readAudienceLimits('internal staff')).toEqual([]);
+  });
+  it('keeps the noun as unit when places or machines are counted, not people', () => {
+    expect(readAudienceLimits('2 regions')).toEqual([{ subject: 'regions', max: 2, unit: 'regions' }]);
+    expect(readAudienceLimits('1 brand of 6')).toEqual([expect.objectContaining({ max: 1, unit: 'brand' })]);
+    expect(readAudienceLimits('8 partners')).toEqual([{ subject: 'partners', max: 8 }]);
+  });
+  it('reads counts and shares spelled out, or after "the"/"all"', () => {
+    expect(readAudienceLimits('Twenty merchants who volunteered')).toEqual([
+      { subject: 'merchants', max: 20 },
+    ]);
+    expect(readAudienceLimits('Ten percent of customer invoices')).toEqual([
+      { subject: 'customer invoices', max: 10, unit: '%' },
+    ]);
+    expect(readAudienceLimits('the 8 partners who helped')).toEqual([{ subject: 'partners', max: 8 }]);
+    expect(startsWithCount('Three days at least, a week at most')).toBe(false);
+    expect(startsWithCount('A reminder goes out')).toBe(false);
   });
   it('recognises bullets that start with a head count', () => {
     expect(startsWithCount('5 hand-picked pilot merchants')).toBe(true);

@@ -101,7 +101,9 @@ const WORD_NUMBERS: Record<string, number> = {
 };
 
 /** Regex source for a number as plans write it: digits, "1,000", "1.5", or a small word number. */
-export const NUMBER_SOURCE = String.raw`\d[\d,]*(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve`;
+export const NUMBER_SOURCE = String.raw`\d[\d,]*(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety`;
+/** A head count or share spelled out ("Twenty merchants", "Ten percent"): a word number above one. */
+export const COUNT_WORD_SOURCE = String.raw`two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety`;
 
 export function parseNumber(text: string): number {
   const word = WORD_NUMBERS[text.toLowerCase()];
