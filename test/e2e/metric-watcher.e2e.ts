@@ -262,5 +262,7 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
       'phase-metric-watcher-resumed',
       stack.env.client.workflow.getHandle(phaseWorkflowId, continued.runId),
     );
+    // The rollout up to its rollback: it cancelled the phase's current run (patched 'cancel-current-phase-run').
+    await recordHistory('plan-rollout-continued-phase-rolled-back', rollout);
   });
 });
