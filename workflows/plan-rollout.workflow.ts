@@ -5,7 +5,9 @@ import {
   type CancelledFailure,
   ChildWorkflowCancellationType,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
+  log,
   patched,
   startChild,
 } from '@temporalio/workflow';
@@ -128,6 +130,14 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
       await Promise.race([result, condition(r.interrupted)]).catch(() => undefined);
       if (r.interrupted()) {
         scope.cancel();
+        // Temporal sends a child's cancellation to the run it started: once the phase has continued as new,
+        // that run is closed, the request is taken as done and the phase never hears it (the rollback would
+        // wait forever). Patched: the phase's current run is cancelled by id too (a second request is a no-op).
+        if (patched('cancel-current-phase-run')) {
+          getExternalWorkflowHandle(m.phaseWorkflowId(rolloutId, phase.id))
+            .cancel()
+            .catch((err: unknown) => log.warn('phase cancellation not delivered', { phase: phase.id, err }));
+        }
         await result.catch((err: unknown) => {
           if (!isCancellation(err)) throw err;
         });

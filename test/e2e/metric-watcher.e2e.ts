@@ -22,8 +22,8 @@ import { until as waitUntil } from '../support/wait';
 // activity. The worker is SIGKILLed while the watcher runs; a new worker resumes watching (the heartbeat
 // timeout is 10 s), and a breach after the restart (a ratio of 0.09 against "> 5% for 20 s") still rolls back.
 // A phase that continues as new while its metric breaches keeps its window: the next run's watcher reads it
-// again, so the breach comes on time, with readings from before the continue-as-new. Its runs are recorded
-// (RECORD_HISTORIES=1) for the replay test.
+// again, so the breach comes on time, with readings from before the continue-as-new; the rollback then cancels
+// the phase's current run. Its runs are recorded (RECORD_HISTORIES=1) for the replay test.
 
 jest.setTimeout(300_000);
 
@@ -241,10 +241,28 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
     expect(Math.min(...times)).toBeLessThan(continuedAt);
     expect(breach.readings.every((r) => r.value === 9)).toBe(true);
 
-    // The first run is complete (continued as new): recorded for the replay test.
+    // The rollout rolls back, which cancels the phase's current run (not only the run it started, closed by
+    // its continue-as-new): its runs are then complete histories.
+    const after = await until('rolling back', async () => {
+      const s = await rollout.query<EngineState>('getRolloutState');
+      return ['ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(s.status) ? s : undefined;
+    });
+    expect(after.rollback?.reason).toMatch(/^guardrail error-rate/);
+    const closed = await until('the continued phase run closed', async () => {
+      const d = await stack.env.client.workflow.getHandle(phaseWorkflowId).describe();
+      return d.status.name !== 'RUNNING' ? d : undefined;
+    });
+    expect(closed.status.name).toBe('CANCELLED');
+    // Recorded for the replay test: the first run (continued as new) and the second (its watcher resumed).
     await recordHistory(
       'phase-metric-watcher-continued',
       stack.env.client.workflow.getHandle(phaseWorkflowId, firstRunId),
     );
+    await recordHistory(
+      'phase-metric-watcher-resumed',
+      stack.env.client.workflow.getHandle(phaseWorkflowId, continued.runId),
+    );
+    // The rollout up to its rollback: it cancelled the phase's current run (patched 'cancel-current-phase-run').
+    await recordHistory('plan-rollout-continued-phase-rolled-back', rollout);
   });
 });
