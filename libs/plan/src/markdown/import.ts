@@ -11,6 +11,7 @@ import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
 import { mapCriteria } from './criteria.mapper';
 import { phaseSpanOf } from './phase.refs';
+import { readCondition } from './readers/comparison.reader';
 import { readFlagStates } from './readers/flag.reader';
 import { addPhase, isPhaseClause, mapPhaseEntry, mapPhaseSection, mapPhaseSummary } from './phase.mapper';
 import { slugify, tidy } from './readers/text';
@@ -19,7 +20,15 @@ import { mapRollback } from './rollback.mapper';
 import { mapRetention } from './settings.mapper';
 import { mapSignal, resolveMetricNames, resolveRollbackLevels } from './signal.mapper';
 import { phaseByShape, restructure } from './structure';
-import { linesOf, parseMarkdown, sectionsOf, type Lines, type Section, type TableView } from './tree';
+import {
+  linesOf,
+  parseMarkdown,
+  sectionsOf,
+  type Entry,
+  type Lines,
+  type Section,
+  type TableView,
+} from './tree';
 import { phasePartOf, sectionKindOf, type SectionKind } from './vocabulary';
 
 export interface ImportReport {
@@ -173,6 +182,17 @@ function mapSignals(
         for (const item of [entry, ...entry.children])
           if (item.text !== '') mapSignal(state, item.text, item.lines, { section: kind, phaseId });
       },
+      // "**Kill rules.** Day-1 activation below 38% over 24 hours pauses the test. …": a rule per sentence.
+      paragraph: (text, lines) => {
+        for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*])/))
+          if (readCondition(sentence) || (kind === 'guardrails' && BREACH_VERB.test(sentence)))
+            mapSignal(state, sentence.replace(/\.\s*$/, ''), lines, { section: kind, phaseId });
+      },
+      table: (table) => {
+        for (const row of table.rows)
+          if (row.text !== '')
+            mapSignal(state, signalRowText(table, row), row.lines, { section: kind, phaseId });
+      },
     },
     state.ledger,
   );
@@ -186,6 +206,33 @@ function mapSignals(
     );
     mapHeading(state, child);
   }
+}
+
+/** A sentence that says what a breach does, so it is a rule even without a number. */
+const BREACH_VERB =
+  /\b(?:pauses?|halts?|stops?|aborts?|rolls?\s+(?:\w+\s+)?back|reverts?|freezes?|pulls?)\b(?!\s+(?:below|above))/i;
+
+/**
+ * A guardrail table row (Metric | Condition | Window | Action) read as the sentence it stands for:
+ * "export_mismatch_count > 0 for 1 hour: roll back". Columns are told apart by their header's meaning.
+ */
+function signalRowText(table: TableView, row: Entry): string {
+  const cells = row.cells ?? {};
+  const column = (pattern: RegExp) => table.header.find((name) => pattern.test(name) && cells[name]);
+  const metric = column(/metric|signal|measure|what|guardrail|indicator|slo|sli/i);
+  const condition = column(/condition|threshold|limit|when|trigger|breach|value/i);
+  const window = column(/window|duration|period|for\b|over\b|sustain/i);
+  const action = column(/action|response|then|do\b|effect|consequence/i);
+  if (!metric || !condition) return row.text;
+  const used = new Set([metric, condition, window, action]);
+  const others = table.header.filter((name) => !used.has(name) && cells[name]).map((name) => cells[name]);
+  const windowText = window ? cells[window] : '';
+  return [
+    `${cells[metric]} ${cells[condition]}`,
+    windowText ? (/^\d/.test(windowText) ? ` for ${windowText}` : ` ${windowText}`) : '',
+    action ? `: ${cells[action]}` : '',
+    ...others.map((text) => ` (${text})`),
+  ].join('');
 }
 
 function mapSettings(state: ImportState, section: Section): void {

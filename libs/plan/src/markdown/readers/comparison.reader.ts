@@ -190,7 +190,7 @@ export function readCondition(text: string): Condition | undefined {
   // A time metric compared with a time: "Indexing lag above 5 minutes for 15 minutes".
   if (comparison?.duration && comparison.timeUnit) {
     const subject = subjectOf(comparison.index);
-    if (TIME_METRIC.test(subject))
+    if (TIME_METRIC.test(subject.replace(/_/g, ' ')))
       return {
         metric: metricName(subject),
         title,
@@ -220,7 +220,9 @@ function cut(text: string, index: number, length: number): string {
 function cleanSubject(text: string): string {
   return tidy(
     text
-      .replace(/[`*_]/g, '')
+      .replace(/[`*]/g, '')
+      // Emphasis underscores go; those inside a name ("export_mismatch_count") stay.
+      .replace(/(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])/g, '')
       .replace(/^\s*(?:if|when|whenever|once|any|the)\s+/i, '')
       .replace(/\s+(?:is|are|goes|stays|remains|rises|drops|falls|climbs|reaches|hits|of)\s*$/i, '')
       .replace(/[.;:!]+\s*$/, ''),
