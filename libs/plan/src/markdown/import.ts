@@ -186,7 +186,7 @@ function mapSignals(
       },
       // "**Kill rules.** Day-1 activation below 38% over 24 hours pauses the test. …": a rule per sentence.
       paragraph: (text, lines) => {
-        for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*])/))
+        for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*])|,?\s+or\s+(?=if\s)/))
           if (readCondition(sentence) || (kind === 'guardrails' && BREACH_VERB.test(sentence)))
             mapSignal(state, sentence.replace(/\.\s*$/, ''), lines, { section: kind, phaseId });
       },
