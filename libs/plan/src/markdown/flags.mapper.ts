@@ -1,16 +1,20 @@
 import type { Flag } from '../plan.schema';
 import { walkBlocks } from './blocks';
 import { sourceOf, type ImportState } from './import.state';
-import { parseFlagValue, readFlagKey, readFlagStates } from './readers/flag.reader';
+import { parseFlagValue, readFlagDefaults, readFlagKey, readFlagStates } from './readers/flag.reader';
 import { matchPhase } from './readers/phase.matcher';
 import { tidy } from './readers/text';
-import type { Entry, Section, TableView } from './tree';
+import type { Entry, Lines, Section, TableView } from './tree';
 
 /** Maps the flag registry: a table (Flag | Default | Description, optionally a column per phase) or a list. */
 export function mapFlags(state: ImportState, section: Section): void {
   walkBlocks(
     section.blocks,
-    { entry: (entry) => mapFlagItem(state, entry), table: (table) => mapFlagTable(state, table) },
+    {
+      entry: (entry) => mapFlagItem(state, entry),
+      table: (table) => mapFlagTable(state, table),
+      paragraph: (text, lines) => mapFlagProse(state, text, lines),
+    },
     state.ledger,
   );
   for (const child of section.children) mapFlags(state, child);
@@ -79,6 +83,24 @@ function mapFlagItem(state: ImportState, entry: Entry): void {
   );
   if (!explicit && inline === undefined)
     state.ledger.note(entry.lines[0], `flag "${key}" states no default; assumed false`);
+}
+
+/**
+ * Flag defaults told in prose ("`x` is off by default and `y` is on by default", "`y` starts on", the flag
+ * "which is off today"): each registers its flag, unless a registry already did.
+ */
+export function mapFlagProse(state: ImportState, text: string, lines: Lines): void {
+  for (const { key, value } of readFlagDefaults(text)) {
+    const existing = state.plan.flags.findIndex((flag) => flag.key === key);
+    if (existing >= 0) continue;
+    // The line that names the flag, not the whole paragraph: the other lines said nothing about it.
+    let line = lines[0];
+    while (line < lines[1] && !(state.lines[line - 1] ?? '').includes(`\`${key}\``)) line++;
+    state.add(state.plan.flags, { key, default: value, source: sourceOf([line, line]) }, 'flags', [
+      line,
+      line,
+    ]);
+  }
 }
 
 function addFlag(state: ImportState, flag: Flag, entry: Entry): void {

@@ -5,7 +5,7 @@ import type { RolloutPlan } from '../plan.schema';
 import { validatePlan } from '../plan.validate';
 import { walkBlocks } from './blocks';
 import { mapCommunications, rangeOf } from './communication.mapper';
-import { mapFlags, registerMissingFlags } from './flags.mapper';
+import { mapFlagProse, mapFlags, registerMissingFlags } from './flags.mapper';
 import { nameFromFile } from './import.name';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
@@ -122,6 +122,8 @@ function mapTitle(state: ImportState, section: Section): void {
       entry: () => undefined,
       paragraph: (text, at) => {
         metadata.description = metadata.description ? `${metadata.description}\n${tidy(text)}` : tidy(text);
+        // First, so a line that names a flag's default reports the flag it became.
+        mapFlagProse(state, text, at);
         state.ledger.map(at, 'metadata.description');
       },
     },
@@ -184,7 +186,7 @@ function mapSignals(
       },
       // "**Kill rules.** Day-1 activation below 38% over 24 hours pauses the test. …": a rule per sentence.
       paragraph: (text, lines) => {
-        for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*])/))
+        for (const sentence of text.split(/(?<=[.!?])\s+(?=[A-Z`*])|,?\s+or\s+(?=if\s)/))
           if (readCondition(sentence) || (kind === 'guardrails' && BREACH_VERB.test(sentence)))
             mapSignal(state, sentence.replace(/\.\s*$/, ''), lines, { section: kind, phaseId });
       },

@@ -76,7 +76,10 @@ function readBody(body: Body, text: string, lines: Lines): void {
     if (budget) {
       body.budget ??= budget.iso;
       used = true;
-    } else if (readStepAction(sentence).type !== 'manual') steps.push(sentence);
+    } else
+      // "turn `x` off …, then tell the channel.": each action after a ", then" is a step of its own.
+      for (const part of sentence.split(/,\s+then\s+(?=[a-z])/))
+        if (readStepAction(part).type !== 'manual') steps.push(part);
   }
   if (steps.length > 0 || used) body.lines.push(lines);
   body.steps.push(...steps.map((step) => ({ text: step, lines })));

@@ -20,6 +20,31 @@ export function restructure(section: Section, kind: SectionKind | undefined): vo
   promoteLeads(section, kind);
   if (kind === undefined) wrapPhaseBlocks(section);
   if (kind === undefined) promoteProseSteps(section);
+  if (kind === undefined) promoteProseParts(section);
+}
+
+/** Openings of prose paragraphs that say which part of a plan they are, in a document without headings. */
+const PROSE_PARTS: [RegExp, SectionKind][] = [
+  [/^(?:going|getting|rolling)\s+back\b|^if\s+we\s+(?:need|have)\s+to\s+(?:go|roll)\s+back\b/i, 'rollback'],
+  [/^(?:\w+\s+){1,2}(?:days?|weeks?|months?)\s+after\b[^.]*\breview/i, 'reviews'],
+  [
+    /^(?:throughout|at\s+any\s+(?:stage|step|time))\b[^.]*\b(?:stop|roll\s+back|pause|abort|halt)\b[^.]*\bif\b/i,
+    'guardrails',
+  ],
+];
+
+/** "Going back is simple: …", "Throughout, we will roll back if …": a paragraph that opens as a part is one. */
+function promoteProseParts(section: Section): void {
+  const parts: Section[] = [];
+  section.blocks = section.blocks.filter((block) => {
+    if (block.type !== 'paragraph') return true;
+    const text = inlineText(block.children);
+    const kind = PROSE_PARTS.find(([pattern]) => pattern.test(text))?.[1];
+    if (!kind) return true;
+    parts.push({ title: '', depth: section.depth + 1, blocks: [block], children: [], kind });
+    return false;
+  });
+  section.children = [...section.children, ...parts];
 }
 
 /** "The first step…", "Then we turn it on for 15%…", "Last, all seats…": the opening words that order steps. */

@@ -223,6 +223,8 @@ function cleanSubject(text: string): string {
       .replace(/[`*]/g, '')
       // Emphasis underscores go; those inside a name ("export_mismatch_count") stay.
       .replace(/(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])/g, '')
+      // "we will stop and roll back if the upload error rate": the subject follows the last "if".
+      .replace(/^.*\b(?:if|when|whenever)\s+/i, '')
       .replace(/^\s*(?:if|when|whenever|once|any|the)\s+/i, '')
       .replace(/\s+(?:is|are|goes|stays|remains|rises|drops|falls|climbs|reaches|hits|of)\s*$/i, '')
       .replace(/[.;:!]+\s*$/, ''),

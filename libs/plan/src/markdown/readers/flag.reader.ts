@@ -109,3 +109,30 @@ export function readFlagKey(text: string): string | undefined {
   const bare = /^\s*([A-Za-z][\w.-]*)\s*$/.exec(text);
   return bare ? bare[1] : undefined;
 }
+
+/**
+ * A flag's default told in prose: "`x` is off by default", "`x` defaults to on", "`x` starts off", "the `x`
+ * flag, which is off today", "`y` controls …; that one is on today". Each default goes to the nearest key
+ * written before it in the same sentence.
+ */
+export function readFlagDefaults(text: string): FlagState[] {
+  const found = new Map<string, FlagValue>();
+  for (const sentence of text.split(/(?<=[.!?])\s+/)) {
+    const keys = [...sentence.matchAll(new RegExp(`\`(${KEY})\``, 'g'))];
+    for (const match of sentence.matchAll(DEFAULT_STATE)) {
+      const key = keys.filter((k) => k.index < match.index).pop()?.[1];
+      if (key && !found.has(key)) found.set(key, parseFlagValue(match[1] ?? match[2] ?? match[3]));
+    }
+  }
+  return [...found].map(([key, value]) => ({ key, value }));
+}
+
+const DEFAULT_WORD = String.raw`(true|false|on|off|enabled|disabled)`;
+const DEFAULT_STATE = new RegExp(
+  [
+    String.raw`\bdefaults?\s*(?:is|:|=|to|as)\s*\`?${DEFAULT_WORD}\b`,
+    String.raw`\bstarts?\s+(?:out\s+)?(?:as\s+)?${DEFAULT_WORD}\b`,
+    String.raw`\b(?:is|are|stays?|remains?)\s+(?:currently\s+)?${DEFAULT_WORD}\s+(?:by\s+default|today|currently|right\s+now|for\s+now|initially)\b`,
+  ].join('|'),
+  'gi',
+);

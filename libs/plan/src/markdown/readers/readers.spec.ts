@@ -4,7 +4,7 @@ import { readAudienceLimits, startsWithCount } from './audience.reader';
 import { readBreachAction, readChannel, readLevelNumber, readStepAction } from './action.reader';
 import { readBound, readComparison, readCondition, readWindow } from './comparison.reader';
 import { offsetOf, readDuration, readTimeLabel, spanOf } from './duration.reader';
-import { parseFlagValue, readFlagStates } from './flag.reader';
+import { parseFlagValue, readFlagDefaults, readFlagStates } from './flag.reader';
 import { matchPhase } from './phase.matcher';
 import { metricName, slugify, UniqueIds } from './text';
 import { readDeadline, readRecurrence } from '../phase.mapper';
@@ -316,6 +316,45 @@ describe('flag reader', () => {
       parseFlagValue('25%'),
       parseFlagValue('blue'),
     ]).toEqual([true, false, 25, 'blue']);
+  });
+});
+
+describe('flag defaults in prose', () => {
+  it.each([
+    [
+      '`a` is off by default and `b` is on by default.',
+      [
+        ['a', false],
+        ['b', true],
+      ],
+    ],
+    [
+      '`a` defaults to off; `b` defaults to on.',
+      [
+        ['a', false],
+        ['b', true],
+      ],
+    ],
+    [
+      '`a` starts off. `b` starts on.',
+      [
+        ['a', false],
+        ['b', true],
+      ],
+    ],
+    [
+      'the `a` flag, which is off today, and `b` controls copies; that one is on today.',
+      [
+        ['a', false],
+        ['b', true],
+      ],
+    ],
+  ])('%s', (text, expected) => {
+    expect(readFlagDefaults(text).map(({ key, value }) => [key, value])).toEqual(expected);
+  });
+
+  it('a state without a word of default is no default', () => {
+    expect(readFlagDefaults('Turn `a` on for staff, then `b` is off.')).toEqual([]);
   });
 });
 
