@@ -132,11 +132,20 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
         scope.cancel();
         // Temporal sends a child's cancellation to the run it started: once the phase has continued as new,
         // that run is closed, the request is taken as done and the phase never hears it (the rollback would
-        // wait forever). Patched: the phase's current run is cancelled by id too (a second request is a no-op).
-        if (patched('cancel-current-phase-run')) {
-          getExternalWorkflowHandle(m.phaseWorkflowId(rolloutId, phase.id))
-            .cancel()
-            .catch((err: unknown) => log.warn('phase cancellation not delivered', { phase: phase.id, err }));
+        // wait forever). Patched: a phase that has not closed a minute later is cancelled by id, its current
+        // run. Not at once: a second request beside the child's own is refused by the time-skipping server.
+        if (patched('cancel-current-phase-run-late')) {
+          let settled = false;
+          result.then(
+            () => (settled = true),
+            () => (settled = true),
+          );
+          if (!(await condition(() => settled, '1 minute')))
+            await getExternalWorkflowHandle(m.phaseWorkflowId(rolloutId, phase.id))
+              .cancel()
+              .catch((err: unknown) =>
+                log.warn('phase cancellation not delivered', { phase: phase.id, err }),
+              );
         }
         await result.catch((err: unknown) => {
           if (!isCancellation(err)) throw err;

@@ -243,10 +243,14 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
 
     // The rollout rolls back, which cancels the phase's current run (not only the run it started, closed by
     // its continue-as-new): its runs are then complete histories.
-    const after = await until('rolling back', async () => {
-      const s = await rollout.query<EngineState>('getRolloutState');
-      return ['ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(s.status) ? s : undefined;
-    });
+    const after = await until(
+      'rolling back',
+      async () => {
+        const s = await rollout.query<EngineState>('getRolloutState');
+        return ['ROLLING_BACK', 'ROLLED_BACK', 'ROLLBACK_FAILED'].includes(s.status) ? s : undefined;
+      },
+      240_000,
+    ); // the current run is cancelled a minute after the child's own request went nowhere
     expect(after.rollback?.reason).toMatch(/^guardrail error-rate/);
     const closed = await until('the continued phase run closed', async () => {
       const d = await stack.env.client.workflow.getHandle(phaseWorkflowId).describe();
@@ -262,7 +266,7 @@ describeWithPrometheus('the metric watcher across a worker crash', () => {
       'phase-metric-watcher-resumed',
       stack.env.client.workflow.getHandle(phaseWorkflowId, continued.runId),
     );
-    // The rollout up to its rollback: it cancelled the phase's current run (patched 'cancel-current-phase-run').
+    // The rollout up to its rollback: a minute later it cancelled the phase's current run (patched 'cancel-current-phase-run-late').
     await recordHistory('plan-rollout-continued-phase-rolled-back', rollout);
   });
 });
