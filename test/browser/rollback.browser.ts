@@ -62,15 +62,10 @@ beforeAll(async () => {
   });
   [stack, browser] = await Promise.all([startStack('browser-rollback'), launchChromium()]);
   cli = temporalCli(stack.env.address);
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-    'mutation I($input: PlanDocumentInput!) { importPlan(input: $input) { planVersion { id } } }',
-    { input: { yaml: JSON.stringify(plan(receiver.url)) } },
-    rita,
-  );
-  expect(imported.errors).toBeUndefined();
+  const planVersionId = await stack.importPlan({ yaml: JSON.stringify(plan(receiver.url)) }, rita);
   const started = await stack.gql(
     'mutation S($input: StartRolloutInput!) { startRollout(input: $input) { id } }',
-    { input: { planVersionId: imported.data!.importPlan.planVersion.id, id: ROLLOUT, title: TITLE } },
+    { input: { planVersionId, id: ROLLOUT, title: TITLE } },
     rita,
   );
   expect(started.errors).toBeUndefined();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { AuditEntry, loadPersistenceConfig, mikroOrmOptions } from '../../libs/persistence/src';
-import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
+import { rolloutOperations } from '../support/rollout-operations';
 import { startStack, type Stack } from '../support/stack';
 import { subscribe } from '../support/subscription';
 import { repoRoot } from '../support/temporal-tools';
@@ -115,13 +115,7 @@ describe('roles and users compare by one key', () => {
   beforeAll(async () => {
     const markdown = readFileSync(join(repoRoot, 'examples/admin-panel.md'), 'utf8');
     const rita = { id: 'rita', roles: ['release-manager'] };
-    const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-      IMPORT_PLAN,
-      { input: { markdown, name: 'names-plan' } },
-      rita,
-    );
-    expect(imported.errors).toBeUndefined();
-    const planVersionId = imported.data!.importPlan.planVersion.id;
+    const planVersionId = await stack.importPlan({ markdown, name: 'names-plan' }, rita);
     const start = await stack.gql(START, { input: { id: rolloutId, planVersionId } }, rita);
     expect(start.errors).toBeUndefined();
     started = true;

@@ -3,7 +3,6 @@ import { MikroORM } from '@mikro-orm/core';
 import { temporal } from '@temporalio/proto';
 import { AuditEntry, AuditLogService, mikroOrmOptions } from '../../libs/persistence/src';
 import { phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
-import { IMPORT_PLAN } from '../support/rollout-operations';
 import { startStack, type Stack } from '../support/stack';
 
 // Many people acting on one phase at once, through the API on a real dev server. Each round is a rollout of its
@@ -162,11 +161,7 @@ async function startCrowdRollout(planVersionId: string, rolloutId: string): Prom
 let planVersionId: string;
 
 beforeAll(async () => {
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(IMPORT_PLAN, {
-    input: { yaml: crowdPlanYaml() },
-  });
-  expect(imported.errors).toBeUndefined();
-  planVersionId = imported.data!.importPlan.planVersion.id;
+  planVersionId = await stack.importPlan({ yaml: crowdPlanYaml() });
 });
 
 test(`${ROUNDS} rounds of ${WIDTH} people on ${WIDTH} items, and ${WIDTH} on one item, are all answered, once`, async () => {

@@ -11,7 +11,6 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from '../support';
-import { IMPORT_PLAN } from '../support/rollout-operations';
 import { adaptersAt, startStack, type Stack, type StackUser } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
 import { until } from '../support/wait';
@@ -103,13 +102,10 @@ test('a seed rollout rolled back moves the counters by what happened, with no ro
   const beforeWorker = parseSamples(await workerMetrics());
   const sdkTasks = (s: Samples) => sampleSum(s, 'temporal_workflow_task_execution_latency_seconds_count');
 
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-    IMPORT_PLAN,
-    { input: { markdown: readFileSync(seedFile, 'utf8'), name: PLAN } },
+  const planVersionId = await stack.importPlan(
+    { markdown: readFileSync(seedFile, 'utf8'), name: PLAN },
     rita,
   );
-  const planVersionId = imported.data?.importPlan.planVersion.id;
-  expect(imported.errors).toBeUndefined();
   // Scale 1: the first phase's soak holds it there while it is rolled back.
   const started = await stack.gql<{ startRollout: { status: string } }>(
     START,

@@ -1,5 +1,6 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { type GqlResponse, startStack, type Stack, type StackUser } from '../support/stack';
+import { queryUntilAnswered } from '../support/temporal';
 import { until, within } from '../support/wait';
 import {
   type ReceivedRequest,
@@ -71,13 +72,7 @@ beforeAll(async () => {
       EVENT_TYPE_PREFIX: PREFIX,
     },
   });
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-    `mutation I($input: PlanDocumentInput!) { importPlan(input: $input) { planVersion { id } } }`,
-    { input: { yaml: JSON.stringify(PLAN) } },
-    rita,
-  );
-  expect(imported.errors).toBeUndefined();
-  planVersionId = imported.data!.importPlan.planVersion.id;
+  planVersionId = await stack.importPlan({ yaml: JSON.stringify(PLAN) }, rita);
 });
 
 afterAll(async () => {
@@ -203,7 +198,7 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
     [`rollout-${id}`, 'getRolloutState'],
     [`rollout-${id}-phase-pilot`, 'getPhaseState'],
   ])
-    await within(120_000, `${wf} on the new worker`, stack.env.client.workflow.getHandle(wf).query(query));
+    await queryUntilAnswered(stack.env.client, wf, query);
   await act('sign off', stack.gql(op('signOffGate', 'SignOffGateInput'), { input: item0 }, rita));
   const review = await eventOf('review.due', id);
   expect(review.data).toMatchObject({ reviewId: 'week-2', channel: 'reviews' });
@@ -239,12 +234,7 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
   await stack.killWorker('SIGKILL');
   await stack.startWorker();
   // A query makes the new worker replay each rollout's history: a notice it would send again goes out now.
-  for (const r of [id, id2])
-    await within(
-      60_000,
-      `query ${r}`,
-      stack.env.client.workflow.getHandle(`rollout-${r}`).query('getRolloutState'),
-    );
+  for (const r of [id, id2]) await queryUntilAnswered(stack.env.client, `rollout-${r}`, 'getRolloutState');
   await until(
     'the review notice acknowledged and the rollback standing',
     async () => (await status(id2)) === 'ROLLBACK_FAILED',

@@ -3,7 +3,7 @@ import { OFREPProvider } from '@openfeature/ofrep-provider';
 import { type Client, ErrorCode, OpenFeature } from '@openfeature/server-sdk';
 import { FlagValue, loadPersistenceConfig, mikroOrmOptions } from '../../libs/persistence/src';
 import { describeEachDatabase } from '../support/postgres';
-import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
+import { rolloutOperations } from '../support/rollout-operations';
 import { type GqlResponse, startStack, type Stack } from '../support/stack';
 import { until as waitUntil } from '../support/wait';
 
@@ -100,11 +100,7 @@ describeEachDatabase((database) => {
     // Before any rollout registers them, the flags do not exist: the application is told so.
     expect((await read()).kwik).toEqual([false, 'ERROR', ErrorCode.FLAG_NOT_FOUND]);
 
-    const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(IMPORT_PLAN, {
-      input: { yaml: PLAN },
-    });
-    expect(imported.errors).toBeUndefined();
-    const planVersionId = imported.data!.importPlan.planVersion.id;
+    const planVersionId = await stack.importPlan({ yaml: PLAN });
     const rolloutId = 'ofrep-launch';
     const started = await act('started', START, { id: rolloutId, planVersionId });
     expect(started.currentPhase).toBe('pilot');

@@ -68,13 +68,7 @@ beforeAll(async () => {
   // The reconciler at its default interval (15 s): "within a minute" is what is checked.
   stack = await startStack('outcomes');
   cli = temporalCli(stack.env.address);
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-    `mutation I($input: PlanDocumentInput!) { importPlan(input: $input) { planVersion { id } } }`,
-    { input: { yaml: JSON.stringify(PLAN) } },
-    rita,
-  );
-  expect(imported.errors).toBeUndefined();
-  planVersionId = imported.data!.importPlan.planVersion.id;
+  planVersionId = await stack.importPlan({ yaml: JSON.stringify(PLAN) }, rita);
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { testDatabaseUrl } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
 import { subscribe } from '../support/subscription';
-import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
+import { rolloutOperations } from '../support/rollout-operations';
 
 // The product on PostgreSQL: the built API and worker share a database of their own on the test run's
 // server (see test/support/postgres-global.ts). A plan is imported and a rollout driven through its first
@@ -83,13 +83,7 @@ async function withOrm<T>(fn: (orm: MikroORM) => Promise<T>): Promise<T> {
     expect(loadPersistenceConfig({ DATABASE_URL: stack.databaseUrl }).driver).toBe('postgresql');
 
     const markdown = readFileSync(join(repoRoot, 'examples/merchant-platform.md'), 'utf8');
-    const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-      IMPORT_PLAN,
-      { input: { markdown, name: 'merchant-platform' } },
-      rita,
-    );
-    expect(imported.errors).toBeUndefined();
-    const planVersionId = imported.data!.importPlan.planVersion.id;
+    const planVersionId = await stack.importPlan({ markdown, name: 'merchant-platform' }, rita);
 
     const id = 'pg-merchant';
     // Watching its events from before it starts: the moment it waits for its sign-off, the gate is signed.

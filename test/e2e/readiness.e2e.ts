@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMPORT_PLAN, rolloutOperations } from '../support/rollout-operations';
+import { rolloutOperations } from '../support/rollout-operations';
 import { testDatabaseUrl } from '../support/postgres';
 import { startStack, type Stack } from '../support/stack';
 import { repoRoot } from '../support/temporal-tools';
@@ -109,13 +109,7 @@ run('readiness and actions with the database read-only (PostgreSQL)', () => {
   test('/readyz is 503 naming the database while it is read-only, and an action is refused UNAVAILABLE, changing nothing', async () => {
     const rita = { id: 'rita', roles: ['release-manager'] };
     const markdown = readFileSync(join(repoRoot, 'examples/admin-panel.md'), 'utf8');
-    const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-      IMPORT_PLAN,
-      { input: { markdown, name: 'admin-panel' } },
-      rita,
-    );
-    expect(imported.errors).toBeUndefined();
-    const planVersionId = imported.data!.importPlan.planVersion.id;
+    const planVersionId = await stack.importPlan({ markdown, name: 'admin-panel' }, rita);
     expect(
       (await stack.gql(START, { input: { id: rolloutId, planVersionId } }, rita)).errors,
     ).toBeUndefined();

@@ -94,13 +94,7 @@ beforeAll(async () => {
     },
   });
   cli = temporalCli(stack.env.address);
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
-    `mutation I($input: PlanDocumentInput!) { importPlan(input: $input) { planVersion { id } } }`,
-    { input: { yaml: JSON.stringify(PLAN) } },
-    rita,
-  );
-  expect(imported.errors).toBeUndefined();
-  planVersionId = imported.data!.importPlan.planVersion.id;
+  planVersionId = await stack.importPlan({ yaml: JSON.stringify(PLAN) }, rita);
 });
 
 afterAll(async () => {

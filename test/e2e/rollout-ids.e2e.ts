@@ -4,7 +4,6 @@ import { AuditEntry, mikroOrmOptions, RolloutProjection } from '../../libs/persi
 import type { RolloutPlan } from '../../libs/plan/src';
 import type { PlanRolloutInput } from '../../workflows/engine/messages';
 import { awaitPhaseUpdate, phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
-import { IMPORT_PLAN } from '../support/rollout-operations';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
 
@@ -37,11 +36,7 @@ beforeAll(async () => {
   orm = await MikroORM.init(
     mikroOrmOptions({ driver: 'sqlite', file: join(stack.dataDir, 'rollouts.sqlite'), debug: false }),
   );
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(IMPORT_PLAN, {
-    input: { yaml: PLAN },
-  });
-  expect(imported.errors).toBeUndefined();
-  planVersionId = imported.data!.importPlan.planVersion.id;
+  planVersionId = await stack.importPlan({ yaml: PLAN });
 });
 
 afterAll(async () => {

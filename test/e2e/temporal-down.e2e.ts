@@ -2,7 +2,6 @@ import { MikroORM } from '@mikro-orm/core';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mikroOrmOptions, RolloutProjection } from '../../libs/persistence/src';
-import { IMPORT_PLAN } from '../support/rollout-operations';
 import { type GqlResponse, startStack, type Stack } from '../support/stack';
 
 // With the Temporal server stopped, every read and action that needs a workflow answers UNAVAILABLE within
@@ -43,11 +42,7 @@ beforeAll(async () => {
   orm = await MikroORM.init(
     mikroOrmOptions({ driver: 'sqlite', file: join(stack.dataDir, 'rollouts.sqlite'), debug: false }),
   );
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(IMPORT_PLAN, {
-    input: { yaml: PLAN },
-  });
-  expect(imported.errors).toBeUndefined();
-  planVersionId = imported.data!.importPlan.planVersion.id;
+  planVersionId = await stack.importPlan({ yaml: PLAN });
 });
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
-import { IMPORT_PLAN } from '../support/rollout-operations';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
 
@@ -53,12 +52,9 @@ function ancestors(span: ReceivedSpan, spans: ReceivedSpan[]): ReceivedSpan[] {
 }
 
 test('a GraphQL mutation is one trace: request, Update call, Update handler and its activities', async () => {
-  const imported = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(IMPORT_PLAN, {
-    input: { yaml: PLAN },
-  });
-  expect(imported.errors).toBeUndefined();
+  const planVersionId = await stack.importPlan({ yaml: PLAN });
   const started = await stack.gql(START, {
-    input: { planVersionId: imported.data!.importPlan.planVersion.id, id: 'traced' },
+    input: { planVersionId, id: 'traced' },
   });
   expect(started.errors).toBeUndefined();
   await until('the rollout to run', async () => {

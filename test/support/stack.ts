@@ -9,6 +9,7 @@ import { signToken } from '../../libs/auth/src';
 import { rolloutSearchAttributeKeys } from '../../workflows/search-attributes';
 import { freePort } from './ports';
 import { createTestDatabase, type TestDatabase } from './postgres';
+import { IMPORT_PLAN } from './rollout-operations';
 import { repoRoot, temporalTools } from './temporal-tools';
 
 /**
@@ -68,6 +69,11 @@ export interface Stack {
     variables?: Record<string, unknown>,
     as?: StackUser | null,
   ): Promise<GqlResponse<T>>;
+  /**
+   * Imports a plan document (`PlanDocumentInput`: yaml or markdown, a name) as this person (default: `e2e`, an
+   * admin) and answers the new version's id; a refusal fails with the API's errors.
+   */
+  importPlan(input: Record<string, unknown>, as?: StackUser): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -327,6 +333,16 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
         signal: AbortSignal.timeout(20_000),
       });
       return (await res.json()) as never;
+    },
+    async importPlan(input, as) {
+      const res = await stack.gql<{ importPlan: { planVersion: { id: string } } }>(
+        IMPORT_PLAN,
+        { input },
+        as,
+      );
+      if (res.errors?.length || !res.data)
+        throw new Error(`importPlan refused: ${JSON.stringify(res.errors)}`);
+      return res.data.importPlan.planVersion.id;
     },
     stop: teardown,
   };

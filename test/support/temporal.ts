@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { RolloutPlan } from '../../libs/plan/src';
 import { phaseWorkflowId, rolloutWorkflowId } from '../../workflows/engine/messages';
+import { until } from './wait';
 
 // No helper here waits for a rollout to enter a phase: an answer that names a phase means its workflow runs,
 // and where a test has no such answer, the rollout's awaitPhase Update (workflows/engine/messages.ts) waits.
@@ -34,4 +35,26 @@ export async function terminateRunning(client: Client, workflowIds: readonly str
       terminated.push(id);
   }
   return terminated;
+}
+
+/**
+ * Queries `workflowId` until a worker answers, within `timeoutMs` of real time. After a worker is killed,
+ * one query can wait out the server's 30 s deadline on the dead worker's sticky queue and fail; the next
+ * one is dispatched to the normal task queue, where the new worker takes it.
+ */
+export async function queryUntilAnswered<T = unknown>(
+  client: Client,
+  workflowId: string,
+  query: string,
+  timeoutMs = 120_000,
+): Promise<T> {
+  return until(
+    `${workflowId} answers ${query}`,
+    () =>
+      client.workflow
+        .getHandle(workflowId)
+        .query<T>(query)
+        .then((state) => ({ state })),
+    { timeoutMs, intervalMs: 500 },
+  ).then((answer) => answer.state);
 }

@@ -1006,7 +1006,11 @@ test('a guardrail whose action is notify tells its channel and goes on; one whos
   const audit = (await ctx.auditRows('merchant-guard-actions')).map(
     (a) => `${a.action}:${a.target}:${a.actor}`,
   );
-  expect(audit.filter((a) => !a.startsWith('flags.') && !a.startsWith('message.')).slice(-3)).toEqual([
+  // Only the order of these rows is the engine's: the phase's entry (rollout.transition:RUNNING) is audited
+  // by its own activity, which a busy machine can finish after the breaches'.
+  expect(
+    audit.filter((a) => a.startsWith('guardrail.') || a.startsWith('rollout.transition:PAUSED')),
+  ).toEqual([
     'guardrail.breach:queue-backlog:engine',
     'guardrail.breach:payment-success:engine',
     'rollout.transition:PAUSED:engine',
