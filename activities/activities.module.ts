@@ -9,6 +9,7 @@ import { MetricWatcherActivities } from './metric-watcher.activities';
 import { MetricsActivities } from './metrics.activities';
 import { NotificationsActivities } from './notifications.activities';
 import { ProjectionActivities } from './projection.activities';
+import { WorkflowControlActivities } from './workflow-control.activities';
 
 /** Every activity provider the worker registers. */
 export const ACTIVITY_PROVIDERS = [
@@ -19,6 +20,7 @@ export const ACTIVITY_PROVIDERS = [
   MetricsActivities,
   MetricWatcherActivities,
   ProjectionActivities,
+  WorkflowControlActivities,
 ];
 
 @Module({

@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { FlagChange, type FlagValues } from '../libs/persistence/src/entities/flag-change.entity';
 import { FlagValue } from '../libs/persistence/src/entities/flag-value.entity';
+import { ALL_SEGMENTS } from '../libs/persistence/src/flag-segments';
 import { activityKey } from './activity-key';
 
 export type { FlagValues };
 type Value = FlagValue['value'];
-
-/** The segment that applies to everyone; a named segment overrides it key by key. */
-export const ALL_SEGMENTS = '*';
 
 export interface RegisterFlagsInput {
   flags: { key: string; default: Value }[];

@@ -6,6 +6,7 @@ import { MetricWatcherActivities } from './metric-watcher.activities';
 import { MetricsActivities } from './metrics.activities';
 import { NotificationsActivities } from './notifications.activities';
 import { ProjectionActivities } from './projection.activities';
+import { WorkflowControlActivities } from './workflow-control.activities';
 
 export type { AuditRecord } from './audit.activities';
 export type { FlagValues, RegisterFlagsInput, RestoreFlagsInput, SetFlagsInput } from './flags.activities';
@@ -14,6 +15,7 @@ export type { MetricReading, QueryMetricInput } from './metrics.activities';
 export type { WatchMetricsInput } from './metric-watcher.activities';
 export type { NotifyInput } from './notifications.activities';
 export type { ProjectionUpdate } from './projection.activities';
+export type { CancelCurrentRunInput } from './workflow-control.activities';
 export {
   ADAPTERS_CONFIG,
   HOOK_KINDS,
@@ -35,6 +37,7 @@ export interface RolloutActivities {
   queryMetric: MetricsActivities['queryMetric'];
   watchMetrics: MetricWatcherActivities['watchMetrics'];
   updateProjection: ProjectionActivities['updateProjection'];
+  cancelCurrentRun: WorkflowControlActivities['cancelCurrentRun'];
 }
 
 /** Binds the Nest providers' methods as the worker's activity functions. */
@@ -46,6 +49,7 @@ export function createActivities(app: INestApplicationContext): RolloutActivitie
   const metrics = app.get(MetricsActivities);
   const projection = app.get(ProjectionActivities);
   const watcher = app.get(MetricWatcherActivities);
+  const control = app.get(WorkflowControlActivities);
   return {
     recordAudit: audit.recordAudit.bind(audit),
     registerFlags: flags.registerFlags.bind(flags),
@@ -56,6 +60,7 @@ export function createActivities(app: INestApplicationContext): RolloutActivitie
     queryMetric: metrics.queryMetric.bind(metrics),
     watchMetrics: watcher.watchMetrics.bind(watcher),
     updateProjection: projection.updateProjection.bind(projection),
+    cancelCurrentRun: control.cancelCurrentRun.bind(control),
   };
 }
 export { recordingActivities, type RecordedCall, type RecordingOptions } from './recording.activities';

@@ -5,7 +5,6 @@ import {
   type CancelledFailure,
   ChildWorkflowCancellationType,
   condition,
-  getExternalWorkflowHandle,
   isCancellation,
   log,
   patched,
@@ -133,7 +132,7 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
         // Temporal sends a child's cancellation to the run it started: once the phase has continued as new,
         // that run is closed, the request is taken as done and the phase never hears it (the rollback would
         // wait forever). Patched: a phase that has not closed a minute later is cancelled by id, its current
-        // run. Not at once: a second request beside the child's own is refused by the time-skipping server.
+        // run, by an activity (from workflow code, a second request for the same child fails the task).
         if (patched('cancel-current-phase-run-late')) {
           let settled = false;
           result.then(
@@ -141,8 +140,8 @@ export async function planRolloutWorkflow(input: PlanRolloutInput): Promise<Engi
             () => (settled = true),
           );
           if (!(await condition(() => settled, '1 minute')))
-            await getExternalWorkflowHandle(m.phaseWorkflowId(rolloutId, phase.id))
-              .cancel()
+            await forward
+              .cancelCurrentRun({ workflowId: m.phaseWorkflowId(rolloutId, phase.id) })
               .catch((err: unknown) =>
                 log.warn('phase cancellation not delivered', { phase: phase.id, err }),
               );

@@ -23,6 +23,7 @@ export { AuditChainHead } from './entities/audit-chain-head.entity';
 export { AuditEntry } from './entities/audit-entry.entity';
 export { FlagChange, type FlagValues } from './entities/flag-change.entity';
 export { FlagValue } from './entities/flag-value.entity';
+export { ALL_SEGMENTS } from './flag-segments';
 export { GuardrailReadingRow } from './entities/guardrail-reading.entity';
 export {
   latestGuardrailReadings,

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { z } from 'zod';
+import { ALL_SEGMENTS } from '../../../../libs/persistence/src/flag-segments';
 import { Public } from '../auth/auth.decorators';
 import { safeText } from '../common/input-checks';
 import { parseInput } from '../common/input-refusal';
@@ -22,7 +23,7 @@ export class FlagsController {
   @Header('Cache-Control', 'no-cache')
   async current(@Query() query: Record<string, unknown>): Promise<{ environment: string; flags: object }> {
     const { environment } = parseInput(FlagsQuery, query, 'Invalid query parameters', 'query');
-    const env = environment !== undefined && environment.length > 0 ? environment : '*';
+    const env = environment !== undefined && environment.length > 0 ? environment : ALL_SEGMENTS;
     const flags = await this.service.effective(env);
     return { environment: env, flags: Object.fromEntries(flags.map((f) => [f.key, f.value])) };
   }

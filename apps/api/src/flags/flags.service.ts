@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/core';
-import { FlagValue, PlanVersion, RolloutProjection } from '../../../../libs/persistence/src';
+import { ALL_SEGMENTS, FlagValue, PlanVersion, RolloutProjection } from '../../../../libs/persistence/src';
 import type { StoredFlag } from './ofrep/ofrep.evaluation';
-
-/** Everyone's segment; a segment's own value overrides it. */
-export const ALL_SEGMENTS = '*';
 
 export interface EffectiveFlag {
   key: string;

@@ -1,5 +1,6 @@
 import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { FlagValue as PlanFlagValue } from '../../../plan/src/model';
+import { ALL_SEGMENTS } from '../flag-segments';
 
 /** The flag store: one value per flag and segment (`*` = everyone). Applications read this table. */
 @Entity({ tableName: 'flag_value' })
@@ -12,7 +13,7 @@ export class FlagValue {
   key!: string;
 
   @Property({ length: 128 })
-  segment: string = '*';
+  segment: string = ALL_SEGMENTS;
 
   /** Stored as JSON so a boolean, a number and a string keep their type for readers. */
   @Property({ type: 'json' })

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
+import { ALL_SEGMENTS } from '../../../../../libs/persistence/src/flag-segments';
 import type { FlagValue } from '../../../../../libs/plan/src/model';
 import { textProblem } from '../../common/input-checks';
 
 // OpenFeature Remote Evaluation Protocol (open-feature/protocol, service/openapi.yaml, v0.3.0), as pure
 // functions: what a request's context means, what a flag evaluates to and why, and the bulk answer's ETag.
 // The controller only reads the store and writes the answer.
-
-/** Everyone's segment of the flag store; an environment's own segment overrides it key by key. */
-export const ALL_SEGMENTS = '*';
 
 /** OFREP's error codes this server answers with (OpenFeature's error codes). */
 export type OfrepErrorCode = 'PARSE_ERROR' | 'INVALID_CONTEXT' | 'FLAG_NOT_FOUND';
