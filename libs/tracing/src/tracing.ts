@@ -1,6 +1,6 @@
 import { trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
+import { detectResourcesSync, envDetectorSync, Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
@@ -25,9 +25,7 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
   if (running || !tracingEnabled(env)) return running;
-  const resource = Resource.default().merge(
-    new Resource({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }),
-  );
+  const resource = tracingResource(serviceName, env);
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   // The global provider, AsyncLocalStorage context and W3C trace-context propagation the interceptors use.
@@ -43,6 +41,16 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   };
   running = tracing;
   return tracing;
+}
+
+/**
+ * What every span of this process says about it: the SDK's defaults, `OTEL_RESOURCE_ATTRIBUTES` (read by
+ * the SDK's env detector, from `process.env`), and the service name (`OTEL_SERVICE_NAME` over ours).
+ */
+export function tracingResource(serviceName: string, env: NodeJS.ProcessEnv = process.env): Resource {
+  return Resource.default()
+    .merge(detectResourcesSync({ detectors: [envDetectorSync] }))
+    .merge(new Resource({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }));
 }
 
 /** The running SDK, if started. */

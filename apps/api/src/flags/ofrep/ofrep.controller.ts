@@ -6,6 +6,7 @@ import {
   bulkEtag,
   evaluateAll,
   evaluateFlag,
+  flagKeyProblem,
   ifNoneMatch,
   isFailure,
   parseEvaluationRequest,
@@ -27,6 +28,11 @@ export class OfrepController {
     const request = parseEvaluationRequest(body);
     if (!request.ok) {
       res.status(400).json({ key, errorCode: request.errorCode, errorDetails: request.errorDetails });
+      return;
+    }
+    const keyProblem = flagKeyProblem(key);
+    if (keyProblem) {
+      res.status(404).json({ key, errorCode: 'FLAG_NOT_FOUND', errorDetails: `No such flag: ${keyProblem}` });
       return;
     }
     const { environment } = request.context;

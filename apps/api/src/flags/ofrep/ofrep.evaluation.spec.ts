@@ -2,6 +2,7 @@ import {
   bulkEtag,
   evaluateAll,
   evaluateFlag,
+  flagKeyProblem,
   ifNoneMatch,
   isFailure,
   ofrepRoute,
@@ -128,6 +129,14 @@ describe('OFREP evaluation requests', () => {
         errorDetails: expect.stringMatching(why) as unknown,
       });
   });
+});
+
+test('a key no flag can have (too long for the store, control characters, a lone surrogate) is named', () => {
+  expect(flagKeyProblem('kwik_integration')).toBeUndefined();
+  expect(flagKeyProblem('x'.repeat(255))).toBeUndefined();
+  expect(flagKeyProblem('x'.repeat(256))).toBe('a flag key is at most 255 characters');
+  expect(flagKeyProblem('a\u0000b')).toMatch(/^a flag key must not contain NUL/);
+  expect(flagKeyProblem('a\ud800')).toMatch(/^a flag key must be well-formed Unicode/);
 });
 
 test('OFREP routes by path, with the flag key of the one-flag route', () => {

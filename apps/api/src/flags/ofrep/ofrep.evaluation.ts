@@ -89,6 +89,19 @@ export function parseEvaluationRequest(
   return { ok: true, context: { environment: environment as string } };
 }
 
+/** The flag store's key column holds at most this many characters. */
+const MAX_KEY = 255;
+
+/**
+ * Why a requested key cannot name a flag (too long for the store, control characters, a lone surrogate),
+ * or undefined: such a key is answered FLAG_NOT_FOUND without reading the store.
+ */
+export function flagKeyProblem(key: string): string | undefined {
+  if (key.length > MAX_KEY) return `a flag key is at most ${MAX_KEY} characters`;
+  const problem = textProblem(key);
+  return problem && `a flag key ${problem}`;
+}
+
 /**
  * One flag for a context: the environment's own row over everyone's (`*`), as GET /flags reads them. No row
  * for the key in either: FLAG_NOT_FOUND (a provider then reports the error, not a silent code default).
