@@ -1,9 +1,10 @@
-import { isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities';
 import { humanDuration } from './engine/durations';
 import { recordTimer, type ItemTimer } from './engine/item-timers';
-import type { PhaseInput } from './engine/messages';
+import { type PhaseInput, rolloutWorkflowId } from './engine/messages';
 import type { PhaseState } from './engine/phase';
+import { ACTIONS_CHANNEL, APPROVAL_WHEN_DONE_PATCH, requestKey, send } from './rollout/notices';
 
 // Check-in reminders and deadline escalations of a phase's checklist items (engine/item-timers.ts decides
 // when; this sends them). Retried for a few minutes, then given up (and logged): the phase must not stall on
@@ -66,5 +67,25 @@ export async function fireItemTimer(
   await sent.catch((err: unknown) => {
     if (isCancellation(err)) throw err;
     log.warn('Reminder not delivered', { phase: state.id, item: timer.itemId, kind: timer.kind, err });
+  });
+}
+
+/**
+ * An approval item's work is done: the roles that may approve it are asked now, not when the phase began
+ * (approving before the work is refused). Not awaited, like the rollout's notices; sent once per item (the
+ * rollout's outbox key), however often the work is redone.
+ */
+export function askApprovers(input: PhaseInput, state: PhaseState, itemId: string, doneBy: string): void {
+  const item = state.items.find((i) => i.id === itemId);
+  if (item?.kind !== 'approval' || !item.roles.length || !patched(APPROVAL_WHEN_DONE_PATCH)) return;
+  const roles = item.roles.join(', ');
+  send({
+    rolloutId: input.rolloutId,
+    channel: ACTIONS_CHANNEL,
+    audience: roles,
+    kind: 'approval.requested',
+    message: `Approval needed from ${roles}: "${item.title}" in ${state.name} (${input.plan}, rollout ${input.rolloutId}); the work was done by ${doneBy}`,
+    details: { phaseId: state.id, itemId, roles, doneBy },
+    idempotencyKey: requestKey(rolloutWorkflowId(input.rolloutId), state.id, itemId),
   });
 }

@@ -51,7 +51,7 @@ import type { Sample } from './engine/samples';
 import { emptyWatch, guardrailReadings, observeReadings, windowsOf, type Breach } from './engine/watch';
 import { resumeReadingsFrom } from './engine/watcher-step';
 import { audited, ProgressReports } from './phase-answers';
-import { fireItemTimer } from './phase-notices';
+import { askApprovers, fireItemTimer } from './phase-notices';
 import { PhaseReadings } from './phase-readings';
 import { PhaseNoData, startWatcher } from './phase-watcher';
 import { refusal } from './refusals';
@@ -113,6 +113,7 @@ export async function phaseWorkflow(input: PhaseInput): Promise<PhaseState> {
     (action) => {
       const record = itemActionRecord(state, action);
       applyItemAction(state, action, Date.now());
+      if (action.type === 'complete') askApprovers(input, state, action.itemId, action.actor.id);
       changed();
       return answer(record);
     },

@@ -9,7 +9,7 @@ import {
 } from '../support/webhook-receiver';
 
 // Notices people can act on, end to end: the built API and worker, a real HTTP receiver for the webhooks.
-// One rollout asks the approver and the tester (approval.requested, item.requested), then the gate's signers
+// One rollout asks the tester (item.requested), the approver once the work is done (approval.requested), then the gate's signers
 // (gate.ready); its worker is SIGKILLed while it waits for the sign-off and another started; the sign-off
 // ends the phase and the review comes due (review.due). A second rollout's rollback fails at its deploy hook
 // (rollback.failed). Every one arrives as a CloudEvent the SDK reads and validates; the phase's message goes
@@ -124,25 +124,24 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
     ),
   );
 
-  const approval = await eventOf('approval.requested', id);
-  expect(approval.validate()).toBe(true);
-  expect(approval).toMatchObject({
+  // The tester is asked as the phase begins; the approver only once the approval's work is done.
+  const item = await eventOf('item.requested', id);
+  expect(item.validate()).toBe(true);
+  expect(item).toMatchObject({
     specversion: '1.0',
-    id: `rollout-${id}/pilot/requested/legal-ok`,
+    id: `rollout-${id}/pilot/requested/smoke`,
     source: 'urn:rollout-engine',
     datacontenttype: 'application/json',
     data: expect.objectContaining({
       rolloutId: id,
       channel: 'actions',
-      audience: 'legal',
-      itemId: 'legal-ok',
+      audience: 'qa',
+      itemId: 'smoke',
       phaseId: 'pilot',
       link: `${CONSOLE}/rollouts/${id}`,
     }) as unknown,
   });
-  expect(Date.parse(approval.time!)).not.toBeNaN();
-  const item = await eventOf('item.requested', id);
-  expect(item.data).toMatchObject({ audience: 'qa', itemId: 'smoke' });
+  expect(Date.parse(item.time!)).not.toBeNaN();
 
   // The phase's own message, on the channel configured `slack`: Slack's shape, with the console link.
   const slack = await until(
@@ -159,6 +158,8 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
     ]) as unknown,
   });
 
+  // Not asked at the phase's start, with the tester: nothing to approve yet.
+  expect(events().some((e) => e.type.endsWith('.approval.requested'))).toBe(false);
   const item0 = { rolloutId: id, phaseId: 'pilot' };
   // The approval's work is done by anyone (the tester here), then approved by its role.
   await act(
@@ -169,6 +170,25 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
       quinn,
     ),
   );
+  const approval = await eventOf('approval.requested', id);
+  expect(approval.validate()).toBe(true);
+  expect(approval).toMatchObject({
+    specversion: '1.0',
+    id: `rollout-${id}/pilot/requested/legal-ok`,
+    source: 'urn:rollout-engine',
+    datacontenttype: 'application/json',
+    data: expect.objectContaining({
+      rolloutId: id,
+      channel: 'actions',
+      audience: 'legal',
+      itemId: 'legal-ok',
+      doneBy: 'quinn',
+      phaseId: 'pilot',
+      link: `${CONSOLE}/rollouts/${id}`,
+    }) as unknown,
+  });
+  expect(Date.parse(approval.time!)).not.toBeNaN();
+
   await act(
     'approve',
     stack.gql(
@@ -213,7 +233,7 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
       rita,
     ),
   );
-  await eventOf('approval.requested', id2);
+  await eventOf('item.requested', id2);
   await act(
     'rollback',
     stack.gql(

@@ -550,7 +550,7 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
   );
 
   // Each item waiting for a role and each gate ready to sign was announced once (the role-notices patch).
-  type Asked = { channel?: string; kind?: string; phaseId?: string; itemId?: string };
+  type Asked = { channel?: string; kind?: string; phaseId?: string; itemId?: string; doneBy?: string };
   const asked = () =>
     adapters
       .of('admin')
@@ -575,7 +575,17 @@ test('seed 004: approvals by their roles and by someone else, a 24-hour conditio
   expect(notices.filter((b) => b.kind === 'gate.ready').map((b) => b.phaseId)).toEqual(
     adminPanel.phases.map((p) => p.id),
   );
+  // Approvers are asked once the work is done (the approval-requested-when-done patch): by whom is known.
+  const approvalAsks = notices.filter((b) => b.kind === 'approval.requested');
+  expect(approvalAsks.length).toBeGreaterThan(0);
+  expect(approvalAsks.length).toBe(requested.filter((r) => r.startsWith('approval.')).length);
+  expect(approvalAsks.map((b) => b.doneBy)).toEqual(approvalAsks.map(() => 'wendy'));
   await recordHistory('plan-rollout-role-notices', handle);
+  await recordHistory('plan-rollout-approval-asked-when-done', handle);
+  await recordHistory(
+    'plan-phase-approval-asked-when-done',
+    env.client.workflow.getHandle(phaseWorkflowId('admin', adminPanel.phases[0].id)),
+  );
 });
 
 test('pause and resume are role-gated and hold the phase; abort ends the rollout without a rollback', async () => {
