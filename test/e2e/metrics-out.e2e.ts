@@ -173,7 +173,14 @@ test('a seed rollout rolled back moves the counters by what happened, with no ro
   });
   expect(alert.status).toBe(200);
   const afterWorker = parseSamples(workerText);
-  const apiText = await apiMetrics();
+  // The rollouts gauge is the projection, read at most every 5 s: asked until it shows the rollback.
+  const apiText = await until('the API counting the rollout ROLLED_BACK', async () => {
+    const text = await apiMetrics();
+    return (
+      sampleValue(parseSamples(text), 'rollout_engine_rollouts', { ...plan, status: 'ROLLED_BACK' }) === 1 &&
+      text
+    );
+  });
   const afterApi = parseSamples(apiText);
   const moved = (after: Samples, before: Samples, name: string, labels: Record<string, string>) =>
     sampleValue(after, name, labels) - sampleValue(before, name, labels);

@@ -15,4 +15,5 @@ export {
   type MetricsServerOptions,
 } from './metrics-server';
 export { codeLabel, methodLabel, nameLabel, METRIC_PREFIX, processMetrics } from './names';
+export { reusedFor } from './reused';
 export { ROLLBACK_BUCKETS, WorkerMetrics } from './worker-metrics';

@@ -1,12 +1,12 @@
 import { EntityManager, raw } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Global, Logger, Module } from '@nestjs/common';
-import { ApiMetrics, type RolloutCount } from '../../../../libs/metrics/src';
+import { ApiMetrics, type RolloutCount, reusedFor } from '../../../../libs/metrics/src';
 import { RolloutProjection } from '../../../../libs/persistence/src';
 import { GraphQLMetricsPlugin } from './graphql-metrics.plugin';
 import { MetricsController } from './metrics.controller';
 
-/** The projection grouped by plan and status: one indexed query per scrape, as many rows as plans × statuses. */
+/** The projection grouped by plan and status: one indexed query, as many rows as plans × statuses. */
 async function countRollouts(em: EntityManager): Promise<RolloutCount[]> {
   const rows = await (em.fork() as SqlEntityManager)
     .createQueryBuilder(RolloutProjection)
@@ -27,7 +27,8 @@ async function countRollouts(em: EntityManager): Promise<RolloutCount[]> {
       useFactory: (em: EntityManager) => {
         const logger = new Logger('Metrics');
         return new ApiMetrics(
-          () => countRollouts(em),
+          // At most one query every 5 s, however often /metrics is asked (it needs no token).
+          reusedFor(5_000, () => countRollouts(em)),
           (err) => logger.warn(`rollouts gauge not read: ${(err as Error).message}`),
         ).withProcessMetrics();
       },
