@@ -27,14 +27,19 @@ function files(dir: string): string[] {
 
 /**
  * The workflow bundle, built once per version of the workflow code and reused: bundling takes seconds, a
- * simulation should not pay for it every time. Keyed by the sources' paths, sizes and modification times, and
- * the workflow interceptor modules bundled with them (a traced worker's, see libs/tracing).
+ * simulation should not pay for it every time. Keyed by the sources' paths, sizes and modification times, the
+ * workflow interceptor modules bundled with them (a traced worker's, see libs/tracing) as installed, and the
+ * SDK's workflow package: an upgrade of either is a new bundle.
  */
 export async function workflowBundle(workflowInterceptorModules: string[] = []): Promise<{ code: string }> {
   const root = join(dirname(workflowsPath), '..');
   const hash = createHash('sha256');
   for (const module of workflowInterceptorModules) hash.update(`interceptors\0${module}\n`);
-  for (const file of sourcesOf(root).sort()) {
+  const installed = [
+    require.resolve('@temporalio/workflow/package.json'),
+    ...workflowInterceptorModules.map((m) => require.resolve(m)),
+  ];
+  for (const file of [...installed, ...sourcesOf(root).sort()]) {
     const { size, mtimeMs } = statSync(file);
     hash.update(`${file}\0${size}\0${mtimeMs}\n`);
   }
