@@ -113,6 +113,26 @@ const status = async (id: string) =>
     })
   ).data?.rollout.status;
 
+/** A valid CloudEvent asking for item `itemId` of rollout `id`'s pilot phase, on the actions channel. */
+function expectAsked(event: CloudEvent<Record<string, unknown>>, id: string, itemId: string, more: object) {
+  expect(event.validate()).toBe(true);
+  expect(event).toMatchObject({
+    specversion: '1.0',
+    id: `rollout-${id}/pilot/requested/${itemId}`,
+    source: 'urn:rollout-engine',
+    datacontenttype: 'application/json',
+    data: expect.objectContaining({
+      rolloutId: id,
+      channel: 'actions',
+      itemId,
+      phaseId: 'pilot',
+      link: `${CONSOLE}/rollouts/${id}`,
+      ...more,
+    }) as unknown,
+  });
+  expect(Date.parse(event.time!)).not.toBeNaN();
+}
+
 test('each notice arrives once as a CloudEvent, the phase message as Slack, across a worker restart', async () => {
   const id = 'noticed-1';
   await act(
@@ -125,23 +145,7 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
   );
 
   // The tester is asked as the phase begins; the approver only once the approval's work is done.
-  const item = await eventOf('item.requested', id);
-  expect(item.validate()).toBe(true);
-  expect(item).toMatchObject({
-    specversion: '1.0',
-    id: `rollout-${id}/pilot/requested/smoke`,
-    source: 'urn:rollout-engine',
-    datacontenttype: 'application/json',
-    data: expect.objectContaining({
-      rolloutId: id,
-      channel: 'actions',
-      audience: 'qa',
-      itemId: 'smoke',
-      phaseId: 'pilot',
-      link: `${CONSOLE}/rollouts/${id}`,
-    }) as unknown,
-  });
-  expect(Date.parse(item.time!)).not.toBeNaN();
+  expectAsked(await eventOf('item.requested', id), id, 'smoke', { audience: 'qa' });
 
   // The phase's own message, on the channel configured `slack`: Slack's shape, with the console link.
   const slack = await until(
@@ -170,24 +174,10 @@ test('each notice arrives once as a CloudEvent, the phase message as Slack, acro
       quinn,
     ),
   );
-  const approval = await eventOf('approval.requested', id);
-  expect(approval.validate()).toBe(true);
-  expect(approval).toMatchObject({
-    specversion: '1.0',
-    id: `rollout-${id}/pilot/requested/legal-ok`,
-    source: 'urn:rollout-engine',
-    datacontenttype: 'application/json',
-    data: expect.objectContaining({
-      rolloutId: id,
-      channel: 'actions',
-      audience: 'legal',
-      itemId: 'legal-ok',
-      doneBy: 'quinn',
-      phaseId: 'pilot',
-      link: `${CONSOLE}/rollouts/${id}`,
-    }) as unknown,
+  expectAsked(await eventOf('approval.requested', id), id, 'legal-ok', {
+    audience: 'legal',
+    doneBy: 'quinn',
   });
-  expect(Date.parse(approval.time!)).not.toBeNaN();
 
   await act(
     'approve',
