@@ -270,6 +270,16 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
  * that only continues the name ("production, one region (4 clusters)") is kept.
  */
 function splitSummary(text: string): [string, string | undefined] {
+  // "Replica canary — 1 replica, min 24h.": a spaced dash after the name opens the details, when they read as such.
+  const dash = /\s[—–-]\s/.exec(text);
+  if (dash && !/\(/.test(text)) {
+    const rest = text
+      .slice(dash.index + dash[0].length)
+      .replace(/\.\s*$/, '')
+      .trim();
+    const [first] = rest.split(/\s*[,;]\s*/);
+    if (isPhaseClause(first)) return [text.slice(0, dash.index).trim(), rest];
+  }
   const comma = /,(?![^(]*\))/.exec(text);
   // "Wave 3 — production, one region (4 clusters, 1 week)": the details are in the parentheses.
   if (!comma || /\(/.test(text.slice(0, comma.index)) || /\)\s*$/.test(text)) return [text, undefined];
