@@ -457,6 +457,9 @@ const CHECK =
 const RECURRING: [RegExp, string][] = [
   [/^[*_]*(daily)\b/i, 'P1D'],
   [/^[*_]*(weekly)\b/i, 'P7D'],
+  // Said after the verb ("reviewed daily by dbre", "checked weekly."): an adverb, not "daily active users".
+  [/\b(daily|nightly)(?=\s*(?:$|[,.;)]|\b(?:by|with|until|while)\b))/i, 'P1D'],
+  [/\b(weekly)(?=\s*(?:$|[,.;)]|\b(?:by|with|until|while)\b))/i, 'P7D'],
 ];
 
 /** "every 12 hours", "every week": a period, when the item is a meeting of people, not a condition ("every month since 2019"). */

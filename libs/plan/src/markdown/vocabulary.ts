@@ -49,7 +49,7 @@ const SECTION_WORDS: [RegExp, SectionKind][] = [
   ],
   [/\b(?:feature\s+)?(?:flags?|toggles?|switches)\b|\bremote[- ]?config(?:uration)?\b/i, 'flags'],
   [
-    /\bpost[- ]?(?:launch|rollout|release|ga)\b|\bfollow[- ]?ups?\b|\bretro(?:spective)?s?\b|\breviews?\b|\bafter\s+(?:launch|rollout)\b|\bcheck[- ]?ins?\b/i,
+    /\bpost[- ]?(?:launch|rollout|release|ga|change|deploy(?:ment)?|migration|cutover)\b|\bfollow[- ]?ups?\b|\bretro(?:spective)?s?\b|\breviews?\b|\bafter\s+(?:launch|rollout)\b|\bcheck[- ]?ins?\b/i,
     'reviews',
   ],
   [/\b(?:key\s+)?metrics\b|\bkpis?\b|\bsignals\b|\bindicators\b|\bdashboards?\b/i, 'metrics'],
