@@ -17,6 +17,7 @@ import { readApproval } from './readers/approval.reader';
 import { normaliseRole } from './readers/role.reader';
 import { COUNT_WORD_SOURCE, slugify, stripParentheticals, tidy } from './readers/text';
 import { mapSignal } from './signal.mapper';
+import { readRecipient } from './communication.mapper';
 import { mapRetention } from './settings.mapper';
 import { linesOf, plainLabelOf, type Entry, type Lines, type Section } from './tree';
 import {
@@ -402,9 +403,15 @@ function mapPhaseText(
     }
     case 'communications': {
       const channel = readChannel(text);
+      const audience = readRecipient(text)?.audience;
       state.add(
         phase.communications,
-        { ...(channel ? { channel } : {}), message: tidy(text), source: sourceOf(lines) },
+        {
+          ...(audience && audience !== channel ? { audience } : {}),
+          ...(channel ? { channel } : {}),
+          message: tidy(text),
+          source: sourceOf(lines),
+        },
         `${path}.communications`,
         lines,
       );

@@ -88,6 +88,11 @@ const PROSE_PARTS: [RegExp, SectionKind][] = [
     /^(?:throughout|at\s+any\s+(?:stage|step|time))\b[^.]*\b(?:stop|roll\s+back|pause|abort|halt)\b[^.]*\bif\b/i,
     'guardrails',
   ],
+  // "A week before the beta, the support team gets a briefing": who hears what is the paragraph's point.
+  [
+    /^(?:[\w-]+\s+){0,4}?(?:before|after|on|ahead\s+of)\b[^,]{0,40},\s*(?:the\s+)?[\w\s&'-]{2,40}?\s+(?:gets?|receives?|hears?|(?:is|are|will\s+be)\s+(?:told|briefed|notified|informed|e-?mailed))\b/i,
+    'communications',
+  ],
   // "We will pause the launch if …", "We roll back when …".
   [
     /^we(?:\s+will|'ll|\s+would)?\s+(?:pause|stop|halt|abort|roll\s+back)\b[^.]*\b(?:if|when|as\s+soon\s+as)\b/i,
