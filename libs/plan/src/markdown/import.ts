@@ -10,10 +10,18 @@ import { nameFromFile } from './import.name';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
 import { mapCriteria } from './criteria.mapper';
-import { phaseSpanOf } from './phase.refs';
+import { phaseRefOf, phaseSpanOf } from './phase.refs';
 import { readCondition } from './readers/comparison.reader';
 import { readFlagStates } from './readers/flag.reader';
-import { addPhase, isPhaseClause, mapPhaseEntry, mapPhaseSection, mapPhaseSummary } from './phase.mapper';
+import {
+  addPhase,
+  isPhaseClause,
+  mapPhaseEntry,
+  mapPhaseSection,
+  mapPhaseSummary,
+  phaseContextOf,
+} from './phase.mapper';
+import { readApproval } from './readers/approval.reader';
 import { slugify, tidy } from './readers/text';
 import { mapReviews } from './review.mapper';
 import { mapRollback } from './rollback.mapper';
@@ -291,6 +299,17 @@ function splitSummary(text: string): [string, string | undefined] {
 /** "Flag `x` is on from Canary onwards; `y` goes off at Full.": flag states for the stages a sentence names. */
 function mapStageSentences(state: ImportState, text: string, lines: Lines): void {
   for (const clause of text.split(/\s*;\s*|(?<=[.!?])\s+/)) {
+    // "Before Phased 2, the Payments PM must approve.": a gate of the stage the sentence names.
+    const gate = /^((?:before|after|in|during|at|for)\s+[^,]{1,40}),\s*(.+)$/i.exec(clause);
+    const gated = gate && readApproval(gate[2]) ? phaseRefOf(state, gate[1]) : undefined;
+    if (gate && gated !== undefined) {
+      mapPhaseEntry(
+        phaseContextOf(state, gated),
+        { text: gate[2], lines, rest: gate[2], checked: null, children: [] },
+        'approvals',
+      );
+      continue;
+    }
     const { states } = readFlagStates(clause);
     const span = states.length > 0 ? phaseSpanOf(state, clause) : undefined;
     for (const at of span ?? []) {
