@@ -111,13 +111,11 @@ export function readDurationBounds(text: string, end: 'min' | 'max' = 'min'): { 
     const label = readTimeLabel(piece);
     const span = label ? spanOf(label) : undefined;
     // "at least two weeks and no more than three": the second bound takes the first one's unit.
-    const bare =
-      unit &&
-      durationEndOf(piece) &&
-      !/[a-z]{3,}\s*$/i.test(piece.replace(/[.!?]+$/, '').replace(NUMBER_END, ''));
+    const stripped = piece.replace(/[.!?]+$/, '');
+    const bare = unit && durationEndOf(piece) && NUMBER_END.test(stripped);
     const amount = span
       ? undefined
-      : (readDuration(piece) ?? (bare ? readDuration(`${piece.replace(/[.!?]+$/, '')} ${unit}`) : undefined));
+      : (readDuration(piece) ?? (bare ? readDuration(`${stripped} ${unit}`) : undefined));
     unit = /\b(minutes?|hours?|days?|weeks?|months?)\b/i.exec(piece)?.[1] ?? unit;
     if (!span && !amount) continue;
     const which = durationEndOf(piece) ?? end;
