@@ -235,7 +235,11 @@ export function looksLikePhase(title: string, body: string, loose = false): bool
     return part !== undefined && part !== 'description';
   }).length;
   const hasFlags = readFlagStates(body).states.length > 0;
-  const hasTime = readDuration(body) !== undefined || readTimeLabel(body) !== undefined;
+  // "### Week 3 — everyone": a calendar label in the title is the stage's time.
+  const hasTime =
+    readDuration(body) !== undefined ||
+    readTimeLabel(body) !== undefined ||
+    readTimeLabel(title) !== undefined;
   // Loosely (a paragraph already ordered as a stage), a share of the audience is a stage detail too.
   const hasShare = /\d\s*%/.test(body);
   return fields >= 2 || (hasFlags && hasTime) || (loose && (fields > 0 || hasFlags || hasTime || hasShare));
