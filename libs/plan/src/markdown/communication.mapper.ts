@@ -45,7 +45,11 @@ export function mapCommunications(
         for (const child of entry.children) add(child.text, child.lines, who);
       },
       label: () => true,
-      paragraph: (text, lines) => add(text, lines, audience),
+      paragraph: (text, lines) => {
+        // "…, the support team gets a briefing, and sales engineers receive an FAQ": one message a recipient.
+        const told = audience ? [] : toldClauses(text);
+        for (const clause of told.length > 0 ? told : [text]) add(clause, lines, audience);
+      },
     },
     state.ledger,
   );
@@ -68,8 +72,8 @@ export function rangeOf(section: Section): Lines {
 /** A short noun phrase: who a message is for ("support leads", "beta customers' admins", "Trust & Safety"). */
 const WHO = String.raw`[A-Za-z#][\w'’&#-]*(?:\s+(?:&\s+)?[A-Za-z][\w'’&-]*){0,4}?`;
 /** Where the recipient's phrase ends: a preposition or conjunction starting the rest of the sentence. */
-const WHO_END = String.raw`(?=\s+(?:on|in|via|about|that|before|after|when|once|with|of|by|at|through|during|ahead|\d)\b|\s*[.,;:()]|\s*$)`;
-const MESSAGE_NOUN = String.raw`(?:e-?mail|note|notice|message|heads-up|update|summary|announcement|reminder|briefing|memo|letter)`;
+const WHO_END = String.raw`(?=\s+(?:on|in|via|about|that|before|after|when|once|with|of|by|at|through|during|ahead|an?|\d)\b|\s*[.,;:()]|\s*$)`;
+const MESSAGE_NOUN = String.raw`(?:e-?mail|note|notice|message|heads-up|update|summary|announcement|reminder|briefing|memo|letter|faq|guide|digest)`;
 
 const LABELLED = /^([A-Z][\w'’&-]*(?:\s+[\w'’&-]+){0,3}):\s+(\S.*)$/;
 const TOLD = new RegExp(
@@ -88,6 +92,26 @@ const NOUN_TO = new RegExp(
   String.raw`\b${MESSAGE_NOUN}s?\s+to\s+(?:the\s+|our\s+|all\s+)?(${WHO})${WHO_END}`,
   'i',
 );
+/** "the product marketing team emails all inbox users an announcement": the object of a verb of telling. */
+const SUBJECT_TELLS = new RegExp(
+  String.raw`\b(?:e-?mails|notifies|tells|informs|briefs|messages|reminds|warns)\s+(?:the\s+|our\s+|all\s+)?(${WHO})${WHO_END}`,
+  'i',
+);
+/** "A week before the beta, …", "On launch day, …": when a message goes, said before whom it goes to. */
+const WHEN_FIRST = /^(?:[\w-]+\s+){0,4}?(?:before|after|on|at|during|once|when|ahead\s+of)\b[^,]{0,40},\s*/i;
+
+/** The clauses of a paragraph that each tell someone something; empty when none names a recipient. */
+export function toldClauses(text: string): string[] {
+  const clauses = text
+    .split(/(?<=[.!?])\s+|\s*[:;]\s+|,\s+and\s+/)
+    .map((clause) => clause.replace(WHEN_FIRST, '').trim())
+    .filter((clause) => clause !== '');
+  return clauses.filter((clause) => {
+    const plain = clause.replace(/[`*_]/g, '');
+    return TOLD.test(plain) || RECEIVES.test(plain) || IMPERATIVE.test(plain) || SUBJECT_TELLS.test(plain);
+  });
+}
+
 /** Labels that say what a line is, not who it is for. */
 const NOT_A_RECIPIENT =
   /^(?:note|nb|update|reminder|when|why|what|how|where|tbd|todo|status|channel|owner|message|timing)$/i;
@@ -109,7 +133,12 @@ export function readRecipient(text: string): Recipient | undefined {
   const labelled = LABELLED.exec(plain);
   if (labelled && !NOT_A_RECIPIENT.test(labelled[1]))
     return { audience: labelled[1].trim(), message: labelled[2] };
-  const named = TOLD.exec(plain) ?? RECEIVES.exec(plain) ?? IMPERATIVE.exec(plain) ?? NOUN_TO.exec(plain);
+  const named =
+    TOLD.exec(plain) ??
+    RECEIVES.exec(plain) ??
+    IMPERATIVE.exec(plain) ??
+    NOUN_TO.exec(plain) ??
+    SUBJECT_TELLS.exec(plain);
   const audience = named?.[1].trim() ?? SLACK_CHANNEL.exec(plain)?.[1];
   return audience ? { audience } : undefined;
 }

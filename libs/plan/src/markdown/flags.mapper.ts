@@ -13,7 +13,7 @@ export function mapFlags(state: ImportState, section: Section): void {
     {
       entry: (entry) => mapFlagItem(state, entry),
       table: (table) => mapFlagTable(state, table),
-      paragraph: (text, lines) => mapFlagProse(state, text, lines),
+      paragraph: (text, lines) => mapFlagProse(state, text, lines, true),
     },
     state.ledger,
   );
@@ -89,8 +89,11 @@ function mapFlagItem(state: ImportState, entry: Entry): void {
  * Flag defaults told in prose ("`x` is off by default and `y` is on by default", "`y` starts on", the flag
  * "which is off today"): each registers its flag, unless a registry already did.
  */
-export function mapFlagProse(state: ImportState, text: string, lines: Lines): void {
-  for (const { key, value } of readFlagDefaults(text)) {
+export function mapFlagProse(state: ImportState, text: string, lines: Lines, registry = false): void {
+  const defaults = readFlagDefaults(text);
+  // In the flag registry, plain states are the defaults: "Defaults: `a` off, `b` on."
+  if (registry && defaults.length === 0) defaults.push(...readFlagStates(text).states);
+  for (const { key, value } of defaults) {
     const existing = state.plan.flags.findIndex((flag) => flag.key === key);
     if (existing >= 0) continue;
     // The line that names the flag, not the whole paragraph: the other lines said nothing about it.

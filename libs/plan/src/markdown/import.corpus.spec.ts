@@ -8,8 +8,8 @@ import { factsAt, factsOf } from '../plan.facts';
  * a reader takes from it in `NN-slug.facts` (one per line, `#` starts a comment). The score is the share of
  * expected facts the importer's plan holds; it may only go up: raise CORPUS_BEST as the importer improves.
  */
-const CORPUS_BEST = 95;
-const MIN_DOCUMENTS = 22;
+const CORPUS_BEST = 96;
+const MIN_DOCUMENTS = 27;
 
 const DIR = join(__dirname, '../__corpus__');
 

@@ -10,10 +10,18 @@ import { nameFromFile } from './import.name';
 import { ImportState } from './import.state';
 import type { ImportNote, MappedLine, UnmappedLine } from './ledger';
 import { mapCriteria } from './criteria.mapper';
-import { phaseSpanOf } from './phase.refs';
+import { phaseRefOf, phaseSpanOf } from './phase.refs';
 import { readCondition } from './readers/comparison.reader';
 import { readFlagStates } from './readers/flag.reader';
-import { addPhase, isPhaseClause, mapPhaseEntry, mapPhaseSection, mapPhaseSummary } from './phase.mapper';
+import {
+  addPhase,
+  isPhaseClause,
+  mapPhaseEntry,
+  mapPhaseSection,
+  mapPhaseSummary,
+  phaseContextOf,
+} from './phase.mapper';
+import { readApproval } from './readers/approval.reader';
 import { slugify, tidy } from './readers/text';
 import { mapReviews } from './review.mapper';
 import { mapRollback } from './rollback.mapper';
@@ -270,6 +278,16 @@ function mapPhasesContainer(state: ImportState, section: Section): void {
  * that only continues the name ("production, one region (4 clusters)") is kept.
  */
 function splitSummary(text: string): [string, string | undefined] {
+  // "Replica canary — 1 replica, min 24h.": a spaced dash after the name opens the details, when they read as such.
+  const dash = /\s[—–-]\s/.exec(text);
+  if (dash && !/\(/.test(text)) {
+    const rest = text
+      .slice(dash.index + dash[0].length)
+      .replace(/\.\s*$/, '')
+      .trim();
+    const [first] = rest.split(/\s*[,;]\s*/);
+    if (isPhaseClause(first)) return [text.slice(0, dash.index).trim(), rest];
+  }
   const comma = /,(?![^(]*\))/.exec(text);
   // "Wave 3 — production, one region (4 clusters, 1 week)": the details are in the parentheses.
   if (!comma || /\(/.test(text.slice(0, comma.index)) || /\)\s*$/.test(text)) return [text, undefined];
@@ -281,6 +299,17 @@ function splitSummary(text: string): [string, string | undefined] {
 /** "Flag `x` is on from Canary onwards; `y` goes off at Full.": flag states for the stages a sentence names. */
 function mapStageSentences(state: ImportState, text: string, lines: Lines): void {
   for (const clause of text.split(/\s*;\s*|(?<=[.!?])\s+/)) {
+    // "Before Phased 2, the Payments PM must approve.": a gate of the stage the sentence names.
+    const gate = /^((?:before|after|in|during|at|for)\s+[^,]{1,40}),\s*(.+)$/i.exec(clause);
+    const gated = gate && readApproval(gate[2]) ? phaseRefOf(state, gate[1]) : undefined;
+    if (gate && gated !== undefined) {
+      mapPhaseEntry(
+        phaseContextOf(state, gated),
+        { text: gate[2], lines, rest: gate[2], checked: null, children: [] },
+        'approvals',
+      );
+      continue;
+    }
     const { states } = readFlagStates(clause);
     const span = states.length > 0 ? phaseSpanOf(state, clause) : undefined;
     for (const at of span ?? []) {

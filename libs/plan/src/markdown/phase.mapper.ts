@@ -17,6 +17,7 @@ import { readApproval } from './readers/approval.reader';
 import { normaliseRole } from './readers/role.reader';
 import { COUNT_WORD_SOURCE, slugify, stripParentheticals, tidy } from './readers/text';
 import { mapSignal } from './signal.mapper';
+import { readRecipient } from './communication.mapper';
 import { mapRetention } from './settings.mapper';
 import { linesOf, plainLabelOf, type Entry, type Lines, type Section } from './tree';
 import {
@@ -105,10 +106,17 @@ export function readDurationBounds(text: string, end: 'min' | 'max' = 'min'): { 
   const low = between ? isoOf(between[1], between[3]) : undefined;
   const high = between ? isoOf(between[2], between[3]) : undefined;
   if (low && high) return { min: low, max: high };
+  let unit: string | undefined;
   for (const piece of text.split(/\s*(?:[,;]|\band\b|\bbut\b)\s*/i)) {
     const label = readTimeLabel(piece);
     const span = label ? spanOf(label) : undefined;
-    const amount = span ? undefined : readDuration(piece);
+    // "at least two weeks and no more than three": the second bound takes the first one's unit.
+    const stripped = piece.replace(/[.!?]+$/, '');
+    const bare = unit && durationEndOf(piece) && NUMBER_END.test(stripped);
+    const amount = span
+      ? undefined
+      : (readDuration(piece) ?? (bare ? readDuration(`${stripped} ${unit}`) : undefined));
+    unit = /\b(minutes?|hours?|days?|weeks?|months?)\b/i.exec(piece)?.[1] ?? unit;
     if (!span && !amount) continue;
     const which = durationEndOf(piece) ?? end;
     if (span) bounds[which] ??= span;
@@ -118,6 +126,8 @@ export function readDurationBounds(text: string, end: 'min' | 'max' = 'min'): { 
   }
   return bounds;
 }
+
+const NUMBER_END = new RegExp(String.raw`(?:\d+|${COUNT_WORD_SOURCE})\s*$`, 'i');
 
 function cutOut(text: string, index: number, length: number): string {
   return `${text.slice(0, index)} ${text.slice(index + length)}`;
@@ -179,7 +189,7 @@ function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void 
   if (sentences.length === 1 && !proseSays(text)) return appendDescription(context, text, lines);
   // Sentences share the paragraph's lines: what they say is mapped first, the rest kept as description after.
   const described: string[] = [];
-  for (const sentence of sentences) {
+  for (const sentence of sentences.flatMap(splitSignOff)) {
     const parts = sentenceParts(context, sentence);
     for (const part of parts)
       mapPhaseText(context, part === 'audience' ? (audienceOf(sentence) ?? sentence) : sentence, lines, part);
@@ -188,13 +198,26 @@ function mapPhaseProse(context: PhaseContext, text: string, lines: Lines): void 
   if (described.length > 0) appendDescription(context, described.join(' '), lines);
 }
 
+/**
+ * "The team runs a session, and the phase ends only after the head of product has signed off": a sign-off
+ * joined to other work by ", and" is an item of its own.
+ */
+function splitSignOff(sentence: string): string[] {
+  const clauses = sentence.split(/,\s*and\s+(?=[a-z]+\s)/i);
+  if (clauses.length < 2) return [sentence];
+  const signs = clauses.map((clause) => readApproval(clause) !== undefined);
+  return signs.some(Boolean) && !signs.every(Boolean) ? clauses : [sentence];
+}
+
 const STAY =
   /\b(?:stays?|lasts?|remains?|give\s+it|keep\s+it|leave\s+it|runs?\s+for|soaks?|bakes?|at\s+least|at\s+the\s+(?:very\s+)?least|at\s+most|minimum|maximum|no\s+end|open-ended|(?:phase|stage|step|wave)\s+(?:lasts|runs|takes))\b/i;
 /** A sentence that holds a condition on a measure, not only a stay ("error rate below 1% for 2 days"). */
 const COMPARES =
   /[<>≤≥]|\b(?:below|above|under|over|at\s+or\s+(?:above|below)|less\s+than|more\s+than|fewer|greater|zero|no\s+(?:new|errors?|incidents?)|equal|match(?:es)?|within|steady|stable)\b/i;
+const BOUND =
+  /\b(?:at\s+(?:least|most)|no\s+(?:more|less|longer|fewer)\s+than|between)\s+[\w\s]+?(?=[,.;]|\band\b|$)/gi;
 const TOLD =
-  /\b(?:told|notif(?:y|ied)|e-?mail(?:ed)?|announce[sd]?|informed|heads-?up|briefed|posted?\s+in)\b/i;
+  /\b(?:told|notif(?:y|ied)|e-?mail(?:s|ed)?|announce[sd]?|informed|heads-?up|briefed|posted?\s+in)\b/i;
 const LEAVE =
   /\b(?:before\s+(?:moving|we|going|promot|continu|widen)|must|until|only\s+when|ends?\s+only|once|confirms?|signs?\s+off|approv\w*|sign-?off)\b/i;
 
@@ -210,7 +233,11 @@ function proseSays(sentence: string): boolean {
 function sentenceParts(context: PhaseContext, sentence: string): PhasePartKind[] {
   const parts: PhasePartKind[] = [];
   if (readFlagStates(sentence).states.length > 0) parts.push('flags');
-  const sustained = readWindow(sentence)?.mode === 'sustained' && COMPARES.test(sentence);
+  // "at least two weeks and no more than three" bounds the stay; it compares no measure.
+  const measured = sentence.replace(BOUND, ' ');
+  const sustained = readWindow(sentence)?.mode === 'sustained' && COMPARES.test(measured);
+  // "Trust & Safety reviews a sample every week": recurring work in the stage is an item.
+  if (EVERY.test(sentence) && MEETS.test(sentence)) return [...parts, 'checklist'];
   const leave = !!readApproval(sentence) || sustained || (LEAVE.test(sentence) && !STAY.test(sentence));
   if (leave) return [...parts, 'checklist'];
   const amount = readDuration(sentence) ?? readTimeLabel(sentence);
@@ -374,9 +401,15 @@ function mapPhaseText(
     }
     case 'communications': {
       const channel = readChannel(text);
+      const audience = readRecipient(text)?.audience;
       state.add(
         phase.communications,
-        { ...(channel ? { channel } : {}), message: tidy(text), source: sourceOf(lines) },
+        {
+          ...(audience && audience !== channel ? { audience } : {}),
+          ...(channel ? { channel } : {}),
+          message: tidy(text),
+          source: sourceOf(lines),
+        },
         `${path}.communications`,
         lines,
       );
@@ -429,6 +462,9 @@ const CHECK =
 const RECURRING: [RegExp, string][] = [
   [/^[*_]*(daily)\b/i, 'P1D'],
   [/^[*_]*(weekly)\b/i, 'P7D'],
+  // Said after the verb ("reviewed daily by dbre", "checked weekly."): an adverb, not "daily active users".
+  [/\b(daily|nightly)(?=\s*(?:$|[,.;)]|\b(?:by|with|until|while)\b))/i, 'P1D'],
+  [/\b(weekly)(?=\s*(?:$|[,.;)]|\b(?:by|with|until|while)\b))/i, 'P7D'],
 ];
 
 /** "every 12 hours", "every week": a period, when the item is a meeting of people, not a condition ("every month since 2019"). */

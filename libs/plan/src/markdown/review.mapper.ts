@@ -13,7 +13,12 @@ export function mapReviews(state: ImportState, section: Section): void {
         addReview(state, entry.text, entry.lines);
         for (const child of entry.children) addReview(state, child.text, child.lines);
       },
-      paragraph: (text, lines) => addReview(state, text, lines),
+      paragraph: (text, lines) => {
+        // "review +3d; capacity review +1mo", "Thirty days after … , and at ninety days …": one review a part.
+        const parts = text.split(/\s*;\s*|,\s+and\s+/);
+        const timed = parts.filter((part) => readTimeLabel(part) ?? readDuration(part));
+        for (const part of timed.length > 1 ? timed : [text]) addReview(state, part, lines);
+      },
     },
     state.ledger,
   );

@@ -78,7 +78,7 @@ function readBody(body: Body, text: string, lines: Lines): void {
       used = true;
     } else
       // "turn `x` off …, then tell the channel.": each action after a ", then" is a step of its own.
-      for (const part of sentence.split(/,\s+then\s+(?=[a-z])/))
+      for (const part of sentence.split(/[,;]\s+(?:we\s+)?then\s+(?=[a-z])/))
         if (readStepAction(part).type !== 'manual') steps.push(part);
   }
   if (steps.length > 0 || used) body.lines.push(lines);

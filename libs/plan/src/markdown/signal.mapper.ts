@@ -1,5 +1,6 @@
 import type { NoDataPolicy, TriggerAction } from '../plan.schema';
 import { sourceOf, type ImportState } from './import.state';
+import { phaseRefOf } from './phase.refs';
 import { readBreachAction, readLevelNumber } from './readers/action.reader';
 import { readCondition } from './readers/comparison.reader';
 import { metricName, slugify, stripParentheticals, tidy } from './readers/text';
@@ -16,6 +17,7 @@ export interface SignalOptions {
 export function mapSignal(state: ImportState, text: string, lines: Lines, options: SignalOptions): void {
   const { plan } = state;
   const condition = readCondition(text);
+  const phaseId = options.phaseId ?? scopedPhaseOf(state, text);
   if (condition) {
     state.add(
       plan.guardrails,
@@ -27,7 +29,7 @@ export function mapSignal(state: ImportState, text: string, lines: Lines, option
         threshold: condition.threshold,
         ...(condition.unit ? { unit: condition.unit } : {}),
         ...(condition.window ? { window: condition.window, mode: condition.mode } : {}),
-        ...(options.phaseId ? { phases: [options.phaseId] } : {}),
+        ...(phaseId ? { phases: [phaseId] } : {}),
         action: actionOf(state, text),
         ...noDataOf(text),
         source: sourceOf(lines),
@@ -59,6 +61,22 @@ export function mapSignal(state: ImportState, text: string, lines: Lines, option
       lines,
     );
   }
+}
+
+/** "Applies to step 4 only.", "During the public beta only, we also roll back if …": one stage's guardrail. */
+const ONLY =
+  /\b(?:during|in|for|to|at)\s+(?:the\s+)?([\w%-]+(?:\s+[\w%-]+){0,3}?)\s+only\b|\bonly\s+(?:during|in|for|at)\s+(?:the\s+)?([\w%-]+(?:\s+[\w%-]+){0,3}?)(?=\s*[,.;:)]|\s*$)/i;
+
+function scopedPhaseOf(state: ImportState, text: string): string | undefined {
+  const match = ONLY.exec(text);
+  if (!match) return undefined;
+  const phrase = (match[1] ?? match[2]).trim();
+  // A stage told in prose has no name to match: the words on its opening line name it.
+  const told = state.plan.phases
+    .map((phase, i) => ({ i, line: state.lines[(phase.source?.line ?? 0) - 1] ?? '' }))
+    .filter(({ line }) => line.toLowerCase().includes(phrase.toLowerCase()));
+  const at = phaseRefOf(state, phrase) ?? (told.length === 1 ? told[0].i : undefined);
+  return at === undefined ? undefined : state.plan.phases[at].id;
 }
 
 /**

@@ -16,11 +16,68 @@ const MAX_LEAD = 90;
 
 /** Restructures `section` (its kind already known, or undefined) in place; children are left to the caller. */
 export function restructure(section: Section, kind: SectionKind | undefined): void {
+  if (kind === 'rollback') return promoteLevelLeads(section);
   if (kind !== undefined && kind !== 'phases') return;
   promoteLeads(section, kind);
   if (kind === undefined) wrapPhaseBlocks(section);
   if (kind === undefined) promoteProseSteps(section);
   if (kind === undefined) promoteProseParts(section);
+  if (kind === undefined) promoteLabelLines(section);
+}
+
+/**
+ * "Abort if:" above a list, "Defaults: `a` off, `b` on.": a paragraph opening with a short label that names
+ * a part of the plan (not a stage) is that part, with the lists and tables right under it.
+ */
+function promoteLabelLines(section: Section): void {
+  const parts: Section[] = [];
+  const keep: Content[] = [];
+  let open: Section | undefined;
+  section.blocks.forEach((block, i) => {
+    const part = block.type === 'paragraph' ? labelPartOf(block, section.depth + 1) : undefined;
+    const next = section.blocks[i + 1];
+    // A label with nothing after it and no list or table under it is no part: it stays where it was.
+    const under = next?.type === 'list' || next?.type === 'table';
+    if (part && (part.blocks.length > 0 || under)) {
+      parts.push(part);
+      open = part;
+    } else if (open && (block.type === 'list' || block.type === 'table')) {
+      open.blocks.push(block);
+    } else {
+      open = undefined;
+      keep.push(block);
+    }
+  });
+  if (parts.length === 0) return;
+  section.blocks = keep;
+  section.children = [...section.children, ...parts];
+}
+
+const LABEL_LINE = /^([A-Za-z][^:`.|]{0,40}?)\s*:\s*/;
+
+function labelPartOf(block: Paragraph, depth: number): Section | undefined {
+  const [first, ...others] = block.children;
+  if (!first || first.type !== 'text' || linesOf(block)[0] !== linesOf(block)[1]) return undefined;
+  const match = LABEL_LINE.exec(first.value);
+  const kind = match ? sectionKindOf(match[1]) : undefined;
+  if (!match || !kind || kind === 'phase' || kind === 'phases') return undefined;
+  const [line] = linesOf(block);
+  const title = match[1].trim();
+  const after = [{ ...first, value: first.value.slice(match[0].length) }, ...others];
+  const rest: Paragraph | undefined = inlineText(after) === '' ? undefined : { ...block, children: after };
+  return {
+    title,
+    depth,
+    heading: {
+      type: 'heading',
+      depth: Math.min(depth, 6) as Heading['depth'],
+      children: [{ type: 'text', value: title }],
+      position: { start: { line, column: 1 }, end: { line, column: 1 } },
+    },
+    blocks: rest ? [rest] : [],
+    children: [],
+    kind,
+  };
 }
 
 /** Openings of prose paragraphs that say which part of a plan they are, in a document without headings. */
@@ -29,6 +86,16 @@ const PROSE_PARTS: [RegExp, SectionKind][] = [
   [/^(?:\w+\s+){1,2}(?:days?|weeks?|months?)\s+after\b[^.]*\breview/i, 'reviews'],
   [
     /^(?:throughout|at\s+any\s+(?:stage|step|time))\b[^.]*\b(?:stop|roll\s+back|pause|abort|halt)\b[^.]*\bif\b/i,
+    'guardrails',
+  ],
+  // "A week before the beta, the support team gets a briefing": who hears what is the paragraph's point.
+  [
+    /^(?:[\w-]+\s+){0,4}?(?:before|after|on|ahead\s+of)\b[^,]{0,40},\s*(?:the\s+)?[\w\s&'-]{2,40}?\s+(?:gets?|receives?|hears?|(?:is|are|will\s+be)\s+(?:told|briefed|notified|informed|e-?mailed))\b/i,
+    'communications',
+  ],
+  // "We will pause the launch if …", "We roll back when …".
+  [
+    /^we(?:\s+will|'ll|\s+would)?\s+(?:pause|stop|halt|abort|roll\s+back)\b[^.]*\b(?:if|when|as\s+soon\s+as)\b/i,
     'guardrails',
   ],
 ];
@@ -49,7 +116,7 @@ function promoteProseParts(section: Section): void {
 
 /** "The first step…", "Then we turn it on for 15%…", "Last, all seats…": the opening words that order steps. */
 const SEQUENCE =
-  /\b(?:first|then|next|after\s+that|afterwards|last(?:ly)?|finally|second|third|fourth|fifth|sixth)\b/i;
+  /\b(?:first|then|next|after\s+that|afterwards|last(?:ly)?|finally|second|third|fourth|fifth|sixth)\b|\b(?:begin|start)s?\s+(?:with|by)\b|\bto\s+(?:begin|start)\s+with\b|^initially\b/i;
 
 /**
  * Stages told as paragraphs, one per stage, each opening with a word that orders it and holding a stage
@@ -62,7 +129,8 @@ function promoteProseSteps(section: Section): void {
       if (block.type !== 'paragraph') return false;
       const text = inlineText(block.children);
       const [opening] = text.split(/(?<=[.!?:])\s/);
-      return SEQUENCE.test(opening) && looksLikePhase('', text, true);
+      const part = PROSE_PARTS.some(([pattern]) => pattern.test(text));
+      return !part && SEQUENCE.test(opening) && looksLikePhase('', text, true);
     });
   if (steps.length < 2) return;
   const children = steps.map(({ block, at }, i): Section => {
@@ -167,8 +235,14 @@ export function looksLikePhase(title: string, body: string, loose = false): bool
     return part !== undefined && part !== 'description';
   }).length;
   const hasFlags = readFlagStates(body).states.length > 0;
-  const hasTime = readDuration(body) !== undefined || readTimeLabel(body) !== undefined;
-  return fields >= 2 || (hasFlags && hasTime) || (loose && (fields > 0 || hasFlags || hasTime));
+  // "### Week 3 — everyone": a calendar label in the title is the stage's time.
+  const hasTime =
+    readDuration(body) !== undefined ||
+    readTimeLabel(body) !== undefined ||
+    readTimeLabel(title) !== undefined;
+  // Loosely (a paragraph already ordered as a stage), a share of the audience is a stage detail too.
+  const hasShare = /\d\s*%/.test(body);
+  return fields >= 2 || (hasFlags && hasTime) || (loose && (fields > 0 || hasFlags || hasTime || hasShare));
 }
 
 function promoteLeads(section: Section, kind: SectionKind | undefined): void {
@@ -221,6 +295,29 @@ function promoteLeads(section: Section, kind: SectionKind | undefined): void {
   });
   section.blocks = keep;
   section.children = [...promoted, ...section.children];
+}
+
+/** "**Level 1 — remote config (5 minutes)**" above its steps: in a rollback section, each bold lead is a level. */
+function promoteLevelLeads(section: Section): void {
+  const leads = section.blocks.map(leadOf).filter((lead): lead is Lead => lead !== undefined);
+  if (leads.length < 2 || leads.some((lead) => lead.rest)) return;
+  const levels = leads.map((lead, i): Section => {
+    const [line] = linesOf(section.blocks[lead.at]);
+    return {
+      title: lead.title,
+      depth: section.depth + 1,
+      heading: {
+        type: 'heading',
+        depth: Math.min(section.depth + 1, 6) as Heading['depth'],
+        children: [{ type: 'text', value: lead.title }],
+        position: { start: { line, column: 1 }, end: { line, column: 1 } },
+      },
+      blocks: section.blocks.slice(lead.at + 1, leads[i + 1]?.at ?? section.blocks.length),
+      children: [],
+    };
+  });
+  section.blocks = section.blocks.slice(0, leads[0].at);
+  section.children = [...levels, ...section.children];
 }
 
 /** A list of stages ("1. **Wave 1 — sandbox** (2 clusters, 24 hours)") or a stage table in a section of other words. */

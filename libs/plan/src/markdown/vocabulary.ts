@@ -47,9 +47,9 @@ const SECTION_WORDS: [RegExp, SectionKind][] = [
     /\b(?:roll-?\s*back|kill[- ]?switch(?:es)?|back-?out|revert|contingency|undo|recovery|disaster)\b/i,
     'rollback',
   ],
-  [/\b(?:feature\s+)?(?:flags?|toggles?|switches)\b/i, 'flags'],
+  [/\b(?:feature\s+)?(?:flags?|toggles?|switches)\b|\bremote[- ]?config(?:uration)?\b/i, 'flags'],
   [
-    /\bpost[- ]?(?:launch|rollout|release|ga)\b|\bfollow[- ]?ups?\b|\bretro(?:spective)?s?\b|\breviews?\b|\bafter\s+(?:launch|rollout)\b|\bcheck[- ]?ins?\b/i,
+    /\bpost[- ]?(?:launch|rollout|release|ga|change|deploy(?:ment)?|migration|cutover)\b|\bfollow[- ]?ups?\b|\bretro(?:spective)?s?\b|\breviews?\b|\bafter\s+(?:launch|rollout)\b|\bcheck[- ]?ins?\b/i,
     'reviews',
   ],
   [/\b(?:key\s+)?metrics\b|\bkpis?\b|\bsignals\b|\bindicators\b|\bdashboards?\b/i, 'metrics'],
@@ -79,7 +79,7 @@ const SECTION_ROOTS: [RegExp, SectionKind][] = [
     /\b(?:promotion|exit|entry|advance(?:ment)?|graduation)\s+(?:criteria|gates?|rules?|conditions?)\b|\bgates?\b|\bgo\/no[- ]?go\b|\bcriteria\b|\bbefore\s+(?:we\s+)?(?:promot|advanc|mov|widen)/i,
     'criteria',
   ],
-  [/^defaults?$|\bdefault\s+(?:states?|values?|settings?)\b|\bstarting\s+states?\b/i, 'flags'],
+  [/^defaults?$|\bdefaults$|\bdefault\s+(?:states?|values?|settings?)\b|\bstarting\s+states?\b/i, 'flags'],
   [/\bafter(?:wards)?\b|\blater\b|\bclean[- ]?up\b|\bwrap[- ]?up\b|\bretro/i, 'reviews'],
   [/\bwatch(?:ing)?\b|\bsignals?\b|\bhealth\b/i, 'monitoring'],
 ];
@@ -132,7 +132,7 @@ const PHASE_PART_ROOTS: [RegExp, PhasePartKind][] = [
     /\b(?:approv\w*|sign(?:s|ed)?[- ]?offs?|signatory|signatories|sign-?er)\b|\bgo\/no[- ]?go\s+(?:owner|by|who)\b/i,
     'approvals',
   ],
-  [/\b(?:flags?|toggles?|switch(?:es)?|feature\s+states?)\b/i, 'flags'],
+  [/\b(?:flags?|toggles?|switch(?:es)?|feature\s+states?|remote[- ]?config(?:uration)?)\b/i, 'flags'],
   [
     /\b(?:audience|who|cohort|users?|traffic|exposure|population|reach|segment|percent(?:age)?|share|split|size|gets\s+it|regions?|brands?|clusters?|markets?|countries|customers|tenants|accounts|scope|%)\b|%/i,
     'audience',

@@ -26,7 +26,7 @@ const KEYWORDS: [RegExp, ActionType][] = [
   ],
   [/\b(?:webhook|endpoint)\b/i, 'webhook'],
   // Verbs only: a "status page" or "pricing page" named in a step is where it acts, not a message.
-  [/\b(?:notify|announce|email)\b/i, 'notify'],
+  [/\b(?:notify|announce|email|tell)\b|\blet\s+.+?\s+know\b/i, 'notify'],
 ];
 
 export function readStepAction(text: string): StepAction {

@@ -41,6 +41,16 @@ export interface Approval {
 
 /** An approval item and the roles named in it (none when the text names nobody, e.g. "sign-off recorded"). */
 export function readApproval(text: string): Approval | undefined {
+  // "DBRE on-call confirms the plans, and the service owner has approved": one gate, each clause a sign-off.
+  const clauses = text.split(/,\s*(?:and|but)\s+|;\s+/i);
+  if (clauses.length > 1) {
+    const found = clauses.map(readClauseApproval).filter((a): a is Approval => a !== undefined);
+    if (found.length > 1) return { roles: [...new Set(found.flatMap((a) => a.roles))] };
+  }
+  return readClauseApproval(text);
+}
+
+function readClauseApproval(text: string): Approval | undefined {
   const plain = text.replace(/[`*_]/g, '');
   const named = BY_VERB.exec(plain) ?? NOUN_THEN_BY.exec(plain) ?? FROM_ROLE.exec(plain);
   if (named) return { roles: splitRoles(named[1]) };

@@ -17,7 +17,7 @@ export type Limit = Omit<AudienceLimit, 'source'>;
  * people and accounts ("8 partners", "400 employees") are the subject itself and have none.
  */
 const COUNTED_UNIT =
-  /^(?:the\s+)?(regions?|clusters?|brands?|zones?|availability\s+zones?|data\s*cent(?:er|re)s?|shards?|markets?|countries|country|nodes?|hosts?|pods?|cells?|rings?|sites?|servers?|instances?|stores?|warehouses?|pops?)\b/i;
+  /^(?:the\s+)?(regions?|clusters?|brands?|zones?|availability\s+zones?|data\s*cent(?:er|re)s?|shards?|markets?|countries|country|nodes?|hosts?|pods?|cells?|rings?|sites?|servers?|instances?|stores?|warehouses?|pops?|replicas?|primary|primaries|databases?|partitions?|machines?|vms?)\b/i;
 
 export function readAudienceLimits(text: string): Limit[] {
   return text.split(/\s*(?:,|;|\band\b|\bplus\b|\+)\s*/i).flatMap((part) => {

@@ -226,7 +226,10 @@ function cleanSubject(text: string): string {
       // "we will stop and roll back if the upload error rate": the subject follows the last "if".
       .replace(/^.*\b(?:if|when|whenever)\s+/i, '')
       .replace(/^\s*(?:if|when|whenever|once|any|the)\s+/i, '')
-      .replace(/\s+(?:is|are|goes|stays|remains|rises|drops|falls|climbs|reaches|hits|of)\s*$/i, '')
+      .replace(
+        /\s+(?:is|are|goes?|stays?|remains?|rises?|drops|falls|climbs?|grows?|creeps?|reach(?:es)?|hits|of)\s*$/i,
+        '',
+      )
       .replace(/[.;:!]+\s*$/, ''),
   );
 }

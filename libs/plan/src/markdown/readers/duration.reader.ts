@@ -194,7 +194,7 @@ export interface TimeLabel {
 }
 
 const TIME_LABEL =
-  /\b(week|wk|day|month|hour)s?\s*(\d+)(?:\s*(?:-|–|—|to|through|until)\s*(?:(?:week|wk|day|month|hour)s?\s*)?(\d+))?(\s*\+|\s+(?:onwards?|and beyond|and later))?/i;
+  /\b(week|wk|day|month|hour)s?\s*(\d+)(?:\s*(?:-|–|—|to|through|until)\s*(?:(?:week|wk|day|month|hour)s?\s*)?(\d+)(?![\d.]|\s*%))?(\s*\+|\s+(?:onwards?|and beyond|and later))?/i;
 
 /** A calendar label: "Week 1", "Weeks 2–3", "Week 6+", "Days 3-6", "Month 3". */
 export function readTimeLabel(text: string): TimeLabel | undefined {

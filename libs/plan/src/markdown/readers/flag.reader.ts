@@ -25,7 +25,7 @@ const SETTING = String.raw`(?:turn(?:s|ed|ing)?|switch(?:es|ed|ing)?|flip(?:s|pe
 const LINK = String.raw`(?:(?:is|are|was|were|will\s+be|gets?|got|goes|go(?:ing)?|stays?|remains?|becomes?|should\s+be|must\s+be|has\s+been|being|be)\s+)?(?:(not|never)\s+)?(?:(?:${SETTING})\s+)?(?:back\s+)?`;
 const INSIDE_CODE = new RegExp(String.raw`\`(${KEY})\s*(?:[:=]|->|→)\s*([^\`]+)\``, 'g');
 const CODE_THEN_VALUE = new RegExp(
-  String.raw`\`(${KEY})\`\s*(?:[:=]|->|→|to|is)?\s*\(?(${VALUE})\)?(?![\w])`,
+  String.raw`\`(${KEY})\`\s*(?:[:=—–]|->|→|-|to|is)?\s*\(?(${VALUE})\)?(?![\w])`,
   'gi',
 );
 const VERB_THEN_CODES = new RegExp(
