@@ -4,8 +4,8 @@ import type { Phase } from '../../libs/plan/src/model';
 import type { EffectsContext } from './effects';
 
 // The notices that ask a person to act: an item waiting for a role as its phase is entered, an approval whose
-// work is done (sent by the phase, phase-notices.ts), a gate ready to sign. Each has its own outbox key (sent once, whatever the retries or restarts). They are not
-// awaited: a chat webhook that is down must not hold the rollout (the outbox keeps the notice either way).
+// work is done (sent by the phase, phase-notices.ts), a gate ready to sign. Each has its own outbox key (sent
+// once, whatever the retries or restarts). They are not awaited: a chat webhook that is down must not hold the rollout (the outbox keeps the notice either way).
 
 /** Where the notices that ask for an action go; NOTIFY_WEBHOOK_URLS may route it, else the default webhook. */
 export const ACTIONS_CHANNEL = 'actions';

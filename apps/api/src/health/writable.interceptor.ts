@@ -15,9 +15,9 @@ import { ReadinessService } from './readiness.service';
 
 /**
  * An action whose audit entry cannot be written is not carried out: before any mutation (or REST call that
- * is not a GET, OFREP's POSTs excepted: they only read flags) reaches its handler, and so before anything is sent to Temporal, the database must take a
- * write; if it does not, the caller gets `UNAVAILABLE` (HTTP 503 on REST) and nothing happened. Runs after
- * the guard: refusals are answered (and audited, when they can be) as ever.
+ * is not a GET; OFREP's POSTs only read flags) reaches its handler, and so before anything is sent to
+ * Temporal, the database must take a write; if it does not, the caller gets `UNAVAILABLE` (HTTP 503 on REST)
+ * and nothing happened. Runs after the guard: refusals are answered (and audited, when they can be) as ever.
  */
 @Injectable()
 export class WritableInterceptor implements NestInterceptor {
